@@ -1,0 +1,197 @@
+package dev.qastream.generation.extractive;
+
+import dev.qastream.generation.GenerationException;
+import dev.qastream.generation.PairGenerator;
+import dev.qastream.schemas.Chunk;
+import dev.qastream.schemas.Parameter;
+import dev.qastream.schemas.QaPair;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * The built-in generation tier for machines without a model server: deterministic pairs taken from a
+ * chunk's parsed parameters, its counters and its overview prose. Every answer is a full sentence that
+ * names its subject, so a pair stands on its own in a dataset.
+ *
+ * <p>Slots follow a fixed order of question kinds, so that under the cap the most useful kinds survive:
+ * feature overview, parameter defaults, parameter descriptions, valid values, counters, MO classes
+ * (each in chunk order). The same chunk always yields the same pairs in the same slots.
+ */
+public final class ExtractiveGenerator implements PairGenerator {
+    public static final String BACKEND = "extractive";
+    public static final String MODEL = "extractive-v1";
+    public static final int DEFAULT_MAX_PAIRS = 8;
+    // Sections whose prose is not about what the feature does, even when they carry no parameters.
+    private static final Pattern NOT_OVERVIEW = Pattern.compile("(?i)\\b(dependenc\\w*|counters?|kpis?|parameters?|"
+            + "engineering|limitations?|prerequisites?|capacity|hardware|impact|revision|references?|glossary|abbreviations?)\\b");
+
+    private final int maxPairs;
+    private final String promptVersion;
+
+    public ExtractiveGenerator() {
+        this(DEFAULT_MAX_PAIRS);
+    }
+
+    public ExtractiveGenerator(int maxPairs) {
+        if (maxPairs < 1) {
+            throw new IllegalArgumentException("max pairs per chunk must be at least 1, was " + maxPairs);
+        }
+        this.maxPairs = maxPairs;
+        this.promptVersion = Templates.version(maxPairs);
+    }
+
+    @Override
+    public List<QaPair> generate(Chunk chunk, String tier, long nowMs) throws GenerationException {
+        if (chunk == null || chunk.getText() == null || chunk.getChunkId() == null) {
+            throw new GenerationException("chunk without id or text", false);
+        }
+        // Keyed by question so a parameter listed twice does not take two slots.
+        Map<String, String> pairs = new LinkedHashMap<>();
+        overview(chunk, pairs);
+        List<Parameter> params = chunk.getParameters() == null ? List.of() : chunk.getParameters();
+        params.forEach(p -> defaultValue(p, pairs));
+        params.forEach(p -> control(p, pairs));
+        params.forEach(p -> validValues(p, pairs));
+        if (chunk.getCounters() != null) {
+            chunk.getCounters().forEach(c -> counter(chunk.getText(), c, pairs));
+        }
+        params.forEach(p -> moClass(p, pairs));
+
+        List<QaPair> out = new ArrayList<>();
+        for (Map.Entry<String, String> e : pairs.entrySet()) {
+            if (out.size() == maxPairs) {
+                break;
+            }
+            int slot = out.size();
+            out.add(QaPair.newBuilder()
+                    .setPairKey(chunk.getChunkId() + "#" + slot)
+                    .setChunkId(chunk.getChunkId())
+                    .setDocumentId(chunk.getDocumentId())
+                    .setSlot(slot)
+                    .setQuestion(e.getKey())
+                    .setAnswer(e.getValue())
+                    .setTier(tier)
+                    .setBackend(BACKEND)
+                    .setModel(MODEL)
+                    .setPromptVersion(promptVersion)
+                    .setChunkChecksum(chunk.getChecksum())
+                    .setGeneratedAtMs(nowMs)
+                    .build());
+        }
+        return out;
+    }
+
+    private static void overview(Chunk chunk, Map<String, String> pairs) {
+        String feature = featureName(chunk);
+        if (feature.isEmpty()) {
+            return;
+        }
+        List<String> path = chunk.getSectionPath() == null ? List.of() : chunk.getSectionPath();
+        boolean overviewSection = path.stream().anyMatch(s -> ChunkText.OVERVIEW.matcher(s).find())
+                || ChunkText.hasOverviewHeading(chunk.getText());
+        boolean proseOnly = (chunk.getParameters() == null || chunk.getParameters().isEmpty())
+                && (chunk.getCounters() == null || chunk.getCounters().isEmpty())
+                && path.stream().noneMatch(s -> NOT_OVERVIEW.matcher(s).find());
+        if (overviewSection || proseOnly) {
+            put(pairs, Templates.Q_FEATURE.formatted(feature), ChunkText.overview(chunk.getText()));
+        }
+    }
+
+    private static void defaultValue(Parameter p, Map<String, String> pairs) {
+        String name = qualifiedName(p);
+        String value = Phrasing.defaultWithMeaning(p.getDefaultValue(), p.getValidValues(), p.getUnit());
+        if (!name.isEmpty() && !value.isEmpty()) {
+            put(pairs, Templates.Q_DEFAULT.formatted(name), Templates.A_DEFAULT.formatted(name, value));
+        }
+    }
+
+    private static void control(Parameter p, Map<String, String> pairs) {
+        String name = qualifiedName(p);
+        if (!name.isEmpty()) {
+            put(pairs, Templates.Q_CONTROL.formatted(name), Phrasing.describe(name, p.getDescription(), false));
+        }
+    }
+
+    private static void validValues(Parameter p, Map<String, String> pairs) {
+        String name = qualifiedName(p);
+        String values = Prose.value(p.getValidValues());
+        String unit = Prose.value(p.getUnit());
+        if (name.isEmpty() || values.isEmpty()) {
+            return;
+        }
+        String answer = unit.isEmpty() || values.contains(unit)
+                ? Templates.A_VALID.formatted(name, values)
+                : Templates.A_VALID_UNIT.formatted(name, values, unit);
+        put(pairs, Templates.Q_VALID.formatted(name), answer);
+    }
+
+    private static void counter(String text, String counter, Map<String, String> pairs) {
+        String name = Prose.value(counter);
+        if (!name.isEmpty()) {
+            ChunkText.counterAnswer(text, name).ifPresent(a -> put(pairs, Templates.Q_COUNTER.formatted(name), a));
+        }
+    }
+
+    private static void moClass(Parameter p, Map<String, String> pairs) {
+        String mo = Prose.value(p.getMoClass());
+        String bare = bareName(p);
+        if (!mo.isEmpty() && !bare.isEmpty()) {
+            // The bare name in the question keeps the MO class out of it; otherwise the question gives the answer away.
+            put(pairs, Templates.Q_MO_CLASS.formatted(bare), Templates.A_MO_CLASS.formatted(bare, mo));
+        }
+    }
+
+    private static void put(Map<String, String> pairs, String question, String answer) {
+        if (answer != null && !answer.isBlank()) {
+            pairs.putIfAbsent(question, answer.strip());
+        }
+    }
+
+    /** "MoClass.name"; the name alone when no MO class is known or the name is already qualified. */
+    static String qualifiedName(Parameter p) {
+        String name = Prose.value(p.getName());
+        String mo = Prose.value(p.getMoClass());
+        return mo.isEmpty() || name.isEmpty() || name.startsWith(mo + ".") ? name : mo + "." + name;
+    }
+
+    private static String bareName(Parameter p) {
+        String name = Prose.value(p.getName());
+        return name.substring(name.lastIndexOf('.') + 1);
+    }
+
+    private static String featureName(Chunk chunk) {
+        if (chunk.getDocument() == null) {
+            return "";
+        }
+        String name = Prose.value(chunk.getDocument().getFeatureName());
+        if (name.isEmpty()) {
+            name = Prose.value(chunk.getDocument().getTitle());
+        }
+        // "What does the Foo feature feature do?" reads badly.
+        return name.toLowerCase(Locale.ROOT).endsWith(" feature") ? name.substring(0, name.length() - 8).strip() : name;
+    }
+
+    @Override
+    public String backend() {
+        return BACKEND;
+    }
+
+    @Override
+    public String model() {
+        return MODEL;
+    }
+
+    @Override
+    public String promptVersion() {
+        return promptVersion;
+    }
+
+    public int maxPairs() {
+        return maxPairs;
+    }
+}

@@ -1,0 +1,91 @@
+package dev.qastream.generation.router;
+
+import dev.qastream.runtime.kafka.Topics;
+import dev.qastream.schemas.Chunk;
+import dev.qastream.schemas.ChunkQuality;
+import dev.qastream.schemas.DocumentInfo;
+import dev.qastream.schemas.GenerationRequest;
+import dev.qastream.schemas.TermTiers;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class RouterTopologyTest {
+    private final Topics topics = Topics.withPlainAvro();
+    private TopologyTestDriver driver;
+    private TestInputTopic<String, Chunk> chunks;
+    private Map<String, TestOutputTopic<String, GenerationRequest>> requests;
+
+    @BeforeEach
+    void setUp() {
+        driver = new TopologyTestDriver(RouterTopology.build(topics, new TierRouting(0.3, 0.7), () -> 42L));
+        chunks = driver.createInputTopic(Topics.INGEST_CHUNKS, topics.chunks.keySerde().serializer(),
+                topics.chunks.valueSerde().serializer());
+        requests = Map.of(
+                "fast", output("fast"), "balanced", output("balanced"), "quality", output("quality"));
+    }
+
+    private TestOutputTopic<String, GenerationRequest> output(String tier) {
+        return driver.createOutputTopic(Topics.requestTopic(tier), topics.request(tier).keySerde().deserializer(),
+                topics.request(tier).valueSerde().deserializer());
+    }
+
+    @AfterEach
+    void tearDown() {
+        driver.close();
+    }
+
+    @Test
+    void routesEachChunkToTheTierOfItsComplexity() {
+        // Given chunks on both sides of each threshold
+        chunks.pipeInput("doc.md#0", chunk("doc.md#0", 0.0));
+        chunks.pipeInput("doc.md#1", chunk("doc.md#1", 0.29));
+        chunks.pipeInput("doc.md#2", chunk("doc.md#2", 0.3));
+        chunks.pipeInput("doc.md#3", chunk("doc.md#3", 0.69));
+        chunks.pipeInput("doc.md#4", chunk("doc.md#4", 0.7));
+        chunks.pipeInput("doc.md#5", chunk("doc.md#5", 1.0));
+
+        // Then each lands on exactly one tier topic, keyed by chunk id, carrying its chunk
+        assertThat(requests.get("fast").readKeysToList()).containsExactly("doc.md#0", "doc.md#1");
+        assertThat(requests.get("balanced").readKeysToList()).containsExactly("doc.md#2", "doc.md#3");
+        List<GenerationRequest> quality = requests.get("quality").readValuesToList();
+        assertThat(quality).extracting(r -> r.getChunk().getChunkId()).containsExactly("doc.md#4", "doc.md#5");
+        assertThat(quality).allSatisfy(r -> {
+            assertThat(r.getTier()).isEqualTo("quality");
+            assertThat(r.getRoutedAtMs()).isEqualTo(42L);
+        });
+    }
+
+    @Test
+    void dropsTombstonesOfRemovedChunks() {
+        // Given a chunk was removed
+        chunks.pipeInput("doc.md#0", null);
+
+        // Then nothing is sent for generation
+        requests.values().forEach(t -> assertThat(t.isEmpty()).isTrue());
+    }
+
+    @Test
+    void rejectsThresholdsOutOfOrder() {
+        assertThatThrownBy(() -> new TierRouting(0.8, 0.5)).hasMessageContaining("fast-below");
+    }
+
+    static Chunk chunk(String id, double complexity) {
+        return Chunk.newBuilder()
+                .setChunkId(id).setDocumentId(id.substring(0, id.indexOf('#'))).setOrdinal(0)
+                .setText("text").setChecksum("c").setTokenEstimate(1).setComplexity(complexity)
+                .setDocument(DocumentInfo.newBuilder().build())
+                .setTerms(TermTiers.newBuilder().build())
+                .setQuality(ChunkQuality.newBuilder().build())
+                .build();
+    }
+}

@@ -1,0 +1,72 @@
+package dev.qastream.launcher;
+
+import dev.qastream.ingest.ScanReport;
+import dev.qastream.runtime.config.Config;
+import io.micrometer.core.instrument.MeterRegistry;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+
+/**
+ * Processes every file in the inbox once and exits 0 when all of it has flowed through every stage;
+ * non-zero with the reason otherwise.
+ */
+@Command(name = "batch", description = "Process the inbox once, wait until every stage is done, print a summary, exit.")
+final class BatchCommand implements Callable<Integer> {
+    @Mixin
+    ConfigOptions options;
+
+    @Option(names = "--timeout", defaultValue = "PT30M", description = "give up after this long (ISO-8601, default PT30M)")
+    Duration timeout;
+
+    @Override
+    public Integer call() throws Exception {
+        Config config = options.load();
+        if (!Files.isDirectory(config.path("inbox"))) {
+            System.err.println("error: inbox folder does not exist: " + config.path("inbox").toAbsolutePath());
+            return 2;
+        }
+        long t0 = System.nanoTime();
+        try (Stack stack = Stack.start(config)) {
+            System.out.printf("stack up in %.1f s; ingesting %s%n", stack.startupMs() / 1000.0,
+                    config.path("inbox").toAbsolutePath());
+            ScanReport scan = stack.ingest().scanUntilSettled();
+            String lagging = Drain.await(stack, timeout, System.out::println);
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            print(stack, scan, seconds, config);
+            if (lagging != null) {
+                System.err.println("error: not finished after " + timeout + "; still lagging: " + lagging);
+                return 1;
+            }
+            return 0;
+        }
+    }
+
+    private static void print(Stack stack, ScanReport scan, double seconds, Config config) {
+        MeterRegistry m = stack.http().meters();
+        System.out.println("---------------- batch summary ----------------");
+        System.out.printf("documents      %6d new or changed, %d unchanged, %d deleted%n",
+                scan.ingested(), scan.unchanged(), scan.deleted());
+        System.out.printf("chunks         %6d sent, %d removed%n", scan.chunksSent(), scan.chunksRemoved());
+        System.out.printf("pairs          %6.0f generated, %.0f dead-lettered%n",
+                m.find("qastream.generation.pairs").counters().stream().mapToDouble(c -> c.count()).sum(),
+                m.find("qastream.generation.dead.letters").counters().stream().mapToDouble(c -> c.count()).sum());
+        System.out.printf("scored         %6.0f accepted, %.0f rejected%n",
+                count(m, "accepted"), count(m, "rejected"));
+        System.out.printf("errors         %6d (see %s)%n", scan.errors(),
+                config.path("out").resolve("ingest-errors.jsonl"));
+        System.out.printf("dataset        %6d pairs in %s%n", stack.sink().writer().size(),
+                config.path("out").resolve("dataset.jsonl"));
+        System.out.printf("time           %6.1f s (stack start %.1f s)%n", seconds, stack.startupMs() / 1000.0);
+        System.out.println("-----------------------------------------------");
+    }
+
+    private static double count(MeterRegistry m, String outcome) {
+        var c = m.find("qastream.scoring.pairs").tag("outcome", outcome).counter();
+        return c == null ? 0 : c.count();
+    }
+}

@@ -1,0 +1,29 @@
+package dev.qastream.launcher;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Entry point of the ./pipeline command. */
+@Command(name = "pipeline", mixinStandardHelpOptions = true, version = "qastream 0.1.0",
+        description = "Turns technical documents into scored question/answer datasets, on Kafka.",
+        subcommands = {UpCommand.class, BatchCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    public static int run(String... args) {
+        return new CommandLine(new Main())
+                .setExecutionExceptionHandler((e, cmd, parsed) -> {
+                    cmd.getErr().println("error: " + e.getMessage());
+                    return 2;
+                })
+                .execute(args);
+    }
+
+    @Override
+    public void run() {
+        new CommandLine(this).usage(System.out);
+    }
+}

@@ -1,0 +1,146 @@
+package dev.qastream.launcher;
+
+import dev.qastream.generation.GenerationService;
+import dev.qastream.ingest.IngestService;
+import dev.qastream.runtime.Service;
+import dev.qastream.runtime.ServiceContext;
+import dev.qastream.runtime.config.Config;
+import dev.qastream.runtime.http.HttpEndpoint;
+import dev.qastream.runtime.kafka.KafkaSettings;
+import dev.qastream.runtime.kafka.TopicAdmin;
+import dev.qastream.runtime.platform.EmbeddedPlatform;
+import dev.qastream.scoring.ScoringService;
+import dev.qastream.sink.SinkService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.BindException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The whole pipeline in one process: the embedded platform (a KRaft broker and the schema registry)
+ * unless a cluster is configured, the topics, the four services and the metrics/health endpoint.
+ */
+public final class Stack implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Stack.class);
+
+    private final Config config;
+    private EmbeddedPlatform platform;
+    private HttpEndpoint http;
+    private ServiceContext ctx;
+    private IngestService ingest;
+    private SinkService sink;
+    private final List<Service> services = new ArrayList<>();
+    private long startupMs;
+
+    private Stack(Config config) {
+        this.config = config;
+    }
+
+    /** Starts everything but the inbox watcher; {@link #watchInbox()} starts that. */
+    public static Stack start(Config config) {
+        Stack stack = new Stack(config);
+        try {
+            stack.startAll();
+            return stack;
+        } catch (RuntimeException | IOException e) {
+            stack.close();
+            throw e instanceof RuntimeException re ? re : new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    private void startAll() throws IOException {
+        long t0 = System.nanoTime();
+        String bootstrap = config.string("kafka.bootstrap-servers");
+        String registry = config.string("registry.url");
+        String registryApi;
+        if (bootstrap.isBlank() && registry.isBlank()) {
+            platform = EmbeddedPlatform.start(config.path("data-dir"));
+            bootstrap = platform.bootstrapServers();
+            registryApi = platform.registryApiUrl();
+        } else if (bootstrap.isBlank() || registry.isBlank()) {
+            throw new IllegalArgumentException("set both kafka.bootstrap-servers and registry.url to use a cluster "
+                    + "(or neither for the embedded stack)");
+        } else {
+            registryApi = registry.replaceAll("/+$", "") + "/apis/registry/v3";
+        }
+        http = new HttpEndpoint();
+        startHttp();
+        ctx = ServiceContext.create(config, new KafkaSettings(bootstrap, config), registryApi, http.meters());
+        TopicAdmin.ensureTopics(ctx.kafka(), ctx.topics());
+
+        // Downstream first, so every stage is listening before work arrives.
+        sink = new SinkService(ctx);
+        ingest = new IngestService(ctx);
+        services.add(sink);
+        services.add(new ScoringService(ctx));
+        services.add(new GenerationService(ctx));
+        for (Service s : services) {
+            s.start();
+            http.addHealthCheck(s.name(), s::healthy);
+        }
+        ingest.open();
+        http.addHealthCheck(ingest.name(), ingest::healthy);
+        services.add(ingest);
+        startupMs = (System.nanoTime() - t0) / 1_000_000;
+        log.info("stack started in {} ms; metrics and health on http://127.0.0.1:{}/", startupMs, http.port());
+    }
+
+    private void startHttp() throws IOException {
+        int port = config.integer("http.port");
+        try {
+            http.start("127.0.0.1", port);
+        } catch (BindException e) {
+            log.warn("port {} is taken; serving /metrics and /health on a free port instead", port);
+            http.start("127.0.0.1", 0);
+        }
+    }
+
+    public void watchInbox() {
+        ingest.start();
+    }
+
+    public IngestService ingest() {
+        return ingest;
+    }
+
+    public SinkService sink() {
+        return sink;
+    }
+
+    public ServiceContext context() {
+        return ctx;
+    }
+
+    public List<Service> services() {
+        return services;
+    }
+
+    public HttpEndpoint http() {
+        return http;
+    }
+
+    public long startupMs() {
+        return startupMs;
+    }
+
+    @Override
+    public void close() {
+        for (int i = services.size() - 1; i >= 0; i--) {
+            try {
+                services.get(i).close();
+            } catch (RuntimeException e) {
+                log.warn("closing {}: {}", services.get(i).name(), e.getMessage());
+            }
+        }
+        services.clear();
+        if (http != null) {
+            http.close();
+        }
+        if (platform != null) {
+            platform.close();
+        }
+    }
+}

@@ -1,0 +1,166 @@
+package dev.qastream.launcher;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.qastream.ingest.ScanReport;
+import dev.qastream.runtime.config.Config;
+import dev.qastream.runtime.kafka.Topics;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The whole pipeline on the embedded platform: a real KRaft broker, the real registry process,
+ * all four services. Three documents dropped into the inbox must come out as dataset records.
+ */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
+class EndToEndTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Every parameter of the fixtures with its documented default. */
+    private static final Map<String, String> DEFAULTS = Map.of(
+            "EUtranCellFDD.ulPowerBoostEnabled", "false",
+            "EUtranCellFDD.ulPowerBoostRsrpThreshold", "-110",
+            "EUtranCellFDD.ulPowerBoostMaxOffset", "3",
+            "NRCellDU.pagingLoadLimit", "16",
+            "NRCellDU.pagingDeferralEnabled", "true",
+            "EUtranCellTDD.defaultPagingCycle", "128",
+            "EUtranCellTDD.nB", "oneT");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void droppedDocumentsBecomeScoredDatasetRecords() throws Exception {
+        // Given three feature documents in the inbox, one in a sub-folder
+        Path inbox = dir.resolve("inbox");
+        copyFixtures(inbox);
+        Config config = Config.load(null).with(Map.of(
+                "data-dir", dir.resolve("data").toString(),
+                "inbox", inbox.toString(),
+                "out", dir.resolve("out").toString(),
+                "http.port", "0",
+                "ingest.settle-ms", "200"));
+
+        List<JsonNode> firstRun;
+        try (Stack stack = Stack.start(config)) {
+            // When the inbox is processed and every stage has drained
+            ScanReport scan = stack.ingest().scanUntilSettled();
+            assertThat(scan.ingested()).isEqualTo(3);
+            assertThat(scan.errors()).isZero();
+            assertThat(Drain.await(stack, Duration.ofMinutes(3), s -> { })).isNull();
+
+            // Then the dataset file holds, for each parameter, a pair stating its exact default
+            firstRun = readDataset(dir.resolve("out/dataset.jsonl"));
+            DEFAULTS.forEach((param, value) -> assertThat(firstRun)
+                    .as("a pair about the default of %s", param)
+                    .anySatisfy(line -> {
+                        assertThat(question(line)).contains(param).containsIgnoringCase("default");
+                        assertThat(answer(line)).contains(param).contains(value);
+                    }));
+            // and each record is a chat conversation with the metadata of the design
+            assertThat(firstRun).allSatisfy(line -> {
+                assertThat(line.get("messages")).hasSize(3);
+                assertThat(line.get("messages").get(0).get("role").asText()).isEqualTo("system");
+                JsonNode meta = line.get("metadata");
+                assertThat(meta.get("quality_score").asDouble()).isGreaterThanOrEqualTo(0.75);
+                assertThat(meta.get("source_document").asText()).endsWith(".md");
+                assertThat(meta.get("tier").asText()).isIn(Topics.TIERS);
+                assertThat(meta.get("prompt_version").asText()).isNotBlank();
+                assertThat(meta.get("tier_classification").has("tier1_exact_params")).isTrue();
+            });
+            assertThat(firstRun).anySatisfy(line -> assertThat(line.get("metadata").get("source_document").asText())
+                    .isEqualTo("lte/uplink_power_boost.md"));
+            assertThat(firstRun).anySatisfy(line -> assertThat(line.get("metadata").get("feature_name").asText())
+                    .isEqualTo("Paging Load Control"));
+
+            // and a raw dataset record has the Confluent framing with an id the registry resolves
+            byte[] raw = firstRawValue(stack);
+            assertThat(raw[0]).isEqualTo((byte) 0);
+            int id = ByteBuffer.wrap(raw, 1, 4).getInt();
+            String ccompat = stack.context().registryApiUrl().replace("/apis/registry/v3", "/apis/ccompat/v7");
+            HttpResponse<String> schema = HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(URI.create(ccompat + "/schemas/ids/" + id)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(schema.statusCode()).isEqualTo(200);
+            assertThat(schema.body()).contains("DatasetRecord");
+        }
+
+        // When the same inbox is processed again after a restart
+        try (Stack stack = Stack.start(config)) {
+            ScanReport again = stack.ingest().scanUntilSettled();
+            assertThat(Drain.await(stack, Duration.ofMinutes(2), s -> { })).isNull();
+
+            // Then nothing is re-sent and the dataset is the same
+            assertThat(again.ingested()).isZero();
+            assertThat(again.unchanged()).isEqualTo(3);
+            assertThat(again.chunksSent()).isZero();
+            assertThat(readDataset(dir.resolve("out/dataset.jsonl"))).isEqualTo(firstRun);
+        }
+    }
+
+    private static String question(JsonNode line) {
+        return line.get("messages").get(1).get("content").asText();
+    }
+
+    private static String answer(JsonNode line) {
+        return line.get("messages").get(2).get("content").asText();
+    }
+
+    private static List<JsonNode> readDataset(Path file) throws IOException {
+        List<JsonNode> lines = new ArrayList<>();
+        for (String l : Files.readAllLines(file)) {
+            lines.add(JSON.readTree(l));
+        }
+        return lines;
+    }
+
+    private static byte[] firstRawValue(Stack stack) {
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(stack.context().kafka().rawConsumer(null))) {
+            List<TopicPartition> partitions = consumer.partitionsFor(Topics.DATASET_PAIRS).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            long deadline = System.currentTimeMillis() + 10_000;
+            while (System.currentTimeMillis() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    if (r.value() != null) {
+                        return r.value();
+                    }
+                }
+            }
+        }
+        throw new AssertionError("no record in " + Topics.DATASET_PAIRS);
+    }
+
+    private static void copyFixtures(Path inbox) throws IOException {
+        Path source = Path.of("src/test/resources/e2e/inbox");
+        try (Stream<Path> files = Files.walk(source)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                Path target = inbox.resolve(source.relativize(f).toString());
+                Files.createDirectories(target.getParent());
+                Files.copy(f, target);
+            }
+        }
+    }
+}

@@ -1,0 +1,17 @@
+package dev.qastream.runtime;
+
+/** A pipeline stage with a lifecycle; the embedded stack runs several in one process. */
+public interface Service extends AutoCloseable {
+    String name();
+
+    void start();
+
+    /** True while the service can do its work (for /health). */
+    boolean healthy();
+
+    /** Consumer groups whose lag tells whether this stage has processed everything (for batch runs). */
+    java.util.Map<String, java.util.List<String>> consumerGroups();
+
+    @Override
+    void close();
+}

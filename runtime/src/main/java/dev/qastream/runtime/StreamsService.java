@@ -1,0 +1,69 @@
+package dev.qastream.runtime;
+
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.Topology;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+/** Runs one Kafka Streams topology as a service; the topology itself is built elsewhere, purely. */
+public class StreamsService implements Service {
+    private static final Logger log = LoggerFactory.getLogger(StreamsService.class);
+
+    private final String name;
+    private final String applicationId;
+    private final Topology topology;
+    private final Properties props = new Properties();
+    private final List<String> inputTopics;
+    private KafkaStreams streams;
+
+    public StreamsService(String name, String applicationId, Topology topology, Map<String, Object> props,
+                          List<String> inputTopics) {
+        this.name = name;
+        this.applicationId = applicationId;
+        this.topology = topology;
+        this.props.putAll(props);
+        this.inputTopics = inputTopics;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public void start() {
+        streams = new KafkaStreams(topology, props);
+        streams.setUncaughtExceptionHandler(e -> {
+            log.error("{}: stream thread failed, replacing it", name, e);
+            return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse
+                    .REPLACE_THREAD;
+        });
+        streams.start();
+    }
+
+    @Override
+    public boolean healthy() {
+        return streams != null && (streams.state().isRunningOrRebalancing() || streams.state() == KafkaStreams.State.CREATED);
+    }
+
+    public KafkaStreams.State state() {
+        return streams == null ? KafkaStreams.State.CREATED : streams.state();
+    }
+
+    @Override
+    public Map<String, List<String>> consumerGroups() {
+        return Map.of(applicationId, inputTopics);
+    }
+
+    @Override
+    public void close() {
+        if (streams != null) {
+            streams.close(Duration.ofSeconds(30));
+        }
+    }
+}

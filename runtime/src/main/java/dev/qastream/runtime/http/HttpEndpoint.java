@@ -1,0 +1,86 @@
+package dev.qastream.runtime.http;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Serves /metrics (Prometheus text format) and /health (200 when every registered check passes,
+ * 503 otherwise, with one line per check). One per process: the embedded stack shares it.
+ */
+public final class HttpEndpoint implements AutoCloseable {
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final Map<String, BooleanSupplier> checks = new ConcurrentHashMap<>();
+    private HttpServer server;
+
+    public PrometheusMeterRegistry meters() {
+        return registry;
+    }
+
+    public void addHealthCheck(String name, BooleanSupplier check) {
+        checks.put(name, check);
+    }
+
+    /** Starts on loopback-or-all per host; port 0 picks a free port. */
+    public HttpEndpoint start(String host, int port) throws IOException {
+        server = HttpServer.create(new InetSocketAddress(host, port), 0);
+        server.setExecutor(Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "http-endpoint");
+            t.setDaemon(true);
+            return t;
+        }));
+        server.createContext("/metrics", ex -> reply(ex, 200, "text/plain; version=0.0.4", registry.scrape()));
+        server.createContext("/health", this::health);
+        server.start();
+        return this;
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    private void health(HttpExchange ex) throws IOException {
+        StringBuilder body = new StringBuilder();
+        boolean up = true;
+        for (Map.Entry<String, BooleanSupplier> c : new TreeMap<>(checks).entrySet()) {
+            boolean ok;
+            try {
+                ok = c.getValue().getAsBoolean();
+            } catch (RuntimeException e) {
+                ok = false;
+            }
+            up &= ok;
+            body.append(c.getKey()).append(": ").append(ok ? "UP" : "DOWN").append('\n');
+        }
+        body.insert(0, "status: " + (up ? "UP" : "DOWN") + "\n");
+        reply(ex, up ? 200 : 503, "text/plain", body.toString());
+    }
+
+    private static void reply(HttpExchange ex, int status, String type, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().set("Content-Type", type);
+        ex.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (server != null) {
+            server.stop(0);
+        }
+        registry.close();
+    }
+}

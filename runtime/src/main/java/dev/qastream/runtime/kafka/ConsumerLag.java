@@ -1,0 +1,99 @@
+package dev.qastream.runtime.kafka;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * Real lag of a consumer group: records it has not yet processed.
+ * A plain "end offset minus committed offset" over-counts on transactional topics,
+ * where the last offset of a partition can be a commit marker that no consumer ever
+ * "processes"; so any gap is probed with a read-committed consumer to see whether a
+ * real record lies in it.
+ */
+public final class ConsumerLag implements AutoCloseable {
+    private final Admin admin;
+    private final KafkaConsumer<byte[], byte[]> probe;
+
+    public ConsumerLag(KafkaSettings settings) {
+        this.admin = Admin.create(settings.admin());
+        this.probe = new KafkaConsumer<>(settings.rawConsumer(null));
+    }
+
+    /** Unprocessed records of {@code groupId} on {@code topics}; a group with no commits lags by all records. */
+    public long lag(String groupId, Collection<String> topics) {
+        try {
+            Map<TopicPartition, OffsetAndMetadata> committed =
+                    admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata().get();
+            Map<TopicPartition, Long> start = offsets(topics, OffsetSpec.earliest());
+            Map<TopicPartition, Long> end = offsets(topics, OffsetSpec.latest());
+            long lag = 0;
+            for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
+                OffsetAndMetadata c = committed.get(e.getKey());
+                long from = c == null ? start.get(e.getKey()) : c.offset();
+                if (from < e.getValue()) {
+                    lag += realRecords(e.getKey(), from, e.getValue());
+                }
+            }
+            return lag;
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot read lag of group " + groupId + ": " + e.getCause().getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Records between {@code from} and {@code end}; commit markers and aborted records do not count. */
+    public long realRecords(TopicPartition tp, long from, long end) {
+        probe.assign(List.of(tp));
+        probe.seek(tp, from);
+        long count = 0;
+        long deadline = System.currentTimeMillis() + 2_000;
+        while (probe.position(tp) < end && System.currentTimeMillis() < deadline) {
+            count += probe.poll(Duration.ofMillis(100)).count();
+        }
+        // Unknown rest (probe timed out): count it as lag so callers never finish too early.
+        return count + Math.max(0, end - probe.position(tp));
+    }
+
+    public Map<TopicPartition, Long> endOffsets(Collection<String> topics) {
+        try {
+            return offsets(topics, OffsetSpec.latest());
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private Map<TopicPartition, Long> offsets(Collection<String> topics, OffsetSpec spec)
+            throws ExecutionException, InterruptedException {
+        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+        admin.describeTopics(topics).allTopicNames().get().forEach((name, d) ->
+                d.partitions().forEach(p -> request.put(new TopicPartition(name, p.partition()), spec)));
+        Map<TopicPartition, Long> result = new HashMap<>();
+        ListOffsetsResult r = admin.listOffsets(request);
+        for (Map.Entry<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> e : r.all().get().entrySet()) {
+            result.put(e.getKey(), e.getValue().offset());
+        }
+        return result;
+    }
+
+    @Override
+    public void close() {
+        probe.close();
+        admin.close();
+    }
+}

@@ -1,0 +1,106 @@
+package dev.qastream.runtime.kafka;
+
+import dev.qastream.runtime.config.Config;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.streams.StreamsConfig;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Client properties for every producer, consumer and Streams app, built one way.
+ * Exactly-once everywhere: Streams apps use exactly_once_v2, producers that
+ * write with consumed offsets are transactional, consumers read committed.
+ */
+public final class KafkaSettings {
+    private final String bootstrapServers;
+    private final int replicationFactor;
+    private final int partitions;
+    private final Path stateDir;
+
+    public KafkaSettings(String bootstrapServers, Config config) {
+        this.bootstrapServers = bootstrapServers;
+        this.replicationFactor = config.integer("kafka.replication-factor");
+        this.partitions = config.integer("kafka.partitions");
+        this.stateDir = config.path("data-dir").resolve("streams");
+    }
+
+    public String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    public int replicationFactor() {
+        return replicationFactor;
+    }
+
+    public int partitions() {
+        return partitions;
+    }
+
+    public Map<String, Object> admin() {
+        Map<String, Object> p = new HashMap<>();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        return p;
+    }
+
+    /** Serializers are passed explicitly by the caller (typed by {@link Topic}). */
+    public Map<String, Object> producer(String clientId) {
+        Map<String, Object> p = admin();
+        p.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        return p;
+    }
+
+    public Map<String, Object> transactionalProducer(String transactionalId) {
+        Map<String, Object> p = producer(transactionalId);
+        p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+        return p;
+    }
+
+    public Map<String, Object> consumer(String groupId) {
+        Map<String, Object> p = admin();
+        if (groupId != null) {
+            p.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+        }
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        return p;
+    }
+
+    public Map<String, Object> rawConsumer(String groupId) {
+        Map<String, Object> p = consumer(groupId);
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        return p;
+    }
+
+    public Map<String, Object> rawProducer(String clientId) {
+        Map<String, Object> p = producer(clientId);
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        return p;
+    }
+
+    public Map<String, Object> streams(String applicationId) {
+        Map<String, Object> p = new HashMap<>();
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, replicationFactor);
+        p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toAbsolutePath().toString());
+        // Small commit interval: pairs show up for tailing within a fraction of a second.
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 200);
+        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
+        return p;
+    }
+}

@@ -1,0 +1,86 @@
+package dev.qastream.runtime.kafka;
+
+import dev.qastream.schemas.Chunk;
+import dev.qastream.schemas.DatasetRecord;
+import dev.qastream.schemas.DeadLetter;
+import dev.qastream.schemas.DocumentRecord;
+import dev.qastream.schemas.GenerationRequest;
+import dev.qastream.schemas.IngestError;
+import dev.qastream.schemas.QaPair;
+import dev.qastream.schemas.ScoredPair;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Every topic of the pipeline, its name and its serdes, in one place.
+ * Keys are plain strings that carry identity (document id, chunk id, pair key),
+ * so compaction keeps the newest version of each thing and a tombstone removes it.
+ */
+public final class Topics {
+    public static final String INGEST_DOCUMENTS = "ingest.documents";
+    public static final String INGEST_CHUNKS = "ingest.chunks";
+    public static final String INGEST_ERRORS = "ingest.errors";
+    public static final String REQUESTS_PREFIX = "generation.requests.";
+    public static final String GENERATION_PAIRS = "generation.pairs";
+    public static final String GENERATION_DLQ = "generation.dlq";
+    public static final String SCORING_SCORED = "scoring.scored";
+    public static final String DATASET_PAIRS = "dataset.pairs";
+
+    /** The three model tiers, cheapest first. */
+    public static final List<String> TIERS = List.of("fast", "balanced", "quality");
+
+    public final Topic<String, DocumentRecord> documents;
+    public final Topic<String, Chunk> chunks;
+    public final Topic<String, IngestError> errors;
+    public final Map<String, Topic<String, GenerationRequest>> requests;
+    public final Topic<String, QaPair> pairs;
+    public final Topic<String, DeadLetter> deadLetters;
+    public final Topic<String, ScoredPair> scored;
+    public final Topic<String, DatasetRecord> dataset;
+
+    public Topics(ValueSerdeFactory values) {
+        Serde<String> keys = Serdes.String();
+        documents = new Topic<>(INGEST_DOCUMENTS, keys, values.serde(DocumentRecord.class), true);
+        chunks = new Topic<>(INGEST_CHUNKS, keys, values.serde(Chunk.class), true);
+        errors = new Topic<>(INGEST_ERRORS, keys, values.serde(IngestError.class), false);
+        Serde<GenerationRequest> requestSerde = values.serde(GenerationRequest.class);
+        requests = Map.of(
+                "fast", new Topic<>(requestTopic("fast"), keys, requestSerde, false),
+                "balanced", new Topic<>(requestTopic("balanced"), keys, requestSerde, false),
+                "quality", new Topic<>(requestTopic("quality"), keys, requestSerde, false));
+        pairs = new Topic<>(GENERATION_PAIRS, keys, values.serde(QaPair.class), true);
+        deadLetters = new Topic<>(GENERATION_DLQ, keys, values.serde(DeadLetter.class), false);
+        scored = new Topic<>(SCORING_SCORED, keys, values.serde(ScoredPair.class), true);
+        dataset = new Topic<>(DATASET_PAIRS, keys, values.serde(DatasetRecord.class), true);
+    }
+
+    /** Topics with registry-free Avro serdes: for TopologyTestDriver tests and tools that need no registry. */
+    public static Topics withPlainAvro() {
+        return new Topics(new ValueSerdeFactory() {
+            @Override
+            public <T extends org.apache.avro.specific.SpecificRecord> Serde<T> serde(Class<T> type) {
+                return dev.qastream.runtime.serde.PlainAvroSerde.of(type);
+            }
+        });
+    }
+
+    public static String requestTopic(String tier) {
+        return REQUESTS_PREFIX + tier;
+    }
+
+    public Topic<String, GenerationRequest> request(String tier) {
+        Topic<String, GenerationRequest> t = requests.get(tier);
+        if (t == null) {
+            throw new IllegalArgumentException("unknown tier '" + tier + "'; tiers are " + TIERS);
+        }
+        return t;
+    }
+
+    public List<Topic<?, ?>> all() {
+        return List.of(documents, chunks, errors, requests.get("fast"), requests.get("balanced"),
+                requests.get("quality"), pairs, deadLetters, scored, dataset);
+    }
+}

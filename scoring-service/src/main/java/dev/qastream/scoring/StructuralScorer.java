@@ -1,0 +1,159 @@
+package dev.qastream.scoring;
+
+import dev.qastream.schemas.Chunk;
+import dev.qastream.schemas.QaPair;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Structural score of a pair against its chunk: 1 minus the penalties of the failed checks, floored at 0.
+ * Penalties are sized against the 0.75 acceptance threshold: a severe defect (0.30 or more) rejects a
+ * pair on its own, a minor one (0.15 or less) alone does not, two minor ones together do.
+ *
+ * <pre>
+ * check                                              penalty
+ * answer is empty                                    1.00  nothing to learn from
+ * answer repeats the question                        0.50
+ * &lt;think&gt; tags left in                               0.50  reasoning-model leakage
+ * JSON left in                                       0.40  unparsed structured output
+ * unknown parameter or counter mentioned             0.30 each, at most 0.60  (likely hallucinated)
+ * question does not end with '?'                     0.30
+ * answer longer than 300 words                       0.30
+ * markdown or HTML markup left in                    0.20
+ * prompt labels ("Question:", "Answer:") left in     0.20
+ * question does not start with a question word       0.15
+ * question shorter than 3 or longer than 60 words    0.15
+ * answer shorter than 3 words                        0.15
+ * names no parameter, counter or term of the chunk   0.10
+ * </pre>
+ */
+public final class StructuralScorer {
+    static final int MIN_QUESTION_WORDS = 3;
+    static final int MAX_QUESTION_WORDS = 60;
+    static final int MIN_ANSWER_WORDS = 3;
+    static final int MAX_ANSWER_WORDS = 300;
+
+    private static final Set<String> QUESTION_WORDS = Set.of("what", "which", "who", "whom", "whose", "when", "where",
+            "why", "how", "is", "are", "was", "were", "do", "does", "did", "can", "could", "should", "would", "will",
+            "shall", "may", "might", "must", "has", "have", "had");
+    // "In which release ...", "Under what conditions ...": a preposition before the question word.
+    private static final Set<String> PREPOSITIONS = Set.of("in", "on", "at", "for", "from", "to", "under", "with",
+            "by", "after", "before", "during", "between", "of", "into", "within", "over");
+    // Qualified parameter (MoClass.param), pm counter, or bare camelCase parameter (at least two lower-case letters
+    // first, so eNodeB, gNB and dBm are not mistaken for parameters).
+    private static final Pattern NAME = Pattern.compile(
+            "\\b([A-Z][A-Za-z0-9]+\\.[a-z][A-Za-z0-9]+)\\b|\\b(pm[A-Z][A-Za-z0-9]*)\\b|\\b([a-z]{2,}[0-9]*[A-Z][A-Za-z0-9]*)\\b");
+    private static final Set<String> NOT_PARAMETERS = Set.of("mmWave", "macOS", "ipv4", "ipv6", "iPv4", "iPv6");
+    private static final Pattern THINK = Pattern.compile("(?i)</?think\\s*>");
+    private static final Pattern JSON = Pattern.compile("^\\s*[\\[{]|\\{\\s*\"|\"[A-Za-z_]+\"\\s*:");
+    private static final Pattern MARKUP = Pattern.compile(
+            "\\*\\*|__|`|(?m)^\\s*#{1,6}\\s|\\[[^\\]]+]\\([^)]*\\)|\\|\\s*-{3,}|</?(?!think\\b)[a-zA-Z][a-zA-Z0-9]*(?:\\s[^>]*)?>");
+    private static final Pattern LABEL = Pattern.compile("(?im)^\\s*(question|answer|q|a)\\s*:");
+    private static final Pattern NON_WORD = Pattern.compile("[^\\p{L}\\p{N}]+");
+
+    public StructuralScore score(QaPair pair, Chunk chunk) {
+        Objects.requireNonNull(pair, "pair");
+        Objects.requireNonNull(chunk, "chunk");
+        String q = pair.getQuestion() == null ? "" : pair.getQuestion().strip();
+        String a = pair.getAnswer() == null ? "" : pair.getAnswer().strip();
+        Penalties p = new Penalties();
+
+        int answerWords = words(a);
+        p.failIf(answerWords == 0, 1.0, "answer is empty");
+        p.failIf(answerWords > MAX_ANSWER_WORDS, 0.30, "answer is too long (" + answerWords + " words, at most " + MAX_ANSWER_WORDS + ")");
+        p.failIf(answerWords > 0 && answerWords < MIN_ANSWER_WORDS, 0.15, "answer is too short (" + answerWords + " words)");
+        p.failIf(answerWords > 0 && repeats(a, q), 0.50, "answer repeats the question");
+
+        int questionWords = words(q);
+        p.failIf(!q.endsWith("?"), 0.30, "question does not end with '?'");
+        p.failIf(!startsLikeQuestion(q), 0.15, "question does not start with a question word");
+        p.failIf(questionWords < MIN_QUESTION_WORDS || questionWords > MAX_QUESTION_WORDS, 0.15,
+                "question has " + questionWords + " words (expected " + MIN_QUESTION_WORDS + "-" + MAX_QUESTION_WORDS + ")");
+
+        String both = q + "\n" + a;
+        p.failIf(THINK.matcher(both).find(), 0.50, "contains <think> tags");
+        p.failIf(JSON.matcher(q).find() || JSON.matcher(a).find(), 0.40, "contains JSON");
+        p.failIf(MARKUP.matcher(both).find(), 0.20, "contains markdown or HTML markup");
+        p.failIf(LABEL.matcher(both).find(), 0.20, "contains prompt labels such as 'Question:'");
+
+        ChunkVocabulary vocabulary = new ChunkVocabulary(chunk);
+        double unknownPenalty = 0;
+        for (String unknown : unknownNames(both, vocabulary)) {
+            double step = Math.min(0.30, 0.60 - unknownPenalty);
+            unknownPenalty += step;
+            p.failIf(true, step, "mentions unknown " + (unknown.matches("pm[A-Z].*") ? "counter " : "parameter ") + unknown);
+        }
+        p.failIf(!vocabulary.isNamedIn(both), 0.10, "names no parameter, counter or term of the chunk");
+        return p.result();
+    }
+
+    private static Set<String> unknownNames(String s, ChunkVocabulary vocabulary) {
+        Set<String> unknown = new LinkedHashSet<>();
+        Matcher m = NAME.matcher(s);
+        while (m.find()) {
+            String name = m.group();
+            if (!NOT_PARAMETERS.contains(name) && !vocabulary.knowsName(name)) {
+                unknown.add(name);
+            }
+        }
+        return unknown;
+    }
+
+    private static boolean startsLikeQuestion(String q) {
+        String[] w = Arrays.stream(NON_WORD.split(q.toLowerCase(Locale.ROOT))).filter(x -> !x.isEmpty()).toArray(String[]::new);
+        return w.length > 0 && (QUESTION_WORDS.contains(w[0])
+                || (w.length > 1 && PREPOSITIONS.contains(w[0]) && QUESTION_WORDS.contains(w[1])));
+    }
+
+    /** The answer is the question again, mostly its words, or echoes it in full before answering. */
+    private static boolean repeats(String answer, String question) {
+        String a = normalize(answer);
+        String q = normalize(question);
+        if (q.isEmpty()) {
+            return false;
+        }
+        if (a.equals(q) || (words(q) >= MIN_QUESTION_WORDS && a.contains(q))) {
+            return true;
+        }
+        Set<String> aw = new LinkedHashSet<>(List.of(a.split(" ")));
+        Set<String> qw = new LinkedHashSet<>(List.of(q.split(" ")));
+        Set<String> union = new LinkedHashSet<>(aw);
+        union.addAll(qw);
+        aw.retainAll(qw);
+        return (double) aw.size() / union.size() >= 0.8;
+    }
+
+    private static String normalize(String s) {
+        return NON_WORD.matcher(s.toLowerCase(Locale.ROOT)).replaceAll(" ").strip();
+    }
+
+    private static int words(String s) {
+        return s.isBlank() ? 0 : s.strip().split("\\s+").length;
+    }
+
+    private static final class Penalties {
+        private double total;
+        private final List<String> reasons = new ArrayList<>();
+
+        void failIf(boolean failed, double penalty, String reason) {
+            if (failed) {
+                total += penalty;
+                reasons.add(reason);
+            }
+        }
+
+        StructuralScore result() {
+            // Rounded so 1 - 0.15 - 0.10 is exactly 0.75, not 0.7499999.
+            double score = Math.round(Math.max(0, 1 - total) * 10_000) / 10_000.0;
+            return new StructuralScore(score, reasons);
+        }
+    }
+}

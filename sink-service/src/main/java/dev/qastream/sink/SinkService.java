@@ -1,0 +1,71 @@
+package dev.qastream.sink;
+
+import dev.qastream.runtime.Service;
+import dev.qastream.runtime.ServiceContext;
+import dev.qastream.runtime.ServiceMain;
+import dev.qastream.runtime.StreamsService;
+import dev.qastream.runtime.kafka.Topics;
+
+import java.util.List;
+import java.util.Map;
+
+/** Keeps accepted pairs in the compacted dataset topic and mirrors it into out/dataset.jsonl. */
+public final class SinkService implements Service {
+    public static final String APP_ID = "qastream-sink";
+    public static final String DATASET_FILE = "dataset.jsonl";
+
+    private final StreamsService streams;
+    private final DatasetFileWriter writer;
+    private Thread writerThread;
+
+    /** Runs this service alone against the cluster and registry in the configuration. */
+    public static void main(String[] args) {
+        ServiceMain.run(args, SinkService::new);
+    }
+
+    public SinkService(ServiceContext ctx) {
+        this.streams = new StreamsService("sink", APP_ID,
+                SinkTopology.build(ctx.topics(), ctx.config().string("sink.system-prompt")),
+                ctx.kafka().streams(APP_ID), List.of(Topics.SCORING_SCORED));
+        this.writer = new DatasetFileWriter(ctx, ctx.config().path("out").resolve(DATASET_FILE));
+    }
+
+    public DatasetFileWriter writer() {
+        return writer;
+    }
+
+    @Override
+    public String name() {
+        return "sink";
+    }
+
+    @Override
+    public void start() {
+        streams.start();
+        writerThread = new Thread(writer, "dataset-file-writer");
+        writerThread.start();
+    }
+
+    @Override
+    public boolean healthy() {
+        return streams.healthy() && writerThread != null && writerThread.isAlive();
+    }
+
+    @Override
+    public Map<String, List<String>> consumerGroups() {
+        return streams.consumerGroups();
+    }
+
+    @Override
+    public void close() {
+        writer.stop();
+        if (writerThread != null) {
+            try {
+                writerThread.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        streams.close();
+    }
+}

@@ -1,0 +1,60 @@
+package dev.qastream.sink;
+
+import dev.qastream.runtime.kafka.Topics;
+import dev.qastream.schemas.DatasetRecord;
+import dev.qastream.schemas.ScoredPair;
+import dev.qastream.schemas.TermTiers;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+
+/**
+ * scoring.scored -> dataset.pairs: an accepted pair becomes (or replaces) its conversation; a rejected
+ * or removed pair becomes a tombstone, so the compacted dataset holds exactly the accepted pairs.
+ */
+public final class SinkTopology {
+    private SinkTopology() {
+    }
+
+    public static Topology build(Topics topics, String systemPrompt) {
+        StreamsBuilder builder = new StreamsBuilder();
+        builder.stream(topics.scored.name(), topics.scored.consumed())
+                .mapValues(scored -> scored != null && scored.getAccepted() ? toRecord(scored, systemPrompt) : null)
+                .to(topics.dataset.name(), topics.dataset.produced());
+        return builder.build();
+    }
+
+    static DatasetRecord toRecord(ScoredPair scored, String systemPrompt) {
+        var pair = scored.getPair();
+        TermTiers terms = scored.getTerms();
+        return DatasetRecord.newBuilder()
+                .setSystemPrompt(systemPrompt)
+                .setQuestion(pair.getQuestion())
+                .setAnswer(pair.getAnswer())
+                .setFeatureName(scored.getDocument().getFeatureName())
+                .setQualityScore(Math.round(scored.getOverall() * 1000) / 1000.0)
+                .setTechnicalTerms(termsOf(terms))
+                .setSourceDocument(pair.getDocumentId())
+                .setChunkId(pair.getChunkId())
+                .setModel(pair.getModel())
+                .setTier(pair.getTier())
+                .setPromptVersion(pair.getPromptVersion())
+                .setTier1ExactParams(terms.getTier1ExactParams().size())
+                .setTier2ConfigTerms(terms.getTier2ConfigTerms().size())
+                .setTier3NetworkElements(terms.getTier3NetworkElements().size())
+                .setTier4RareTerms(terms.getTier4RareTerms().size())
+                .build();
+    }
+
+    private static List<String> termsOf(TermTiers t) {
+        LinkedHashSet<String> all = new LinkedHashSet<>();
+        all.addAll(t.getTier1ExactParams());
+        all.addAll(t.getTier2ConfigTerms());
+        all.addAll(t.getTier3NetworkElements());
+        all.addAll(t.getTier4RareTerms());
+        return new ArrayList<>(all);
+    }
+}
