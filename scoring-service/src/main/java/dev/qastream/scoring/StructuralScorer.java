@@ -5,6 +5,7 @@ import dev.qastream.schemas.QaPair;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -52,11 +53,16 @@ public final class StructuralScorer {
     private static final Pattern NAME = Pattern.compile(
             "\\b([A-Z][A-Za-z0-9]+\\.[a-z][A-Za-z0-9]+)\\b|\\b(pm[A-Z][A-Za-z0-9]*)\\b|\\b([a-z]{2,}[0-9]*[A-Z][A-Za-z0-9]*)\\b");
     private static final Set<String> NOT_PARAMETERS = Set.of("mmWave", "macOS", "ipv4", "ipv6", "iPv4", "iPv6");
+    // "Node.js" or "README.md" look like MoClass.param but are file or product names.
+    private static final Set<String> FILE_EXTENSIONS = Set.of("js", "md", "py", "txt", "com", "org", "net", "io", "h",
+            "c", "cpp", "conf", "cfg", "yaml", "yml", "json", "xml", "html", "pdf", "sh", "so", "log", "csv", "java");
     private static final Pattern THINK = Pattern.compile("(?i)</?think\\s*>");
     private static final Pattern JSON = Pattern.compile("^\\s*[\\[{]|\\{\\s*\"|\"[A-Za-z_]+\"\\s*:");
     private static final Pattern MARKUP = Pattern.compile(
             "\\*\\*|__|`|(?m)^\\s*#{1,6}\\s|\\[[^\\]]+]\\([^)]*\\)|\\|\\s*-{3,}|</?(?!think\\b)[a-zA-Z][a-zA-Z0-9]*(?:\\s[^>]*)?>");
     private static final Pattern LABEL = Pattern.compile("(?im)^\\s*(question|answer|q|a)\\s*:");
+    // Words that restate rather than inform: "It is X." adds nothing to "What is X?".
+    private static final Set<String> FILLER = Set.of("it", "is", "are", "the", "a", "an", "this", "that");
     private static final Pattern NON_WORD = Pattern.compile("[^\\p{L}\\p{N}]+");
 
     public StructuralScore score(QaPair pair, Chunk chunk) {
@@ -69,7 +75,7 @@ public final class StructuralScorer {
         int answerWords = words(a);
         p.failIf(answerWords == 0, 1.0, "answer is empty");
         p.failIf(answerWords > MAX_ANSWER_WORDS, 0.30, "answer is too long (" + answerWords + " words, at most " + MAX_ANSWER_WORDS + ")");
-        p.failIf(answerWords > 0 && answerWords < MIN_ANSWER_WORDS, 0.15, "answer is too short (" + answerWords + " words)");
+        p.failIf(answerWords > 0 && answerWords < MIN_ANSWER_WORDS, 0.15, "answer is too short (" + answerWords + (answerWords == 1 ? " word)" : " words)"));
         p.failIf(answerWords > 0 && repeats(a, q), 0.50, "answer repeats the question");
 
         int questionWords = words(q);
@@ -100,7 +106,8 @@ public final class StructuralScorer {
         Matcher m = NAME.matcher(s);
         while (m.find()) {
             String name = m.group();
-            if (!NOT_PARAMETERS.contains(name) && !vocabulary.knowsName(name)) {
+            boolean fileName = m.group(1) != null && FILE_EXTENSIONS.contains(name.substring(name.lastIndexOf('.') + 1));
+            if (!fileName && !NOT_PARAMETERS.contains(name) && !vocabulary.knowsName(name)) {
                 unknown.add(name);
             }
         }
@@ -113,7 +120,10 @@ public final class StructuralScorer {
                 || (w.length > 1 && PREPOSITIONS.contains(w[0]) && QUESTION_WORDS.contains(w[1])));
     }
 
-    /** The answer is the question again, mostly its words, or echoes it in full before answering. */
+    /**
+     * The answer is the question again: the same words, or the whole question echoed inside it, or no
+     * word that the question lacks. "The default value of X is info." adds "info" and is a real answer.
+     */
     private static boolean repeats(String answer, String question) {
         String a = normalize(answer);
         String q = normalize(question);
@@ -123,12 +133,8 @@ public final class StructuralScorer {
         if (a.equals(q) || (words(q) >= MIN_QUESTION_WORDS && a.contains(q))) {
             return true;
         }
-        Set<String> aw = new LinkedHashSet<>(List.of(a.split(" ")));
-        Set<String> qw = new LinkedHashSet<>(List.of(q.split(" ")));
-        Set<String> union = new LinkedHashSet<>(aw);
-        union.addAll(qw);
-        aw.retainAll(qw);
-        return (double) aw.size() / union.size() >= 0.8;
+        Set<String> questionWords = new HashSet<>(Arrays.asList(q.split(" ")));
+        return Arrays.stream(a.split(" ")).allMatch(w -> questionWords.contains(w) || FILLER.contains(w));
     }
 
     private static String normalize(String s) {

@@ -147,6 +147,20 @@ class StructuralScorerTest {
     }
 
     @Test
+    void shortAnswerRestatingTheSubjectIsNotACopy() {
+        // Given a real answer that repeats the question's words and adds the value, and a question in
+        // which a word occurs twice
+        StructuralScore value = score("What is the default value of EUtranCellFDD.ulPowerBoostEnabled?",
+                "The default value of EUtranCellFDD.ulPowerBoostEnabled is false.");
+        StructuralScore parrot = score("What is the value of the default of EUtranCellFDD.ulPowerBoostEnabled?",
+                "It is the default value of EUtranCellFDD.ulPowerBoostEnabled.");
+
+        // Then only the answer that adds nothing is a copy
+        assertThat(value.reasons()).isEmpty();
+        assertThat(parrot.reasons()).containsExactly("answer repeats the question");
+    }
+
+    @Test
     void minorDefectsAloneAreToleratedButTogetherReject() {
         // Given one pair with leftover bold markdown and one that also has a too-short answer
         StructuralScore markdown = score("What is the default value of EUtranCellFDD.ulPowerBoostEnabled?",
@@ -156,7 +170,7 @@ class StructuralScorerTest {
         // Then a single minor defect is reported but the pair passes; two do not
         assertThat(markdown.reasons()).containsExactly("contains markdown or HTML markup");
         assertThat(markdown.score()).isCloseTo(0.80, within(1e-9));
-        assertThat(twoMinor.reasons()).containsExactly("answer is too short (1 words)", "contains markdown or HTML markup");
+        assertThat(twoMinor.reasons()).containsExactly("answer is too short (1 word)", "contains markdown or HTML markup");
         assertThat(twoMinor.score()).isLessThan(0.75);
     }
 
@@ -164,7 +178,7 @@ class StructuralScorerTest {
     void questionLengthAndAnswerLengthBounds() {
         // Given a two-word question and a 301-word answer
         StructuralScore shortQuestion = score("Boost default?", "The default value of EUtranCellFDD.ulPowerBoostEnabled is false.");
-        StructuralScore longAnswer = score("What does the Adaptive Uplink Power Boost feature do?", "boost ".repeat(301).strip() + ".");
+        StructuralScore longAnswer = score("What does the Adaptive Uplink Power Boost feature do?", "coverage ".repeat(301).strip() + ".");
 
         // Then each length check names the count
         assertThat(shortQuestion.reasons()).containsExactly("question does not start with a question word", "question has 2 words (expected 3-60)");

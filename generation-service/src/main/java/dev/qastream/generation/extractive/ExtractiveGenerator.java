@@ -7,16 +7,22 @@ import dev.qastream.schemas.Parameter;
 import dev.qastream.schemas.QaPair;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
  * The built-in generation tier for machines without a model server: deterministic pairs taken from a
  * chunk's parsed parameters, its counters and its overview prose. Every answer is a full sentence that
  * names its subject, so a pair stands on its own in a dataset.
+ *
+ * <p>"What does the F feature do?" is asked only of a Description/Overview section, or of a chunk with
+ * no parameters or counters that sits before any subsection and talks about the feature: prose from
+ * other sections (Dependencies, Engineering Guidelines, tutorial steps) would answer it wrongly.
  *
  * <p>Slots follow a fixed order of question kinds, so that under the cap the most useful kinds survive:
  * feature overview, parameter defaults, parameter descriptions, valid values, counters, MO classes
@@ -26,9 +32,13 @@ public final class ExtractiveGenerator implements PairGenerator {
     public static final String BACKEND = "extractive";
     public static final String MODEL = "extractive-v1";
     public static final int DEFAULT_MAX_PAIRS = 8;
-    // Sections whose prose is not about what the feature does, even when they carry no parameters.
-    private static final Pattern NOT_OVERVIEW = Pattern.compile("(?i)\\b(dependenc\\w*|counters?|kpis?|parameters?|"
-            + "engineering|limitations?|prerequisites?|capacity|hardware|impact|revision|references?|glossary|abbreviations?)\\b");
+
+    private static final Set<String> GENERIC_TITLES = Set.of("introduction", "overview", "description", "summary",
+            "general", "readme", "index", "contents", "table of contents", "scope", "abstract");
+    private static final Pattern FEATURE_WORD = Pattern.compile("\\b(this|the) (feature|function)\\b");
+    private static final Set<String> STOP_WORDS = Set.of("the", "and", "for", "with", "from", "into", "over", "basic", "feature");
+    // Markdown heading residue and section numbering seen in titles ("2.1. Foo ##").
+    private static final Pattern TITLE_NOISE = Pattern.compile("^\\d+(?:\\.\\d+)*\\.?\\s+|\\s+#+\\s*$");
 
     private final int maxPairs;
     private final String promptVersion;
@@ -47,8 +57,8 @@ public final class ExtractiveGenerator implements PairGenerator {
 
     @Override
     public List<QaPair> generate(Chunk chunk, String tier, long nowMs) throws GenerationException {
-        if (chunk == null || chunk.getText() == null || chunk.getChunkId() == null) {
-            throw new GenerationException("chunk without id or text", false);
+        if (chunk == null || chunk.getText() == null || chunk.getChunkId() == null || tier == null) {
+            throw new GenerationException("request without chunk id, chunk text or tier", false);
         }
         // Keyed by question so a parameter listed twice does not take two slots.
         Map<String, String> pairs = new LinkedHashMap<>();
@@ -88,18 +98,42 @@ public final class ExtractiveGenerator implements PairGenerator {
 
     private static void overview(Chunk chunk, Map<String, String> pairs) {
         String feature = featureName(chunk);
-        if (feature.isEmpty()) {
+        // "What does the Introduction feature do?": the document title was a section name, not a feature.
+        if (feature.isEmpty() || GENERIC_TITLES.contains(feature.toLowerCase(Locale.ROOT))) {
             return;
         }
         List<String> path = chunk.getSectionPath() == null ? List.of() : chunk.getSectionPath();
         boolean overviewSection = path.stream().anyMatch(s -> ChunkText.OVERVIEW.matcher(s).find())
                 || ChunkText.hasOverviewHeading(chunk.getText());
+        // Prose before any subsection (no path, or only the document's own title) is the document's introduction.
         boolean proseOnly = (chunk.getParameters() == null || chunk.getParameters().isEmpty())
                 && (chunk.getCounters() == null || chunk.getCounters().isEmpty())
-                && path.stream().noneMatch(s -> NOT_OVERVIEW.matcher(s).find());
-        if (overviewSection || proseOnly) {
-            put(pairs, Templates.Q_FEATURE.formatted(feature), ChunkText.overview(chunk.getText()));
+                && path.stream().allMatch(s -> isDocumentTitle(s, chunk, feature));
+        if (!overviewSection && !proseOnly) {
+            return;
         }
+        String prose = ChunkText.overview(chunk.getText());
+        // Introductory prose outside a Description/Overview section must be about the feature to answer for it.
+        if (overviewSection || aboutFeature(prose, feature)) {
+            put(pairs, Templates.Q_FEATURE.formatted(feature), prose);
+        }
+    }
+
+    private static boolean isDocumentTitle(String section, Chunk chunk, String feature) {
+        String s = TITLE_NOISE.matcher(Prose.value(section)).replaceAll("").strip();
+        return s.equalsIgnoreCase(feature) || s.equalsIgnoreCase(Prose.value(chunk.getDocument().getTitle()));
+    }
+
+    /** Says "feature", or names at least half of the feature name's significant words. */
+    private static boolean aboutFeature(String prose, String feature) {
+        String p = prose.toLowerCase(Locale.ROOT);
+        if (FEATURE_WORD.matcher(p).find()) {
+            return true;
+        }
+        List<String> words = Arrays.stream(feature.toLowerCase(Locale.ROOT).split("[^\\p{L}\\p{N}]+"))
+                .filter(w -> w.length() >= 3 && !STOP_WORDS.contains(w)).toList();
+        long named = words.stream().filter(w -> Pattern.compile("\\b" + Pattern.quote(w) + "\\b").matcher(p).find()).count();
+        return !words.isEmpty() && named * 2 >= words.size();
     }
 
     private static void defaultValue(Parameter p, Map<String, String> pairs) {
@@ -119,8 +153,8 @@ public final class ExtractiveGenerator implements PairGenerator {
 
     private static void validValues(Parameter p, Map<String, String> pairs) {
         String name = qualifiedName(p);
-        String values = Prose.value(p.getValidValues());
-        String unit = Prose.value(p.getUnit());
+        String values = Phrasing.field(p.getValidValues());
+        String unit = Phrasing.field(p.getUnit());
         if (name.isEmpty() || values.isEmpty()) {
             return;
         }
@@ -172,6 +206,7 @@ public final class ExtractiveGenerator implements PairGenerator {
         if (name.isEmpty()) {
             name = Prose.value(chunk.getDocument().getTitle());
         }
+        name = TITLE_NOISE.matcher(name).replaceAll("").strip();
         // "What does the Foo feature feature do?" reads badly.
         return name.toLowerCase(Locale.ROOT).endsWith(" feature") ? name.substring(0, name.length() - 8).strip() : name;
     }

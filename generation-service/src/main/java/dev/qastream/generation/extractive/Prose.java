@@ -71,8 +71,20 @@ final class Prose {
         while (j < text.length() && Character.isWhitespace(text.charAt(j))) {
             j++;
         }
-        return j < text.length() && (Character.isUpperCase(text.charAt(j)) || Character.isDigit(text.charAt(j))
-                || text.charAt(j) == '"' || text.charAt(j) == '(');
+        if (j == text.length()) {
+            return false;
+        }
+        char c = text.charAt(j);
+        return Character.isUpperCase(c) || Character.isDigit(c) || c == '"' || c == '(' || startsWithIdentifier(text, j);
+    }
+
+    /** "pmDrxWakeups counts ..." or "eNodeB ...": a lower-case identifier with an inner capital can open a sentence. */
+    private static boolean startsWithIdentifier(String text, int from) {
+        int end = from;
+        while (end < text.length() && Character.isLetterOrDigit(text.charAt(end))) {
+            end++;
+        }
+        return text.substring(from, end).chars().skip(1).anyMatch(Character::isUpperCase);
     }
 
     private static boolean endsWithAbbreviation(String text, int start, int dot) {

@@ -173,22 +173,52 @@ class ExtractiveGeneratorTest {
     }
 
     @Test
-    void proseOnlyChunkGetsAnOverviewButADependenciesSectionDoesNot() throws Exception {
-        // Given two prose-only chunks: one on how the feature operates, one on its dependencies
-        String prose = "The feature evaluates the path loss of each UE every 200 ms. A UE above the threshold is boosted.";
-        Chunk operation = chunk(List.of("Feature Operation"), prose, List.of(), List.of());
+    void introductoryProseGetsAnOverviewButOtherSectionsDoNot() throws Exception {
+        // Given prose before any subsection, and prose-only chunks of Feature Operation and Dependencies sections
+        String intro = "The feature evaluates the path loss of each UE every 200 ms. A UE above the threshold is boosted.";
+        Chunk preamble = chunk(List.of(), "Adaptive Uplink Power Boost\n\n" + intro, List.of(), List.of());
+        Chunk underTitle = chunk(List.of("Adaptive Uplink Power Boost"), intro, List.of(), List.of());
+        Chunk operation = chunk(List.of("Feature Operation"), intro, List.of(), List.of());
         Chunk dependencies = chunk(List.of("Dependencies"), "The feature requires the Uplink Power Control feature.", List.of(), List.of());
+        Chunk unrelated = chunk(List.of(), "Wait for a bit. Then restart the node and check the logs again.", List.of(), List.of());
 
-        // When pairs are generated for both
-        List<QaPair> fromOperation = generator.generate(operation, "fast", 1L);
-        List<QaPair> fromDependencies = generator.generate(dependencies, "fast", 1L);
+        // When pairs are generated
+        // Then only the introduction answers what the feature does (the chunker's path line is not prose)
+        for (Chunk c : List.of(preamble, underTitle)) {
+            assertThat(generator.generate(c, "fast", 1L)).singleElement().satisfies(p -> {
+                assertThat(p.getQuestion()).isEqualTo("What does the Adaptive Uplink Power Boost feature do?");
+                assertThat(p.getAnswer()).isEqualTo(intro);
+            });
+        }
+        assertThat(generator.generate(operation, "fast", 1L)).isEmpty();
+        assertThat(generator.generate(dependencies, "fast", 1L)).isEmpty();
+        assertThat(generator.generate(unrelated, "fast", 1L)).isEmpty();
+    }
 
-        // Then only the operation prose answers what the feature does
-        assertThat(fromOperation).singleElement().satisfies(p -> {
-            assertThat(p.getQuestion()).isEqualTo("What does the Adaptive Uplink Power Boost feature do?");
-            assertThat(p.getAnswer()).isEqualTo(prose);
-        });
-        assertThat(fromDependencies).isEmpty();
+    @Test
+    void chunkerStyleTextYieldsCounterClausesAndTableRows() throws Exception {
+        // Given counters described in one running sentence and in the chunker's "Header: value | ..." rows
+        Chunk chunk = chunk(List.of("Counters"), """
+                Counters
+
+                The following counters track the feature: pmBoostStarts counts how often a UE was boosted, \
+                pmBoostStops counts exits, and pmBoostTime accumulates the time spent boosted.
+
+                pmBoostFailures counts failed boosts. pmBoostRetries counts retried boosts.
+
+                Counter: pmBoostUes | Description: Number of UEs boosted at least once
+                """, List.of(), List.of("pmBoostStarts", "pmBoostStops", "pmBoostTime", "pmBoostFailures", "pmBoostUes"));
+
+        // When pairs are generated
+        Map<String, String> qa = answersByQuestion(chunk);
+
+        // Then each counter gets its own clause, never a neighbour's
+        assertThat(qa.values()).containsExactly(
+                "The counter pmBoostStarts counts how often a UE was boosted.",
+                "The counter pmBoostStops counts exits.",
+                "The counter pmBoostTime accumulates the time spent boosted.",
+                "The counter pmBoostFailures counts failed boosts.",
+                "The counter pmBoostUes measures the number of UEs boosted at least once.");
     }
 
     @Test

@@ -61,12 +61,6 @@ public final class ParameterExtractor {
   private static final Pattern TEXT_LEAD = Pattern.compile(
       "^\\s*(?:[-*+\u2022]\\s+)?[*`_]{0,3}([A-Za-z][A-Za-z0-9_]*(?:\\.[A-Za-z][A-Za-z0-9_]*)*)[*`_]{0,3}\\s*(?::|\\s[-\u2013\u2014]\\s)\\s*(.*)$",
       Pattern.DOTALL);
-  /**
-   * {@code MoClass.parameterName}: an upper-case MO class with at least one lower-case letter
-   * (so {@code README.md} is not one), then a lower-camel parameter name. Not inside paths or URLs.
-   */
-  private static final Pattern EXACT_REFERENCE = Pattern.compile(
-      "(?<![\\w./\\\\-])([A-Z][A-Za-z0-9]*[a-z][A-Za-z0-9]*)\\.([a-z][A-Za-z0-9]*)(?![\\w(/-]|\\.\\w)");
   private static final Set<String> FILE_EXTENSIONS = Set.of(
       "md", "txt", "pdf", "html", "htm", "c", "h", "cpp", "hpp", "py", "java", "conf", "cfg", "png", "jpg",
       "jpeg", "svg", "gif", "yaml", "yml", "json", "csv", "sh", "xml", "so", "io", "com", "org", "net", "log",
@@ -215,27 +209,65 @@ public final class ParameterExtractor {
     return List.copyOf(names);
   }
 
-  /** Matcher over {@code MoClass.parameterName} references; callers must check {@link #isReference}. */
-  static Matcher referenceMatcher(String text) {
-    return EXACT_REFERENCE.matcher(text);
+  /**
+   * Calls {@code sink} with the start and end of every {@code MoClass.parameterName} reference: an
+   * upper-case MO class with at least one lower-case letter (so {@code README.md} is not one), a dot,
+   * a parameter name starting lower-case; not inside a path or URL, not a call ({@code Obj.fn(}),
+   * not a longer dotted chain, not a file name ({@code Config.yaml}). A hand-written scan around
+   * each dot: a regex with look-behind costs several times more on long texts.
+   */
+  static void scanReferences(String text, ReferenceSink sink) {
+    int n = text.length();
+    int dot = text.indexOf('.');
+    while (dot >= 0) {
+      int next = text.indexOf('.', dot + 1);
+      int e = dot + 1;
+      if (e < n && isAsciiLower(text.charAt(e))) {
+        while (e < n && isAsciiAlnum(text.charAt(e))) {
+          e++;
+        }
+        boolean endOk = e == n || !(isWordChar(text.charAt(e)) || text.charAt(e) == '(' || text.charAt(e) == '/'
+            || text.charAt(e) == '-' || (text.charAt(e) == '.' && e + 1 < n && isWordChar(text.charAt(e + 1))));
+        int s = dot;
+        boolean lower = false;
+        while (s > 0 && isAsciiAlnum(text.charAt(s - 1))) {
+          s--;
+          lower |= isAsciiLower(text.charAt(s));
+        }
+        if (endOk && s < dot && lower && text.charAt(s) >= 'A' && text.charAt(s) <= 'Z') {
+          char before = s == 0 ? ' ' : text.charAt(s - 1);
+          boolean startOk = !(isWordChar(before) || before == '.' || before == '/' || before == '\\' || before == '-');
+          if (startOk && !FILE_EXTENSIONS.contains(text.substring(dot + 1, e).toLowerCase(Locale.ROOT))) {
+            sink.accept(s, e);
+          }
+        }
+      }
+      dot = next;
+    }
   }
 
-  static boolean isReference(Matcher m) {
-    return !FILE_EXTENSIONS.contains(m.group(2).toLowerCase(Locale.ROOT));
+  /** Receives the span of one reference. */
+  @FunctionalInterface
+  interface ReferenceSink {
+    void accept(int start, int end);
+  }
+
+  private static boolean isAsciiLower(char c) {
+    return c >= 'a' && c <= 'z';
+  }
+
+  private static boolean isAsciiAlnum(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+  }
+
+  private static boolean isWordChar(char c) {
+    return isAsciiAlnum(c) || c == '_' || Character.isLetterOrDigit(c);
   }
 
   /** Every distinct {@code MoClass.parameterName} written in the text, in order of appearance. */
   public static List<String> exactReferences(String text) {
     Set<String> found = new LinkedHashSet<>();
-    if (text.indexOf('.') < 0) {
-      return List.of();
-    }
-    Matcher m = EXACT_REFERENCE.matcher(text);
-    while (m.find()) {
-      if (isReference(m)) {
-        found.add(m.group());
-      }
-    }
+    scanReferences(text, (s, e) -> found.add(text.substring(s, e)));
     return List.copyOf(found);
   }
 

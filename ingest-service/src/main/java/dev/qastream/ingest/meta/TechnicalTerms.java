@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
 
 /**
  * Classifies the technical terms of a text in four tiers:
@@ -61,7 +60,7 @@ public final class TechnicalTerms {
       "256QAM", "CFR", "DPD", "SSB periodicity", "SIB", "MIB", "SIB1", "PBCH", "PSS", "SSS",
       "RNTI", "C-RNTI", "TA", "SR", "BSR", "PHR", "CRC", "TBS", "transport block", "codeword",
       "layer mapping", "precoding", "TPC", "DAPS", "CHO", "conditional handover", "Xn handover",
-      "N2 handover", "S1 handover", "X2 handover");
+      "N2 handover", "S1 handover", "X2 handover", "SUL");
 
   static final List<String> NETWORK_ELEMENTS = List.of(
       "eNodeB", "eNB", "gNB", "gNodeB", "ng-eNB", "en-gNB", "UE", "MME", "AMF", "SMF", "UPF", "AUSF",
@@ -81,7 +80,8 @@ public final class TechnicalTerms {
       "IX", "XI", "XII", "TBD", "NA", "WARNING", "ERROR", "INFO", "DEBUG", "README", "MHz", "GHz", "kHz",
       "dB", "dBm", "dBi", "dBFS", "Mbps", "Gbps", "Kbps", "kbps", "Mbit", "Gbit", "MiB", "GiB", "KiB",
       "MB", "GB", "KB", "TB", "CPU", "GPU", "RAM", "USB", "PC", "OS", "API", "URL", "HTTP", "HTTPS",
-      "PDF", "HTML", "CSV", "JSON", "YAML", "XML", "EOF", "FAQ", "NB", "AM", "PM", "UTC", "GMT");
+      "PDF", "HTML", "CSV", "JSON", "YAML", "XML", "EOF", "FAQ", "NB", "AM", "PM", "UTC", "GMT",
+      "MO", "DL", "UL", "TX", "RX");
 
   private static final int TIER4_LIMIT = 100;
 
@@ -132,16 +132,11 @@ public final class TechnicalTerms {
 
     // Tier 1 first; the tokens inside those references are not classified again.
     List<int[]> spans = new ArrayList<>();
-    if (text.indexOf('.') >= 0) {
-      Matcher m = ParameterExtractor.referenceMatcher(text);
-      while (m.find()) {
-        if (ParameterExtractor.isReference(m)) {
-          tier1.add(m.group());
-          spans.add(new int[] {m.start(), m.end()});
-          occurrences++;
-        }
-      }
-    }
+    ParameterExtractor.scanReferences(text, (s, e) -> {
+      tier1.add(text.substring(s, e));
+      spans.add(new int[] {s, e});
+    });
+    occurrences += spans.size();
     Set<String> bareParameterNames = new HashSet<>();
     for (String p : parameters) {
       if (tier1.add(p)) {

@@ -1,7 +1,6 @@
 package dev.qastream.ingest.parse;
 
 import dev.qastream.ingest.meta.ParameterExtractor;
-import dev.qastream.ingest.meta.ParameterExtractor.FieldValue;
 import dev.qastream.schemas.Parameter;
 import java.util.ArrayList;
 import java.util.List;
@@ -63,7 +62,7 @@ final class MarkdownParser {
       case Heading h -> out.heading(h.getLevel(), inline(h, false));
       case Paragraph p -> {
         String lines = inline(p, true);
-        if (lines.equals("[[_TOC_]]")) {
+        if (lines.equals("[[_TOC_]]") || lines.equals("[[TOC]]")) {
           return n;
         }
         if (!out.hasHeading() && out.isEmpty() && headerParagraph(lines, header)) {
@@ -164,50 +163,20 @@ final class MarkdownParser {
     if (!(first instanceof StrongEmphasis || first instanceof Code || first instanceof Emphasis)) {
       return null;
     }
-    String name = ParameterExtractor.cleanValue(inline(first, false));
-    boolean colonInside = name.endsWith(":");
-    if (colonInside) {
-      name = name.substring(0, name.length() - 1).strip();
-    }
-    if (!ParameterExtractor.isParameterName(name)) {
-      return null;
-    }
     StringBuilder rest = new StringBuilder();
     for (Node c = first.getNext(); c != null; c = c.getNext()) {
       inline(c, rest, true);
     }
-    String[] lines = rest.toString().split("\n");
-    String description = lines[0].strip();
-    if (!colonInside) {
-      if (description.startsWith(":")) {
-        description = description.substring(1).strip();
-      } else if (description.startsWith("- ") || description.startsWith("\u2013") || description.startsWith("\u2014")) {
-        description = description.substring(1).strip();
-      } else if (!description.isEmpty()) {
-        return null; // "**Note** that ..." is prose, not an entry
-      }
-    }
-    List<FieldValue> fields = new ArrayList<>();
-    for (int i = 1; i < lines.length; i++) {
-      FieldValue f = ParameterExtractor.field(lines[i]);
-      if (f != null) {
-        fields.add(f);
-      }
-    }
+    List<String> nestedLines = new ArrayList<>();
     for (ListBlock list : nested) {
       for (Node c = list.getFirstChild(); c != null; c = c.getNext()) {
         if (c.getFirstChild() instanceof Paragraph p) {
-          FieldValue f = ParameterExtractor.field(inline(p, false));
-          if (f != null) {
-            fields.add(f);
-          }
+          nestedLines.add(inline(p, false));
         }
       }
     }
-    if (fields.isEmpty() && !(ParameterExtractor.isQualifiedName(name) && !description.isEmpty())) {
-      return null;
-    }
-    return ParameterExtractor.build(name, description, fields);
+    String name = first instanceof Code code ? code.getLiteral() : inline(first, false);
+    return ParameterEntries.of(name, first instanceof Code, rest.toString(), nestedLines);
   }
 
   private static boolean isFieldList(BulletList list) {

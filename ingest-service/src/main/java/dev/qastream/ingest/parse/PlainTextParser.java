@@ -110,6 +110,14 @@ final class PlainTextParser {
 
   /** Turns the collected lines of one paragraph into blocks and clears them. */
   static void flush(List<String> lines, SectionBuilder out) {
+    flush(lines, null, false, out);
+  }
+
+  /**
+   * Turns the collected lines of one paragraph into blocks and clears them. With {@code prose}
+   * (layout-wrapped text such as PDF), the lines of a paragraph or list item are joined by spaces.
+   */
+  static void flush(List<String> lines, Integer page, boolean prose, SectionBuilder out) {
     if (lines.isEmpty()) {
       return;
     }
@@ -118,12 +126,12 @@ final class PlainTextParser {
     for (String line : lines) {
       boolean marker = LIST_MARKER.matcher(line).matches() && !isFieldContinuation(line, current);
       if (marker) {
-        emit(current, inList, out);
+        emit(current, inList, page, prose, out);
         inList = true;
       }
       current.add(line);
     }
-    emit(current, inList, out);
+    emit(current, inList, page, prose, out);
     lines.clear();
   }
 
@@ -133,20 +141,36 @@ final class PlainTextParser {
         && ParameterExtractor.lead(current.get(0)) != null;
   }
 
-  private static void emit(List<String> lines, boolean listItem, SectionBuilder out) {
+  private static void emit(List<String> lines, boolean listItem, Integer page, boolean prose, SectionBuilder out) {
     if (lines.isEmpty()) {
       return;
     }
     String text = String.join("\n", lines).strip();
     Parameter p = parameter(lines);
     if (p != null) {
-      out.add(new Block.ParameterEntry(text, p, null));
+      out.add(new Block.ParameterEntry(text, p, page));
     } else if (listItem) {
-      out.add(new Block.ListItem(text, null));
+      out.add(new Block.ListItem(prose ? joinProse(lines) : text, page));
     } else {
-      out.add(new Block.Paragraph(text, null));
+      out.add(new Block.Paragraph(prose ? joinProse(lines) : text, page));
     }
     lines.clear();
+  }
+
+  /** Joins wrapped lines with spaces; a line ending in a hyphen joins the next without one. */
+  static String joinProse(List<String> lines) {
+    StringBuilder sb = new StringBuilder();
+    for (String line : lines) {
+      String l = line.strip();
+      if (l.isEmpty()) {
+        continue;
+      }
+      if (!sb.isEmpty() && sb.charAt(sb.length() - 1) != '-') {
+        sb.append(' ');
+      }
+      sb.append(l);
+    }
+    return sb.toString();
   }
 
   /** A parameter entry: {@code Name: description} then field lines, or a qualified name with a description. */

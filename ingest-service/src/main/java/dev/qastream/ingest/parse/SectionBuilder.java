@@ -28,6 +28,17 @@ final class SectionBuilder {
     }
   }
 
+  /** Appends text to the innermost open heading (a heading wrapped over two lines). */
+  void extendLastHeading(String more) {
+    if (!open.isEmpty() && blocks.isEmpty()) {
+      Heading last = open.remove(open.size() - 1);
+      open.add(new Heading(last.level(), last.title() + " " + more.strip()));
+      if (open.size() == 1 && firstHeading != null && firstHeading.equals(last.title())) {
+        firstHeading = open.get(0).title();
+      }
+    }
+  }
+
   void add(Block block) {
     if (block != null && !block.text().isBlank()) {
       blocks.add(block);
