@@ -22,12 +22,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HexFormat;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * Watches the inbox and publishes what changed: a new file is parsed, chunked and published; a changed
@@ -39,6 +45,8 @@ public final class IngestService implements Service {
     private static final Logger log = LoggerFactory.getLogger(IngestService.class);
     /** Documents per transaction: amortises the commit without holding much in flight. */
     private static final int DOCUMENTS_PER_TRANSACTION = 100;
+    /** Files parsed ahead of the publishing thread; bounds memory to a few documents. */
+    private static final int PARSE_WINDOW = 16;
 
     private final ServiceContext ctx;
     private final Inbox inbox;
@@ -50,6 +58,7 @@ public final class IngestService implements Service {
     private final Counter chunksCounter;
     private final Counter errorsCounter;
     private final Set<String> reportedLinks = new HashSet<>();
+    private final ExecutorService parsers;
     private DocumentStates states;
     private DocumentPublisher publisher;
     private Thread watcher;
@@ -72,6 +81,12 @@ public final class IngestService implements Service {
         this.documentsCounter = Counter.builder("qastream.ingest.documents").register(m);
         this.chunksCounter = Counter.builder("qastream.ingest.chunks").register(m);
         this.errorsCounter = Counter.builder("qastream.ingest.errors").register(m);
+        int threads = Math.max(1, ctx.config().integer("ingest.parser-threads"));
+        this.parsers = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "ingest-parser");
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     @Override
@@ -134,7 +149,7 @@ public final class IngestService implements Service {
         Set<String> present = new HashSet<>();
         int[] c = new int[7]; // ingested, unchanged, deleted, errors, chunksSent, chunksRemoved, pending
         List<Runnable> afterCommit = new ArrayList<>();
-        int inTransaction = 0;
+        List<Inbox.Entry> ready = new ArrayList<>();
         for (Inbox.Entry e : entries) {
             present.add(e.documentId());
             if (e.escapesInbox()) {
@@ -143,17 +158,36 @@ public final class IngestService implements Service {
                     error(e.documentId(), "symbolic link points outside the inbox (or nowhere); not followed", null);
                     c[3]++;
                 }
-                continue;
-            }
-            if (!inbox.settled(e, now)) {
+            } else if (inbox.settled(e, now)) {
+                ready.add(e);
+            } else {
                 c[6]++;
-                continue;
             }
-            inTransaction += ingestFile(e, c, afterCommit);
+        }
+        // Files are read and parsed on worker threads while this thread publishes, in inbox order.
+        long waitNs = 0;
+        long sendNs = 0;
+        long commitNs = 0;
+        Deque<Future<Prepared>> window = new ArrayDeque<>();
+        int next = 0;
+        int inTransaction = 0;
+        while (next < ready.size() || !window.isEmpty()) {
+            while (next < ready.size() && window.size() < PARSE_WINDOW) {
+                Inbox.Entry e = ready.get(next++);
+                window.add(parsers.submit(() -> prepare(e)));
+            }
+            long t0 = System.nanoTime();
+            Prepared prepared = await(window.poll());
+            long t1 = System.nanoTime();
+            inTransaction += publish(prepared, c, afterCommit);
+            long t2 = System.nanoTime();
             if (inTransaction >= DOCUMENTS_PER_TRANSACTION) {
                 commit(afterCommit);
                 inTransaction = 0;
             }
+            waitNs += t1 - t0;
+            sendNs += t2 - t1;
+            commitNs += System.nanoTime() - t2;
         }
         for (String gone : states.ids()) {
             if (!present.contains(gone)) {
@@ -162,6 +196,8 @@ public final class IngestService implements Service {
             }
         }
         commit(afterCommit);
+        log.debug("scan: waited {} ms for parsers, {} ms sending, {} ms committing",
+                waitNs / 1_000_000, sendNs / 1_000_000, commitNs / 1_000_000);
         ScanReport report = new ScanReport(c[0], c[1], c[2], c[3], c[4], c[5], c[6]);
         if (report.changedAnything()) {
             log.info("ingest: {} new or changed, {} deleted, {} errors; {} chunks sent, {} removed",
@@ -173,51 +209,72 @@ public final class IngestService implements Service {
         return report;
     }
 
-    /** Returns 1 when something was written into the open transaction. */
-    private int ingestFile(Inbox.Entry e, int[] c, List<Runnable> afterCommit) {
+    /** What a worker found out about one file: unchanged, unreadable (with the reason), or parsed into chunks. */
+    private record Prepared(String id, String checksum, long size, DocumentRecord previous, boolean unchanged,
+                            String failure, ParsedDocument parsed, List<Chunk> chunks) {
+    }
+
+    /** Runs on a worker thread: reads, checksums, parses and chunks; touches no Kafka state. */
+    private Prepared prepare(Inbox.Entry e) {
         String id = e.documentId();
         DocumentRecord previous = states.get(id);
         if (e.size() > maxBytes) {
             String checksum = "size:" + e.size();
-            if (previous != null && checksum.equals(previous.getChecksum())) {
-                c[1]++;
-                return 0;
-            }
-            fail(id, checksum, e.size(), previous, String.format("file is %.1f MB, larger than the %d MB limit (ingest.max-file-mb)",
-                    e.size() / 1048576.0, maxBytes / 1048576), afterCommit);
-            c[3]++;
-            return 1;
+            boolean same = previous != null && checksum.equals(previous.getChecksum());
+            return new Prepared(id, checksum, e.size(), previous, same, String.format(
+                    "file is %.1f MB, larger than the %d MB limit (ingest.max-file-mb)",
+                    e.size() / 1048576.0, maxBytes / 1048576), null, null);
         }
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(e.path());
         } catch (IOException ex) {
-            return 0; // vanished or unreadable right now; the next scan sees it again
+            return null; // vanished or unreadable right now; the next scan sees it again
         }
         String checksum = sha256(bytes);
         if (previous != null && checksum.equals(previous.getChecksum())) {
+            return new Prepared(id, checksum, bytes.length, previous, true, null, null, null);
+        }
+        try {
+            ParsedDocument parsed = DocumentParsers.parse(id, bytes);
+            return new Prepared(id, checksum, bytes.length, previous, false, null, parsed, chunker.chunk(parsed));
+        } catch (UnreadableDocumentException ex) {
+            return new Prepared(id, checksum, bytes.length, previous, false, ex.getMessage(), null, null);
+        } catch (RuntimeException ex) {
+            log.debug("parser failure for {}", id, ex);
+            return new Prepared(id, checksum, bytes.length, previous, false, "could not be parsed: " + ex, null, null);
+        }
+    }
+
+    private static Prepared await(Future<Prepared> f) {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    /** Runs on the scanning thread; returns 1 when something was written into the open transaction. */
+    private int publish(Prepared p, int[] c, List<Runnable> afterCommit) {
+        if (p == null) {
+            return 0;
+        }
+        if (p.unchanged) {
             c[1]++;
             return 0;
         }
-        ParsedDocument parsed;
-        List<Chunk> chunks;
-        try {
-            parsed = DocumentParsers.parse(id, bytes);
-            chunks = chunker.chunk(parsed);
-        } catch (UnreadableDocumentException ex) {
-            fail(id, checksum, bytes.length, previous, ex.getMessage(), afterCommit);
-            c[3]++;
-            return 1;
-        } catch (RuntimeException ex) {
-            log.debug("parser failure for {}", id, ex);
-            fail(id, checksum, bytes.length, previous, "could not be parsed: " + ex, afterCommit);
+        if (p.failure != null) {
+            fail(p.id, p.checksum, p.size, p.previous, p.failure, afterCommit);
             c[3]++;
             return 1;
         }
         publisher.begin();
-        List<String> oldSums = previous == null ? List.of() : previous.getChunkChecksums();
-        List<String> newSums = new ArrayList<>(chunks.size());
-        for (Chunk chunk : chunks) {
+        List<String> oldSums = p.previous == null ? List.of() : p.previous.getChunkChecksums();
+        List<String> newSums = new ArrayList<>(p.chunks.size());
+        for (Chunk chunk : p.chunks) {
             newSums.add(chunk.getChecksum());
             int ord = chunk.getOrdinal();
             if (ord >= oldSums.size() || !oldSums.get(ord).equals(chunk.getChecksum())) {
@@ -225,16 +282,16 @@ public final class IngestService implements Service {
                 c[4]++;
             }
         }
-        for (int ord = chunks.size(); ord < oldSums.size(); ord++) {
-            publisher.removeChunk(DocumentPublisher.chunkId(id, ord));
+        for (int ord = p.chunks.size(); ord < oldSums.size(); ord++) {
+            publisher.removeChunk(DocumentPublisher.chunkId(p.id, ord));
             c[5]++;
         }
         DocumentRecord record = DocumentRecord.newBuilder()
-                .setDocumentId(id).setChecksum(checksum).setStatus(DocumentStatus.INGESTED)
-                .setFormat(parsed.format()).setSizeBytes(bytes.length).setChunkChecksums(newSums)
-                .setDocument(parsed.info()).setUpdatedAtMs(System.currentTimeMillis()).build();
-        publisher.document(id, record);
-        afterCommit.add(() -> states.apply(id, record));
+                .setDocumentId(p.id).setChecksum(p.checksum).setStatus(DocumentStatus.INGESTED)
+                .setFormat(p.parsed.format()).setSizeBytes(p.size).setChunkChecksums(newSums)
+                .setDocument(p.parsed.info()).setUpdatedAtMs(System.currentTimeMillis()).build();
+        publisher.document(p.id, record);
+        afterCommit.add(() -> states.apply(p.id, record));
         c[0]++;
         return 1;
     }
@@ -311,6 +368,7 @@ public final class IngestService implements Service {
                 Thread.currentThread().interrupt();
             }
         }
+        parsers.shutdownNow();
         synchronized (this) {
             if (publisher != null) {
                 publisher.close();

@@ -115,7 +115,9 @@ public final class TechnicalTerms {
       } else if (isAcronymEntry(term)) {
         ACRONYMS.putIfAbsent(term.toUpperCase(Locale.ROOT), e);
       } else {
-        WORDS.putIfAbsent(term.toLowerCase(Locale.ROOT), e);
+        String lower = term.toLowerCase(Locale.ROOT);
+        WORDS.putIfAbsent(lower, e);
+        WORDS.putIfAbsent(lower + "s", e); // plural, registered up front: no second lookup per word
       }
     }
   }
@@ -145,31 +147,31 @@ public final class TechnicalTerms {
       bareParameterNames.add(p.substring(p.lastIndexOf('.') + 1));
     }
 
-    List<String> tokens = new ArrayList<>();
-    List<Integer> starts = new ArrayList<>();
-    int words = tokenize(text, tokens, starts);
+    Tokens tokens = new Tokens(text);
     int spanIndex = 0;
-    for (int i = 0; i < tokens.size(); i++) {
-      int start = starts.get(i);
+    for (int i = 0; i < tokens.size; i++) {
+      int start = tokens.starts[i];
       while (spanIndex < spans.size() && spans.get(spanIndex)[1] <= start) {
         spanIndex++;
       }
       if (spanIndex < spans.size() && spans.get(spanIndex)[0] <= start) {
         continue;
       }
-      String token = tokens.get(i);
-      Entry phrase = matchPhrase(tokens, i);
+      String lower = tokens.lower(i);
+      Entry phrase = matchPhrase(tokens, i, lower);
       if (phrase != null) {
         (phrase.tier == 2 ? tier2 : tier3).add(phrase.canonical);
         occurrences++;
         i += phrase.tokens.length - 1;
         continue;
       }
-      Entry single = matchSingle(token);
+      int caps = tokens.capitals(i);
+      String token = caps > 0 || tokens.hasDigit(i) ? tokens.original(i) : lower;
+      Entry single = matchSingle(token, lower, caps);
       if (single == null && token.indexOf('-') > 0) {
         // "eNodeB-based", "UE-specific": classify the hyphenated parts
         for (String part : token.split("-")) {
-          Entry e = matchSingle(part);
+          Entry e = matchSingle(part, part.toLowerCase(Locale.ROOT), capitals(part));
           if (e != null) {
             (e.tier == 2 ? tier2 : tier3).add(e.canonical);
             occurrences++;
@@ -180,13 +182,14 @@ public final class TechnicalTerms {
       if (single != null) {
         (single.tier == 2 ? tier2 : tier3).add(single.canonical);
         occurrences++;
-      } else if (isRareTerm(token) && !bareParameterNames.contains(token)) {
+      } else if (caps > 0 && isRareTerm(token) && !bareParameterNames.contains(token)) {
         if (tier4.size() < TIER4_LIMIT || tier4.contains(token)) {
           tier4.add(token);
         }
         occurrences++;
       }
     }
+    int words = tokens.words;
     TermTiers tiers = TermTiers.newBuilder()
         .setTier1ExactParams(List.copyOf(tier1))
         .setTier2ConfigTerms(List.copyOf(tier2))
@@ -206,18 +209,18 @@ public final class TechnicalTerms {
     return List.copyOf(all);
   }
 
-  private static Entry matchPhrase(List<String> tokens, int i) {
-    List<Entry> candidates = PHRASES.get(tokens.get(i).toLowerCase(Locale.ROOT));
+  private static Entry matchPhrase(Tokens tokens, int i, String first) {
+    List<Entry> candidates = PHRASES.get(first);
     if (candidates == null) {
       return null;
     }
     outer:
     for (Entry e : candidates) {
-      if (i + e.tokens.length > tokens.size()) {
+      if (i + e.tokens.length > tokens.size) {
         continue;
       }
       for (int k = 1; k < e.tokens.length; k++) {
-        String t = tokens.get(i + k).toLowerCase(Locale.ROOT);
+        String t = tokens.lower(i + k);
         boolean last = k == e.tokens.length - 1;
         if (!t.equals(e.tokens[k]) && !(last && t.length() == e.tokens[k].length() + 1 && t.endsWith("s")
             && t.startsWith(e.tokens[k]))) {
@@ -229,8 +232,8 @@ public final class TechnicalTerms {
     return null;
   }
 
-  private static Entry matchSingle(String token) {
-    if (capitals(token) >= 2) {
+  private static Entry matchSingle(String token, String lower, int caps) {
+    if (caps >= 2) {
       String upper = token.toUpperCase(Locale.ROOT);
       Entry e = ACRONYMS.get(upper);
       if (e == null && upper.length() > 2 && token.endsWith("s")) {
@@ -239,18 +242,13 @@ public final class TechnicalTerms {
       if (e != null) {
         return e;
       }
-    } else if (hasDigit(token)) {
+    } else if (token != lower && hasDigit(token)) {
       Entry e = ACRONYMS.get(token.toUpperCase(Locale.ROOT));
       if (e != null && e.canonical.equals(token)) {
         return e; // "S1", "X2": exact spelling only
       }
     }
-    String lower = token.toLowerCase(Locale.ROOT);
-    Entry e = WORDS.get(lower);
-    if (e == null && lower.length() > 3 && lower.endsWith("s")) {
-      e = WORDS.get(lower.substring(0, lower.length() - 1));
-    }
-    return e;
+    return WORDS.get(lower);
   }
 
   /** Acronyms (two or more capitals, digits allowed) and CamelCase words, minus stop words and counters. */
@@ -303,44 +301,89 @@ public final class TechnicalTerms {
   }
 
   private static List<String> tokenize(String text) {
-    List<String> tokens = new ArrayList<>();
-    tokenize(text, tokens, new ArrayList<>());
-    return tokens;
+    Tokens t = new Tokens(text);
+    List<String> out = new ArrayList<>(t.size);
+    for (int i = 0; i < t.size; i++) {
+      out.add(t.original(i));
+    }
+    return out;
   }
 
   /**
-   * Splits into tokens of letters and digits, keeping inner hyphens and underscores
-   * ({@code S-GW}, {@code CU-CP}, {@code dl_bler}). Returns the number of words (tokens with a letter).
+   * Tokens of letters and digits, keeping inner hyphens and underscores ({@code S-GW}, {@code CU-CP},
+   * {@code dl_bler}), as offsets into the text; the text is lower-cased once, not per token.
    */
-  private static int tokenize(String text, List<String> tokens, List<Integer> starts) {
-    int words = 0;
-    int n = text.length();
-    int i = 0;
-    while (i < n) {
-      char c = text.charAt(i);
-      if (!Character.isLetterOrDigit(c)) {
-        i++;
-        continue;
-      }
-      int start = i;
-      boolean letter = false;
+  private static final class Tokens {
+    final String text;
+    final String lowerText;
+    int[] starts = new int[64];
+    int[] ends = new int[64];
+    int size;
+    int words;
+
+    Tokens(String text) {
+      this.text = text;
+      String lowered = text.toLowerCase(Locale.ROOT);
+      this.lowerText = lowered.length() == text.length() ? lowered : null;
+      int n = text.length();
+      int i = 0;
       while (i < n) {
-        char d = text.charAt(i);
-        if (Character.isLetterOrDigit(d)) {
-          letter |= Character.isLetter(d);
+        char c = text.charAt(i);
+        if (!Character.isLetterOrDigit(c)) {
           i++;
-        } else if ((d == '-' || d == '_') && i + 1 < n && Character.isLetterOrDigit(text.charAt(i + 1))) {
-          i++;
-        } else {
-          break;
+          continue;
+        }
+        int start = i;
+        boolean letter = false;
+        while (i < n) {
+          char d = text.charAt(i);
+          if (Character.isLetterOrDigit(d)) {
+            letter |= Character.isLetter(d);
+            i++;
+          } else if ((d == '-' || d == '_') && i + 1 < n && Character.isLetterOrDigit(text.charAt(i + 1))) {
+            i++;
+          } else {
+            break;
+          }
+        }
+        if (size == starts.length) {
+          starts = java.util.Arrays.copyOf(starts, size * 2);
+          ends = java.util.Arrays.copyOf(ends, size * 2);
+        }
+        starts[size] = start;
+        ends[size] = i;
+        size++;
+        if (letter) {
+          words++;
         }
       }
-      tokens.add(text.substring(start, i));
-      starts.add(start);
-      if (letter) {
-        words++;
-      }
     }
-    return words;
+
+    String original(int i) {
+      return text.substring(starts[i], ends[i]);
+    }
+
+    String lower(int i) {
+      return lowerText != null ? lowerText.substring(starts[i], ends[i]) : original(i).toLowerCase(Locale.ROOT);
+    }
+
+    int capitals(int i) {
+      int caps = 0;
+      for (int k = starts[i]; k < ends[i]; k++) {
+        if (Character.isUpperCase(text.charAt(k))) {
+          caps++;
+        }
+      }
+      return caps;
+    }
+
+    boolean hasDigit(int i) {
+      for (int k = starts[i]; k < ends[i]; k++) {
+        if (Character.isDigit(text.charAt(k))) {
+          return true;
+        }
+      }
+      return false;
+    }
   }
 }

@@ -18,9 +18,9 @@ import java.util.regex.Pattern;
  *   <li>content that starts like HTML ({@code <!DOCTYPE html}, {@code <html}) is HTML, whatever the extension;</li>
  *   <li>by extension: {@code .md .markdown .mdown .mkd} markdown, {@code .html .htm .xhtml} HTML,
  *       {@code .csv .tsv} CSV;</li>
- *   <li>{@code .txt}/{@code .text} and extension-less files: markdown if they start with {@code DOCTITLE:}
- *       or have at least two ATX headings ({@code ## Title}), else plain text with 3GPP clause
- *       headings;</li>
+ *   <li>{@code .txt}/{@code .text} and extension-less files: markdown if they have at least two ATX
+ *       headings ({@code ## Title}), else plain text with 3GPP clause headings (both read
+ *       {@code DOCTITLE:} header lines);</li>
  *   <li>any other extension (config files, logs, ...): plain text split into paragraphs.</li>
  * </ol>
  */
@@ -115,10 +115,6 @@ public final class DocumentParsers {
   }
 
   private static boolean looksLikeMarkdown(String text) {
-    DocumentHeader header = DocumentHeader.read(text);
-    if (header.title != null) {
-      return true;
-    }
     var m = ATX_HEADING.matcher(text);
     return m.find() && m.find();
   }

@@ -107,7 +107,7 @@ final class HtmlParser {
               container(e);
               flushInline();
             } else {
-              inline.append(e.text());
+              appendLines(e, inline, false);
             }
           }
         }

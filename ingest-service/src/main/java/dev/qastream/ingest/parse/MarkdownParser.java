@@ -62,7 +62,8 @@ final class MarkdownParser {
       case Heading h -> out.heading(h.getLevel(), inline(h, false));
       case Paragraph p -> {
         String lines = inline(p, true);
-        if (lines.equals("[[_TOC_]]") || lines.equals("[[TOC]]")) {
+        if (lines.equals("[[_TOC_]]") || lines.equals("[[TOC]]") || lines.equalsIgnoreCase("Table of Contents")
+            || lines.equalsIgnoreCase("Contents")) {
           return n;
         }
         if (!out.hasHeading() && out.isEmpty() && headerParagraph(lines, header)) {
@@ -78,6 +79,9 @@ final class MarkdownParser {
         }
         if (lines.indexOf('\n') > 0 && ParameterExtractor.field(lines.substring(lines.indexOf('\n') + 1)) != null) {
           Parameter parameter = parameterOf(p, List.of());
+          if (parameter == null) {
+            parameter = PlainTextParser.parameter(List.of(lines.split("\n"))); // "Name: text" without emphasis
+          }
           if (parameter != null) {
             out.add(new Block.ParameterEntry(lines, parameter, null));
             return n;

@@ -37,11 +37,15 @@ final class PdfParser {
 
   private static final Pattern PAGE_NUMBER = Pattern.compile("(?i)^(page\\s*)?\\d{1,4}(\\s*(of|/)\\s*\\d{1,4})?$");
   private static final Pattern TOC_LINE = Pattern.compile("\\.{4,}\\s*\\d+$");
+  private static final Pattern SPACES = Pattern.compile("\\s+");
   private static final Pattern DIGITS = Pattern.compile("\\d+");
+  private static final Pattern NUMBERED = Pattern.compile("((?:[1-9]\\d?|[A-Z])(?:\\.\\d{1,3}){0,7})\\.?\\s+\\S");
+  private static final Pattern CAPTION = Pattern.compile("(?i)(figure|fig\\.|table)\\s*\\d");
 
   private PdfParser() {}
 
-  record Line(int page, String text, float size, boolean bold, boolean paragraphStart) {}
+  /** One text line: page, text, average font size, boldness, baseline y and horizontal extent. */
+  record Line(int page, String text, float size, boolean bold, float y, float xStart, float xEnd) {}
 
   static ParsedDocument parse(String documentId, byte[] content) throws UnreadableDocumentException {
     List<Line> lines;
@@ -81,43 +85,51 @@ final class PdfParser {
 
     DocumentHeader header = new DocumentHeader();
     SectionBuilder out = new SectionBuilder();
+    Map<Integer, Float> rightEdge = new HashMap<>();
+    for (Line l : lines) {
+      rightEdge.merge(l.page(), l.xEnd(), Math::max);
+    }
     List<String> paragraph = new ArrayList<>();
     int paragraphPage = -1;
     Line previousHeading = null;
     for (int i = 0; i < lines.size(); i++) {
       Line l = lines.get(i);
       String text = l.text();
+      Line prev = i == 0 ? null : lines.get(i - 1);
+      Line next = i + 1 == lines.size() ? null : lines.get(i + 1);
+      boolean breakBefore = paragraphBreak(prev, l, rightEdge);
       if (!out.hasHeading() && out.isEmpty() && paragraph.isEmpty() && header.accept(text)) {
         continue;
       }
-      boolean alone = l.paragraphStart() && (i + 1 == lines.size() || lines.get(i + 1).paragraphStart()
-          || lines.get(i + 1).page() != l.page());
-      String clause = PlainTextParser.clauseHeading(text);
+      boolean alone = breakBefore && paragraphBreak(l, next, rightEdge);
+      String numbered = numberedHeading(text);
       boolean larger = l.size() >= headingThreshold;
-      boolean heading = looksLikeHeading(text) && (larger || (l.bold() && (clause != null || alone)));
+      boolean annex = text.startsWith("Annex ");
+      boolean heading = looksLikeHeading(text) && (larger || (l.bold() && (PlainTextParser.clauseHeading(text) != null
+          || (alone && startsCapitalised(text) && text.indexOf('_') < 0))));
       if (heading) {
         PlainTextParser.flush(paragraph, paragraphPage, true, out);
-        if (previousHeading != null && clause == null && previousHeading.page() == l.page()
-            && round(previousHeading.size()) == round(l.size()) && i > 0 && lines.get(i - 1) == previousHeading
-            && !l.paragraphStart()) {
-          // a heading wrapped over two lines: replace the first part
-          out.extendLastHeading(text);
+        if (previousHeading == prev && prev != null && numbered == null && !breakBefore
+            && round(prev.size()) == round(l.size())) {
+          out.extendLastHeading(text); // a heading wrapped over two lines
         } else {
           int level;
-          if (clause != null) {
-            level = depth(clause);
+          if (annex) {
+            level = 1;
+          } else if (numbered != null) {
+            level = depth(numbered);
           } else if (larger) {
             level = sizeRank.indexOf(round(l.size())) + 1;
           } else {
             level = sizeRank.size() + 1; // bold body-size headings sit below the larger ones
           }
-          out.heading(Math.max(1, level), clause != null ? clause : text);
+          out.heading(Math.max(1, level), text);
         }
         previousHeading = l;
         continue;
       }
       previousHeading = null;
-      if (l.paragraphStart() || l.page() != paragraphPage) {
+      if (breakBefore || l.page() != paragraphPage) {
         PlainTextParser.flush(paragraph, paragraphPage, true, out);
         paragraphPage = l.page();
       }
@@ -128,7 +140,49 @@ final class PdfParser {
     return new ParsedDocument(documentId, "pdf", header.info(documentId, out.firstHeading(), title), out.build());
   }
 
+  /**
+   * Whether a new paragraph starts at {@code l}: a new page, a gap of more than 1.6 line heights,
+   * a change of font size, or a previous line that ends a sentence well before the right margin.
+   */
+  private static boolean paragraphBreak(Line prev, Line l, Map<Integer, Float> rightEdge) {
+    if (prev == null || l == null || prev.page() != l.page()) {
+      return true;
+    }
+    float size = Math.max(1f, Math.max(prev.size(), l.size()));
+    float gap = l.y() - prev.y();
+    if (gap <= 0 || gap > 1.6f * size || Math.abs(prev.size() - l.size()) > 0.1f * size) {
+      return true;
+    }
+    String t = prev.text();
+    char last = t.charAt(t.length() - 1);
+    boolean sentenceEnd = last == '.' || last == ':' || last == '!' || last == '?';
+    return sentenceEnd && prev.xEnd() < rightEdge.get(l.page()) - 8 * size;
+  }
+
+  private static boolean startsCapitalised(String text) {
+    char c = text.charAt(0);
+    return Character.isUpperCase(c) || Character.isDigit(c);
+  }
+
+  /** The number of a numbered heading line ("4.2", "A.1"), or null. */
+  private static String numberedHeading(String text) {
+    java.util.regex.Matcher m = NUMBERED.matcher(text);
+    return m.lookingAt() ? m.group(1) : null;
+  }
+
   private static boolean looksLikeHeading(String text) {
+    if (CAPTION.matcher(text).lookingAt()) {
+      return false;
+    }
+    int letters = 0;
+    for (int i = 0; i < text.length() && letters < 3; i++) {
+      if (Character.isLetter(text.charAt(i))) {
+        letters++;
+      }
+    }
+    if (letters < 3) {
+      return false;
+    }
     if (text.length() > 120 || TOC_LINE.matcher(text).find()) {
       return false;
     }
@@ -148,11 +202,7 @@ final class PdfParser {
     return letter && words <= 14;
   }
 
-  private static int depth(String clause) {
-    if (clause.startsWith("Annex ")) {
-      return 1;
-    }
-    String number = clause.substring(0, clause.indexOf(' '));
+  private static int depth(String number) {
     return number.split("\\.").length;
   }
 
@@ -202,20 +252,20 @@ final class PdfParser {
     return kept;
   }
 
-  /** Collects lines with page, average font size and boldness from PDFBox's text layout. */
+  /** Collects lines with page, font size, boldness and position from PDFBox's text layout. */
   private static final class Collector extends PDFTextStripper {
     final List<Line> lines = new ArrayList<>();
     private final StringBuilder current = new StringBuilder();
     private double sizeSum;
     private int chars;
     private int boldChars;
-    private boolean paragraphStart = true;
+    private float y;
+    private float xStart = Float.MAX_VALUE;
+    private float xEnd;
 
     Collector() throws IOException {
       setSortByPosition(true);
       setLineSeparator("\n");
-      setParagraphStart("");
-      setParagraphEnd("");
     }
 
     @Override
@@ -227,6 +277,9 @@ final class PdfParser {
         if (isBold(tp.getFont())) {
           boldChars++;
         }
+        y = Math.max(y, tp.getYDirAdj());
+        xStart = Math.min(xStart, tp.getXDirAdj());
+        xEnd = Math.max(xEnd, tp.getXDirAdj() + tp.getWidthDirAdj());
       }
     }
 
@@ -243,19 +296,16 @@ final class PdfParser {
     @Override
     protected void writeParagraphStart() {
       endLine();
-      paragraphStart = true;
     }
 
     @Override
     protected void writeParagraphEnd() {
       endLine();
-      paragraphStart = true;
     }
 
     @Override
     protected void startPage(PDPage page) throws IOException {
       endLine();
-      paragraphStart = true;
       super.startPage(page);
     }
 
@@ -266,16 +316,18 @@ final class PdfParser {
     }
 
     private void endLine() {
-      String text = current.toString().replaceAll("\\s+", " ").strip();
+      String text = SPACES.matcher(current).replaceAll(" ").strip();
       if (!text.isEmpty()) {
         lines.add(new Line(getCurrentPageNo(), text, chars == 0 ? 0 : (float) (sizeSum / chars),
-            chars > 0 && boldChars * 2 > chars, paragraphStart));
-        paragraphStart = false;
+            chars > 0 && boldChars * 2 > chars, y, xStart, xEnd));
       }
       current.setLength(0);
       sizeSum = 0;
       chars = 0;
       boldChars = 0;
+      y = 0;
+      xStart = Float.MAX_VALUE;
+      xEnd = 0;
     }
 
     private static boolean isBold(PDFont font) {

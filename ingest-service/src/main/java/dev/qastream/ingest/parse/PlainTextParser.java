@@ -22,7 +22,7 @@ final class PlainTextParser {
   private static final Pattern CLAUSE = Pattern.compile(
       "^\\s{0,3}((?:[1-9]\\d?|[A-Z])(?:\\.\\d{1,3}){0,7})[ \\t]+(\\p{Lu}[^\\n]{0,118})$");
   private static final Pattern ANNEX = Pattern.compile("^\\s{0,3}(Annex [A-Z])\\b\\s*(\\([a-z]+\\))?\\s*:?\\s*(.{0,120})$");
-  private static final Pattern LIST_MARKER = Pattern.compile("^\\s*(?:[-*+\u2022\u2013]|\\d{1,3}[.)]|[a-z][.)]|\\([a-z0-9]{1,3}\\))\\s+\\S.*");
+  private static final Pattern LIST_MARKER = Pattern.compile("^\\s*(?:[-*+\u2022\u2013\u25AA\u25CF\u25E6\u2023\u2219\u00B7\uF0B7\uF0A7\uF076\uF0D8]|\\d{1,3}[.)]|[a-z][.)]|\\([a-z0-9]{1,3}\\))\\s+\\S.*");
 
   private PlainTextParser() {}
 
@@ -32,6 +32,7 @@ final class PlainTextParser {
     SectionBuilder out = new SectionBuilder();
     List<String> paragraph = new ArrayList<>();
     int clauseCount = 0;
+    boolean titlePending = false;
     int pos = 0;
     int n = body.length();
     while (pos <= n) {
@@ -48,11 +49,20 @@ final class PlainTextParser {
         continue;
       }
       if (clauses) {
+        if (titlePending) {
+          titlePending = false;
+          String t = line.strip();
+          if (t.length() <= 100 && clauseHeading(t) == null && !t.endsWith(".")) {
+            out.extendLastHeading(t); // "Annex A (informative):" with its title on the next line
+            continue;
+          }
+        }
         String heading = clauseHeading(line);
         if (heading != null) {
           flush(paragraph, out);
           out.heading(depth(heading), heading);
           clauseCount++;
+          titlePending = heading.startsWith("Annex ") && heading.endsWith(":");
           continue;
         }
       }
@@ -75,7 +85,7 @@ final class PlainTextParser {
     Matcher a = ANNEX.matcher(line);
     if (a.matches()) {
       String title = a.group(3).strip();
-      return (a.group(1) + (a.group(2) == null ? "" : " " + a.group(2)) + (title.isEmpty() ? "" : ": " + title)).strip();
+      return a.group(1) + (a.group(2) == null ? "" : " " + a.group(2)) + ":" + (title.isEmpty() ? "" : " " + title);
     }
     Matcher m = CLAUSE.matcher(line);
     if (!m.matches()) {

@@ -34,6 +34,19 @@ class ChunkerPropertyTest {
     }
   }
 
+  @Test
+  void fixturesChunkWithoutLossAtAnySize() {
+    Random r = new Random(42);
+    for (String fixture : List.of("ericsson/tti_bundling.md", "ericsson/carrier_aggregation.md", "ericsson/drx.md")) {
+      ParsedDocument doc = dev.qastream.ingest.parse.Fixtures.parse(fixture);
+      for (int i = 0; i < 200; i++) {
+        int maxTokens = 4 + r.nextInt(300);
+        int overlap = r.nextInt(maxTokens);
+        check(doc, new Chunker(maxTokens, overlap), maxTokens, fixture + " max " + maxTokens + " overlap " + overlap);
+      }
+    }
+  }
+
   private static void check(ParsedDocument doc, Chunker chunker, int maxTokens, String what) {
     List<Chunker.Planned> plan = chunker.plan(doc);
     List<Chunk> chunks = chunker.chunk(doc);

@@ -231,4 +231,15 @@ class MarkdownParserTest {
     assertThat(blocks.get(2)).isInstanceOf(Block.ListItem.class);
     assertThat(blocks.get(3)).isInstanceOf(Block.ListItem.class);
   }
+
+  @Test
+  void windowsLineEndings() throws Exception {
+    ParsedDocument doc = md("DOCTITLE: Crlf Feature\r\nFeature State: Basic\r\n\r\n## Parameters\r\n\r\n"
+        + "- **Cell.maxUes**: Highest number of UEs\r\n  - Default: 100\r\n");
+    assertThat(doc.info().getTitle()).isEqualTo("Crlf Feature");
+    assertThat(doc.info().getFeatureState()).isEqualTo("Basic");
+    Parameter p = ((Block.ParameterEntry) doc.sections().get(0).blocks().get(0)).parameter();
+    assertThat(p.getMoClass()).isEqualTo("Cell");
+    assertThat(p.getDefaultValue()).isEqualTo("100");
+  }
 }

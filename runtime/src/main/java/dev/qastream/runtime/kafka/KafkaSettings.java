@@ -62,6 +62,11 @@ public final class KafkaSettings {
     public Map<String, Object> transactionalProducer(String transactionalId) {
         Map<String, Object> p = producer(transactionalId);
         p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+        // One request in flight: the first produce of a transaction can meet CONCURRENT_TRANSACTIONS while the
+        // previous commit's markers are written; with more in flight, its successors then fail out of order
+        // and are retried noisily (transactions v2). Batching (linger, batch size) keeps throughput.
+        p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
+        p.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
         return p;
     }
 

@@ -1,0 +1,163 @@
+package dev.qastream.launcher.bench;
+
+import dev.qastream.ingest.IngestService;
+import dev.qastream.ingest.ScanReport;
+import dev.qastream.ingest.chunk.Chunker;
+import dev.qastream.ingest.parse.DocumentParsers;
+import dev.qastream.ingest.parse.UnreadableDocumentException;
+import dev.qastream.runtime.ServiceContext;
+import dev.qastream.runtime.config.Config;
+import dev.qastream.runtime.kafka.KafkaSettings;
+import dev.qastream.runtime.kafka.TopicAdmin;
+import dev.qastream.runtime.platform.EmbeddedPlatform;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Ingest throughput: the markdown files of a corpus replicated to N documents, measured
+ * (a) through parse + chunk + transactional produce on the embedded broker, and (b) parse + chunk
+ * alone, in the same run, alternating, several rounds; prints medians as {@code name: value} lines.
+ * Each round of (a) uses a fresh broker so every document is new to ingest; a first, unmeasured round of
+ * each warms the JVM (its figure is printed as {@code cold_docs_per_s}).
+ */
+public final class IngestBench {
+    private final Path corpus;
+    private final Path workDir;
+    private final int documents;
+    private final int rounds;
+    private final PrintStream out;
+
+    public IngestBench(Path corpus, Path workDir, int documents, int rounds, PrintStream out) {
+        this.corpus = corpus;
+        this.workDir = workDir;
+        this.documents = documents;
+        this.rounds = rounds;
+        this.out = out;
+    }
+
+    public void run() throws Exception {
+        Path inbox = workDir.resolve("inbox");
+        List<Path> files = replicate(inbox);
+        long bytes = 0;
+        for (Path f : files) {
+            bytes += Files.size(f);
+        }
+        out.printf("corpus: %s%ndocuments: %d%nmegabytes: %.2f%nrounds: %d%n", corpus, files.size(), bytes / 1e6, rounds);
+        Config base = Config.load(null);
+        Chunker chunker = new Chunker(base.integer("ingest.max-tokens"), base.integer("ingest.overlap-tokens"));
+
+        // Warm-up of both paths (JIT, page cache, schema registration); reported apart as the cold figure.
+        parseOnly(inbox, files, chunker);
+        double cold = files.size() / throughKafka(inbox, files.size(), -1);
+        out.printf("warm-up: cold_docs_per_s=%.0f%n", cold);
+        List<Double> parseRates = new ArrayList<>();
+        List<Double> fullRates = new ArrayList<>();
+        for (int r = 0; r < rounds; r++) {
+            parseRates.add(files.size() / parseOnly(inbox, files, chunker));
+            double seconds = throughKafka(inbox, files.size(), r);
+            fullRates.add(files.size() / seconds);
+            out.printf("round %d: parse_only_docs_per_s=%.0f docs_per_s=%.0f%n", r + 1,
+                    parseRates.get(r), fullRates.get(r));
+        }
+        double parse = median(parseRates);
+        double full = median(fullRates);
+        out.printf("docs_per_s: %.0f%n", full);
+        out.printf("mb_per_s: %.2f%n", full * bytes / files.size() / 1e6);
+        out.printf("parse_only_docs_per_s: %.0f%n", parse);
+        out.printf("kafka_overhead_pct: %.1f%n", (parse / full - 1) * 100);
+        out.printf("cold_docs_per_s: %.0f%n", cold);
+    }
+
+    /** Seconds to read, parse and chunk every file. */
+    private double parseOnly(Path inbox, List<Path> files, Chunker chunker) throws IOException {
+        long t0 = System.nanoTime();
+        int chunks = 0;
+        for (Path f : files) {
+            try {
+                chunks += chunker.chunk(DocumentParsers.parse(inbox.relativize(f).toString(), Files.readAllBytes(f))).size();
+            } catch (UnreadableDocumentException e) {
+                // counted like ingest would: an error, no chunks
+            }
+        }
+        if (chunks == 0) {
+            throw new IllegalStateException("no chunks parsed from " + inbox);
+        }
+        return (System.nanoTime() - t0) / 1e9;
+    }
+
+    /** Seconds for one full ingest scan into a fresh embedded broker. */
+    private double throughKafka(Path inbox, int expected, int round) throws Exception {
+        Path data = workDir.resolve("data-" + (round < 0 ? "warmup" : round));
+        Config config = Config.load(null).with(Map.of(
+                "data-dir", data.toString(), "inbox", inbox.toString(),
+                "out", workDir.resolve("out").toString(), "ingest.settle-ms", "0"));
+        try (EmbeddedPlatform platform = EmbeddedPlatform.start(data)) {
+            KafkaSettings kafka = new KafkaSettings(platform.bootstrapServers(), config);
+            ServiceContext ctx = ServiceContext.create(config, kafka, platform.registryApiUrl(), new SimpleMeterRegistry());
+            TopicAdmin.ensureTopics(kafka, ctx.topics());
+            try (IngestService ingest = new IngestService(ctx)) {
+                ingest.open();
+                long t0 = System.nanoTime();
+                ScanReport report = ingest.scanOnce();
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                if (report.ingested() + report.errors() != expected) {
+                    throw new IllegalStateException("expected " + expected + " documents, ingest saw " + report);
+                }
+                return seconds;
+            }
+        } finally {
+            deleteTree(data);
+        }
+    }
+
+    /** Copies the corpus's markdown files into the inbox until it holds the requested number of documents. */
+    private List<Path> replicate(Path inbox) throws IOException {
+        List<Path> sources;
+        try (Stream<Path> walk = Files.walk(corpus)) {
+            sources = walk.filter(Files::isRegularFile).filter(p -> p.toString().endsWith(".md")).sorted().toList();
+        }
+        if (sources.isEmpty()) {
+            throw new IllegalArgumentException("no markdown files under " + corpus);
+        }
+        deleteTree(inbox);
+        List<Path> files = new ArrayList<>();
+        for (int copy = 0; files.size() < documents; copy++) {
+            for (Path src : sources) {
+                if (files.size() >= documents) {
+                    break;
+                }
+                Path target = inbox.resolve("copy-" + copy).resolve(corpus.relativize(src).toString());
+                Files.createDirectories(target.getParent());
+                Files.copy(src, target);
+                files.add(target);
+            }
+        }
+        return files;
+    }
+
+    static double median(List<Double> values) {
+        List<Double> sorted = values.stream().sorted().toList();
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+
+    static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+}
