@@ -254,20 +254,31 @@ final class HtmlParser {
 
   /** The parameter a list item describes: a bold/code name first, then description and field lines. */
   private static Parameter parameterEntry(Element li) {
-    Node first = null;
+    // The lead may sit directly in the <li> or in its first <p>: flatten that <p> into the item.
+    List<Node> nodes = new ArrayList<>();
+    boolean firstSeen = false;
     for (Node n : li.childNodes()) {
-      if (n instanceof TextNode t && t.isBlank()) {
+      if (!firstSeen && n instanceof TextNode t && t.isBlank()) {
         continue;
       }
-      first = n;
-      break;
+      if (!firstSeen && n instanceof Element p && p.normalName().equals("p")) {
+        nodes.addAll(p.childNodes());
+      } else {
+        nodes.add(n);
+      }
+      firstSeen = true;
     }
-    if (!(first instanceof Element lead) || !LEAD_TAGS.contains(lead.normalName())) {
+    int leadIndex = 0;
+    while (leadIndex < nodes.size() && nodes.get(leadIndex) instanceof TextNode t && t.isBlank()) {
+      leadIndex++;
+    }
+    if (leadIndex == nodes.size() || !(nodes.get(leadIndex) instanceof Element lead)
+        || !LEAD_TAGS.contains(lead.normalName())) {
       return null;
     }
     StringBuilder rest = new StringBuilder();
     List<String> nestedLines = new ArrayList<>();
-    for (Node n = lead.nextSibling(); n != null; n = n.nextSibling()) {
+    for (Node n : nodes.subList(leadIndex + 1, nodes.size())) {
       if (n instanceof TextNode t) {
         rest.append(t.text());
       } else if (n instanceof Element e) {

@@ -123,4 +123,14 @@ class HtmlParserTest {
     assertThat(plain.info().getTitle()).isEqualTo("Page Title");
     assertThat(plain.info().getFeatureName()).isEqualTo("First");
   }
+
+  @Test
+  void parameterLeadInsideAParagraphOfTheListItem() throws Exception {
+    ParsedDocument doc = html("<h2>Parameters</h2><ul><li><p><strong>NRCellDU.ssbPeriodicity</strong>: Period of SSB bursts</p>"
+        + "<ul><li>Default: 20</li><li>Unit: ms</li></ul></li></ul>");
+    Parameter p = ((Block.ParameterEntry) doc.sections().get(0).blocks().get(0)).parameter();
+    assertThat(p.getMoClass()).isEqualTo("NRCellDU");
+    assertThat(p.getDescription()).isEqualTo("Period of SSB bursts");
+    assertThat(p.getUnit()).isEqualTo("ms");
+  }
 }

@@ -20,12 +20,15 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Stream;
 
 /**
  * Ingest throughput: the markdown files of a corpus replicated to N documents, measured
  * (a) through parse + chunk + transactional produce on the embedded broker, and (b) parse + chunk
- * alone, in the same run, alternating, several rounds; prints medians as {@code name: value} lines.
+ * alone on the same number of threads, in the same run, alternating, several rounds; prints medians as {@code name: value} lines.
  * Each round of (a) uses a fresh broker so every document is new to ingest; a first, unmeasured round of
  * each warms the JVM (its figure is printed as {@code cold_docs_per_s}).
  */
@@ -54,15 +57,17 @@ public final class IngestBench {
         out.printf("corpus: %s%ndocuments: %d%nmegabytes: %.2f%nrounds: %d%n", corpus, files.size(), bytes / 1e6, rounds);
         Config base = Config.load(null);
         Chunker chunker = new Chunker(base.integer("ingest.max-tokens"), base.integer("ingest.overlap-tokens"));
+        int threads = Math.max(1, base.integer("ingest.parser-threads"));
+        out.printf("parser_threads: %d%n", threads);
 
         // Warm-up of both paths (JIT, page cache, schema registration); reported apart as the cold figure.
-        parseOnly(inbox, files, chunker);
+        parseOnly(inbox, files, chunker, threads);
         double cold = files.size() / throughKafka(inbox, files.size(), -1);
         out.printf("warm-up: cold_docs_per_s=%.0f%n", cold);
         List<Double> parseRates = new ArrayList<>();
         List<Double> fullRates = new ArrayList<>();
         for (int r = 0; r < rounds; r++) {
-            parseRates.add(files.size() / parseOnly(inbox, files, chunker));
+            parseRates.add(files.size() / parseOnly(inbox, files, chunker, threads));
             double seconds = throughKafka(inbox, files.size(), r);
             fullRates.add(files.size() / seconds);
             out.printf("round %d: parse_only_docs_per_s=%.0f docs_per_s=%.0f%n", r + 1,
@@ -77,21 +82,33 @@ public final class IngestBench {
         out.printf("cold_docs_per_s: %.0f%n", cold);
     }
 
-    /** Seconds to read, parse and chunk every file. */
-    private double parseOnly(Path inbox, List<Path> files, Chunker chunker) throws IOException {
-        long t0 = System.nanoTime();
-        int chunks = 0;
-        for (Path f : files) {
-            try {
-                chunks += chunker.chunk(DocumentParsers.parse(inbox.relativize(f).toString(), Files.readAllBytes(f))).size();
-            } catch (UnreadableDocumentException e) {
-                // counted like ingest would: an error, no chunks
+    /** Seconds to read, parse and chunk every file, on as many threads as ingest parses with. */
+    private double parseOnly(Path inbox, List<Path> files, Chunker chunker, int threads) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            long t0 = System.nanoTime();
+            List<Future<Integer>> results = new ArrayList<>();
+            for (Path f : files) {
+                results.add(pool.submit(() -> {
+                    try {
+                        return chunker.chunk(DocumentParsers.parse(inbox.relativize(f).toString(),
+                                Files.readAllBytes(f))).size();
+                    } catch (UnreadableDocumentException e) {
+                        return 0; // counted like ingest would: an error, no chunks
+                    }
+                }));
             }
+            int chunks = 0;
+            for (Future<Integer> r : results) {
+                chunks += r.get();
+            }
+            if (chunks == 0) {
+                throw new IllegalStateException("no chunks parsed from " + inbox);
+            }
+            return (System.nanoTime() - t0) / 1e9;
+        } finally {
+            pool.shutdownNow();
         }
-        if (chunks == 0) {
-            throw new IllegalStateException("no chunks parsed from " + inbox);
-        }
-        return (System.nanoTime() - t0) / 1e9;
     }
 
     /** Seconds for one full ingest scan into a fresh embedded broker. */

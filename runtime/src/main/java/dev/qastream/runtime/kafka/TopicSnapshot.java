@@ -1,0 +1,50 @@
+package dev.qastream.runtime.kafka;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Reads a topic from the start to its current end (committed records only). */
+public final class TopicSnapshot {
+    private TopicSnapshot() {
+    }
+
+    public static <K, V> List<ConsumerRecord<K, V>> records(KafkaSettings settings, Topic<K, V> topic) {
+        List<ConsumerRecord<K, V>> out = new ArrayList<>();
+        try (KafkaConsumer<K, V> consumer = new KafkaConsumer<>(settings.consumer(null),
+                topic.keySerde().deserializer(), topic.valueSerde().deserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic.name()).stream()
+                    .map(p -> new TopicPartition(topic.name(), p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            long deadline = System.currentTimeMillis() + 30_000;
+            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+                if (System.currentTimeMillis() > deadline) {
+                    throw new IllegalStateException("timed out reading " + topic.name());
+                }
+                consumer.poll(Duration.ofMillis(100)).forEach(out::add);
+            }
+        }
+        return out;
+    }
+
+    /** The newest value per key, tombstones removing keys: what compaction converges to. */
+    public static <K, V> Map<K, V> latest(KafkaSettings settings, Topic<K, V> topic) {
+        Map<K, V> latest = new LinkedHashMap<>();
+        for (ConsumerRecord<K, V> r : records(settings, topic)) {
+            if (r.value() == null) {
+                latest.remove(r.key());
+            } else {
+                latest.put(r.key(), r.value());
+            }
+        }
+        return latest;
+    }
+}
