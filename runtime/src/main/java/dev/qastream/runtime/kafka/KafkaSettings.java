@@ -22,12 +22,14 @@ public final class KafkaSettings {
     private final int replicationFactor;
     private final int partitions;
     private final Path stateDir;
+    private final String compression;
 
     public KafkaSettings(String bootstrapServers, Config config) {
         this.bootstrapServers = bootstrapServers;
         this.replicationFactor = config.integer("kafka.replication-factor");
         this.partitions = config.integer("kafka.partitions");
         this.stateDir = config.path("data-dir").resolve("streams");
+        this.compression = config.string("kafka.compression");
     }
 
     public String bootstrapServers() {
@@ -55,7 +57,7 @@ public final class KafkaSettings {
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-        p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, compression);
         return p;
     }
 
@@ -105,7 +107,7 @@ public final class KafkaSettings {
         // Small commit interval: pairs show up for tailing within a fraction of a second.
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 200);
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
-        p.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), compression);
         return p;
     }
 }

@@ -40,6 +40,7 @@ public final class AvroSerdes {
         config.put(SchemaResolverConfig.FIND_LATEST_ARTIFACT, true);
         // Read into the generated dev.qastream.schemas classes, not GenericRecord.
         config.put(AvroSerdeConfig.USE_SPECIFIC_AVRO_READER, true);
+        config.put(AvroSerdeConfig.AVRO_DATUM_PROVIDER, CachingAvroDatumProvider.class.getName());
         // Confluent framing: the id goes in the payload (4 bytes after the magic byte), not in headers.
         config.put(KafkaSerdeConfig.ENABLE_HEADERS, false);
         config.put(SerdeConfig.ID_HANDLER, Default4ByteIdHandler.class.getName());
