@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.net.BindException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 
 /**
  * The whole pipeline in one process: the embedded platform (a KRaft broker and the schema registry)
@@ -34,6 +35,8 @@ public final class Stack implements AutoCloseable {
     private SinkService sink;
     private final List<Service> services = new ArrayList<>();
     private long startupMs;
+    private final CountDownLatch closed = new CountDownLatch(1);
+    private final Thread shutdownHook = new Thread(this::close, "qastream-stop");
 
     private Stack(Config config) {
         this.config = config;
@@ -53,11 +56,14 @@ public final class Stack implements AutoCloseable {
 
     private void startAll() throws IOException {
         long t0 = System.nanoTime();
+        // Ctrl-C stops the services first, then the platform under them.
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
         String bootstrap = config.string("kafka.bootstrap-servers");
         String registry = config.string("registry.url");
         String registryApi;
         if (bootstrap.isBlank() && registry.isBlank()) {
             platform = EmbeddedPlatform.start(config.path("data-dir"));
+            platform.handOverShutdownHook();
             bootstrap = platform.bootstrapServers();
             registryApi = platform.registryApiUrl();
         } else if (bootstrap.isBlank() || registry.isBlank()) {
@@ -126,8 +132,21 @@ public final class Stack implements AutoCloseable {
         return startupMs;
     }
 
+    /** Blocks until {@link #close()} has finished, e.g. from the shutdown hook after Ctrl-C. */
+    public void awaitClosed() throws InterruptedException {
+        closed.await();
+    }
+
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed.getCount() == 0) {
+            return;
+        }
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException shuttingDown) {
+            // we are the hook
+        }
         for (int i = services.size() - 1; i >= 0; i--) {
             try {
                 services.get(i).close();
@@ -142,5 +161,6 @@ public final class Stack implements AutoCloseable {
         if (platform != null) {
             platform.close();
         }
+        closed.countDown();
     }
 }

@@ -4,8 +4,9 @@ import dev.qastream.runtime.config.Config;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
+import java.nio.file.Files;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
+
 
 /** Runs the whole pipeline and watches the inbox until Ctrl-C. */
 @Command(name = "up", description = "Start the embedded stack, watch the inbox, run until Ctrl-C.")
@@ -16,21 +17,15 @@ final class UpCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Config config = options.load();
-        CountDownLatch stopped = new CountDownLatch(1);
+        Files.createDirectories(config.path("inbox"));
         Stack stack = Stack.start(config);
-        Thread hook = new Thread(() -> {
-            System.out.println("stopping...");
-            stack.close();
-            stopped.countDown();
-        }, "shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
         stack.watchInbox();
         System.out.printf("up in %.1f s. Drop documents into %s; the dataset is %s%n",
                 stack.startupMs() / 1000.0, config.path("inbox").toAbsolutePath(),
                 config.path("out").resolve("dataset.jsonl").toAbsolutePath());
         System.out.printf("metrics: http://127.0.0.1:%d/metrics  health: http://127.0.0.1:%d/health  (Ctrl-C stops)%n",
                 stack.http().port(), stack.http().port());
-        stopped.await();
+        stack.awaitClosed();
         return 0;
     }
 }

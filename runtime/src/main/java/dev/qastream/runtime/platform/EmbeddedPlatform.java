@@ -31,6 +31,18 @@ public final class EmbeddedPlatform implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 
+    /**
+     * For an owner that closes this platform from its own shutdown hook, after stopping what runs on it:
+     * shutdown hooks run concurrently, so ours would stop the broker under the owner's services.
+     */
+    public void handOverShutdownHook() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException alreadyShuttingDown) {
+            // too late to hand over; our hook stops the platform
+        }
+    }
+
     public static EmbeddedPlatform start(Path dataDir) {
         return start(dataDir, EmbeddedKafka.Settings.defaults());
     }
