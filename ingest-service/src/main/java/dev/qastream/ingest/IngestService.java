@@ -57,7 +57,6 @@ public final class IngestService implements Service {
     private final Counter documentsCounter;
     private final Counter chunksCounter;
     private final Counter errorsCounter;
-    private final Set<String> reportedLinks = new HashSet<>();
     private final ExecutorService parsers;
     private DocumentStates states;
     private DocumentPublisher publisher;
@@ -97,8 +96,10 @@ public final class IngestService implements Service {
     /** Restores what was already published and opens the transactional producer; does not watch yet. */
     public synchronized void open() {
         if (publisher == null) {
-            states = DocumentStates.load(ctx);
+            // The producer first: initialising its transactions completes or aborts whatever an earlier
+            // run left open, so the states read next include everything that run committed.
             publisher = new DocumentPublisher(ctx, "qastream-ingest-0");
+            states = DocumentStates.load(ctx);
             log.info("ingest: {} documents known from earlier runs; watching {}", states.size(), inbox.root());
         }
     }
@@ -153,9 +154,15 @@ public final class IngestService implements Service {
         for (Inbox.Entry e : entries) {
             present.add(e.documentId());
             if (e.escapesInbox()) {
-                if (reportedLinks.add(e.documentId())) {
-                    publisher.begin();
-                    error(e.documentId(), "symbolic link points outside the inbox (or nowhere); not followed", null);
+                // Recorded as FAILED like an unreadable file, so neither a later scan nor a restart reports the
+                // same link again; pointing it somewhere else makes it new.
+                DocumentRecord previous = states.get(e.documentId());
+                String checksum = linkChecksum(e.path());
+                if (previous != null && checksum.equals(previous.getChecksum())) {
+                    c[1]++;
+                } else {
+                    fail(e.documentId(), checksum, 0, previous,
+                            "symbolic link points outside the inbox (or nowhere); not followed", afterCommit);
                     c[3]++;
                 }
             } else if (inbox.settled(e, now)) {
@@ -323,7 +330,6 @@ public final class IngestService implements Service {
         }
         publisher.document(id, null);
         afterCommit.add(() -> states.apply(id, null));
-        reportedLinks.remove(id);
         log.info("ingest: {} was deleted; removed its {} chunks", id, n);
         return n;
     }
@@ -373,6 +379,15 @@ public final class IngestService implements Service {
             if (publisher != null) {
                 publisher.close();
             }
+        }
+    }
+
+    /** Stands in for a content checksum of a link that is not followed: where it points. */
+    private static String linkChecksum(Path link) {
+        try {
+            return "link:" + Files.readSymbolicLink(link);
+        } catch (IOException | UnsupportedOperationException e) {
+            return "link:?";
         }
     }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.qastream.runtime.ServiceContext;
 import dev.qastream.runtime.config.Config;
 import dev.qastream.runtime.kafka.KafkaSettings;
+import dev.qastream.runtime.kafka.Topic;
 import dev.qastream.runtime.kafka.TopicAdmin;
 import dev.qastream.runtime.kafka.TopicSnapshot;
 import dev.qastream.runtime.platform.EmbeddedPlatform;
@@ -12,7 +13,12 @@ import dev.qastream.schemas.Chunk;
 import dev.qastream.schemas.DocumentRecord;
 import dev.qastream.schemas.IngestError;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -24,6 +30,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import java.util.stream.Collectors;
 
 /**
@@ -98,11 +105,11 @@ final class IngestHarness implements AutoCloseable {
     }
 
     List<ConsumerRecord<String, Chunk>> chunkRecords() {
-        return TopicSnapshot.records(kafka, ctx.topics().chunks);
+        return TopicSnapshot.records(kafka, resolved(ctx.topics().chunks));
     }
 
     Map<String, Chunk> chunks() {
-        return TopicSnapshot.latest(kafka, ctx.topics().chunks);
+        return TopicSnapshot.latest(kafka, resolved(ctx.topics().chunks));
     }
 
     /** The live chunks of one document, by chunk id. */
@@ -113,15 +120,48 @@ final class IngestHarness implements AutoCloseable {
     }
 
     List<ConsumerRecord<String, DocumentRecord>> documentRecords() {
-        return TopicSnapshot.records(kafka, ctx.topics().documents);
+        return TopicSnapshot.records(kafka, resolved(ctx.topics().documents));
     }
 
     Map<String, DocumentRecord> documents() {
-        return TopicSnapshot.latest(kafka, ctx.topics().documents);
+        return TopicSnapshot.latest(kafka, resolved(ctx.topics().documents));
     }
 
     List<IngestError> errors() {
-        return TopicSnapshot.records(kafka, ctx.topics().errors).stream().map(ConsumerRecord::value).toList();
+        return TopicSnapshot.records(kafka, resolved(ctx.topics().errors)).stream().map(ConsumerRecord::value).toList();
+    }
+
+    /**
+     * Waits until no transaction on the topic is unresolved. commitTransaction() returns once the commit is
+     * decided, but the commit markers reach the partitions a moment later; until then a read_committed
+     * reader stops short of them (last stable offset below the high watermark), and a snapshot taken right
+     * after a scan would miss part of what the scan committed.
+     */
+    private <T extends Topic<?, ?>> T resolved(T topic) {
+        try (Admin admin = Admin.create(kafka.admin())) {
+            List<TopicPartition> partitions = admin.describeTopics(List.of(topic.name())).allTopicNames().get()
+                    .get(topic.name()).partitions().stream()
+                    .map(p -> new TopicPartition(topic.name(), p.partition())).toList();
+            Map<TopicPartition, OffsetSpec> latest = partitions.stream()
+                    .collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest()));
+            long deadline = System.currentTimeMillis() + 15_000;
+            while (true) {
+                var stable = admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all().get();
+                var written = admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_UNCOMMITTED)).all().get();
+                if (partitions.stream().allMatch(tp -> stable.get(tp).offset() == written.get(tp).offset())) {
+                    return topic;
+                }
+                if (System.currentTimeMillis() > deadline) {
+                    throw new IllegalStateException("a transaction on " + topic.name() + " stays unresolved");
+                }
+                Thread.sleep(20);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        }
     }
 
     /** The parsed lines of out/ingest-errors.jsonl (none when the file does not exist). */

@@ -10,7 +10,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Reads a topic from the start to its current end (committed records only). */
+/**
+ * Reads a topic from the start to its current end (committed records only). Right after a transaction
+ * commits, its markers may not be written yet, and its records then fall just past the end read here.
+ */
 public final class TopicSnapshot {
     private TopicSnapshot() {
     }
