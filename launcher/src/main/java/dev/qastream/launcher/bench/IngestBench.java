@@ -14,6 +14,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -38,6 +39,7 @@ public final class IngestBench {
     private final int documents;
     private final int rounds;
     private final PrintStream out;
+    private long lastScanCpuNanos;
 
     public IngestBench(Path corpus, Path workDir, int documents, int rounds, PrintStream out) {
         this.corpus = corpus;
@@ -67,11 +69,13 @@ public final class IngestBench {
         List<Double> parseRates = new ArrayList<>();
         List<Double> fullRates = new ArrayList<>();
         for (int r = 0; r < rounds; r++) {
+            long cpu0 = cpuNanos();
             parseRates.add(files.size() / parseOnly(inbox, files, chunker, threads));
+            long cpu1 = cpuNanos();
             double seconds = throughKafka(inbox, files.size(), r);
             fullRates.add(files.size() / seconds);
-            out.printf("round %d: parse_only_docs_per_s=%.0f docs_per_s=%.0f%n", r + 1,
-                    parseRates.get(r), fullRates.get(r));
+            out.printf("round %d: parse_only_docs_per_s=%.0f (cpu %.1f s) docs_per_s=%.0f (cpu %.1f s)%n", r + 1,
+                    parseRates.get(r), (cpu1 - cpu0) / 1e9, fullRates.get(r), lastScanCpuNanos / 1e9);
         }
         double parse = median(parseRates);
         double full = median(fullRates);
@@ -123,9 +127,11 @@ public final class IngestBench {
             TopicAdmin.ensureTopics(kafka, ctx.topics());
             try (IngestService ingest = new IngestService(ctx)) {
                 ingest.open();
+                long cpu0 = cpuNanos();
                 long t0 = System.nanoTime();
                 ScanReport report = ingest.scanOnce();
                 double seconds = (System.nanoTime() - t0) / 1e9;
+                lastScanCpuNanos = cpuNanos() - cpu0;
                 if (report.ingested() + report.errors() != expected) {
                     throw new IllegalStateException("expected " + expected + " documents, ingest saw " + report);
                 }
@@ -159,6 +165,11 @@ public final class IngestBench {
             }
         }
         return files;
+    }
+
+    /** CPU time of this process (all threads, the in-process broker included; not the registry child). */
+    private static long cpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     static double median(List<Double> values) {
