@@ -58,23 +58,17 @@ public final class Stack implements AutoCloseable {
         long t0 = System.nanoTime();
         // Ctrl-C stops the services first, then the platform under them.
         Runtime.getRuntime().addShutdownHook(shutdownHook);
-        String bootstrap = config.string("kafka.bootstrap-servers");
-        String registry = config.string("registry.url");
-        String registryApi;
-        if (bootstrap.isBlank() && registry.isBlank()) {
+        Endpoints endpoints = Endpoints.ofCluster(config);
+        if (endpoints == null) {
             platform = EmbeddedPlatform.start(config.path("data-dir"));
             platform.handOverShutdownHook();
-            bootstrap = platform.bootstrapServers();
-            registryApi = platform.registryApiUrl();
-        } else if (bootstrap.isBlank() || registry.isBlank()) {
-            throw new IllegalArgumentException("set both kafka.bootstrap-servers and registry.url to use a cluster "
-                    + "(or neither for the embedded stack)");
-        } else {
-            registryApi = registry.replaceAll("/+$", "") + "/apis/registry/v3";
+            endpoints = new Endpoints(platform.bootstrapServers(), platform.registryApiUrl());
+            endpoints.write(config.path("data-dir"));
         }
         http = new HttpEndpoint();
         startHttp();
-        ctx = ServiceContext.create(config, new KafkaSettings(bootstrap, config), registryApi, http.meters());
+        ctx = ServiceContext.create(config, new KafkaSettings(endpoints.bootstrapServers(), config),
+                endpoints.registryApiUrl(), http.meters());
         TopicAdmin.ensureTopics(ctx.kafka(), ctx.topics());
 
         // Downstream first, so every stage is listening before work arrives.
@@ -159,6 +153,7 @@ public final class Stack implements AutoCloseable {
             http.close();
         }
         if (platform != null) {
+            Endpoints.remove(config.path("data-dir"));
             platform.close();
         }
         closed.countDown();
