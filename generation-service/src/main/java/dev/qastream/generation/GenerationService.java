@@ -34,7 +34,8 @@ public final class GenerationService implements Service {
     public GenerationService(ServiceContext ctx) {
         this.ctx = ctx;
         this.router = new StreamsService("router", ROUTER_APP_ID,
-                RouterTopology.build(ctx.topics(), TierRouting.from(ctx.config()), System::currentTimeMillis),
+                RouterTopology.build(ctx.topics(), TierRouting.from(ctx.config()),
+                        ctx.config().integer("generation.max-pairs-per-chunk"), System::currentTimeMillis),
                 ctx.kafka().streams(ROUTER_APP_ID), List.of(Topics.INGEST_CHUNKS));
     }
 

@@ -116,6 +116,18 @@ class EndToEndTest {
             assertThat(again.unchanged()).isEqualTo(3);
             assertThat(again.chunksSent()).isZero();
             assertThat(readDataset(dir.resolve("out/dataset.jsonl"))).isEqualTo(firstRun);
+
+            // When a document is deleted from the inbox
+            Files.delete(inbox.resolve("paging_load_control.md"));
+            assertThat(stack.ingest().scanUntilSettled().deleted()).isEqualTo(1);
+            assertThat(Drain.await(stack, Duration.ofMinutes(2), s -> { })).isNull();
+
+            // Then its pairs leave the dataset and the others stay
+            List<JsonNode> afterDelete = readDataset(dir.resolve("out/dataset.jsonl"));
+            assertThat(afterDelete).noneSatisfy(line -> assertThat(line.get("metadata").get("source_document").asText())
+                    .isEqualTo("paging_load_control.md"));
+            assertThat(afterDelete).hasSize((int) firstRun.stream().filter(line -> !line.get("metadata")
+                    .get("source_document").asText().equals("paging_load_control.md")).count());
         }
     }
 

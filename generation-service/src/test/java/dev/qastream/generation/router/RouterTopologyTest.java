@@ -5,7 +5,9 @@ import dev.qastream.schemas.Chunk;
 import dev.qastream.schemas.ChunkQuality;
 import dev.qastream.schemas.DocumentInfo;
 import dev.qastream.schemas.GenerationRequest;
+import dev.qastream.schemas.QaPair;
 import dev.qastream.schemas.TermTiers;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -27,7 +29,7 @@ class RouterTopologyTest {
 
     @BeforeEach
     void setUp() {
-        driver = new TopologyTestDriver(RouterTopology.build(topics, new TierRouting(0.3, 0.7), () -> 42L));
+        driver = new TopologyTestDriver(RouterTopology.build(topics, new TierRouting(0.3, 0.7), 3, () -> 42L));
         chunks = driver.createInputTopic(Topics.INGEST_CHUNKS, topics.chunks.keySerde().serializer(),
                 topics.chunks.valueSerde().serializer());
         requests = Map.of(
@@ -66,12 +68,17 @@ class RouterTopologyTest {
     }
 
     @Test
-    void dropsTombstonesOfRemovedChunks() {
+    void removedChunkRemovesEveryPairSlotInsteadOfAskingForGeneration() {
         // Given a chunk was removed
+        TestOutputTopic<String, QaPair> pairs = driver.createOutputTopic(Topics.GENERATION_PAIRS,
+                topics.pairs.keySerde().deserializer(), topics.pairs.valueSerde().deserializer());
         chunks.pipeInput("doc.md#0", null);
 
-        // Then nothing is sent for generation
+        // Then nothing is sent for generation, and each of its pair slots gets a tombstone
         requests.values().forEach(t -> assertThat(t.isEmpty()).isTrue());
+        List<KeyValue<String, QaPair>> removed = pairs.readKeyValuesToList();
+        assertThat(removed).extracting(kv -> kv.key).containsExactly("doc.md#0#0", "doc.md#0#1", "doc.md#0#2");
+        assertThat(removed).allSatisfy(kv -> assertThat(kv.value).isNull());
     }
 
     @Test
