@@ -7,16 +7,16 @@ package dev.qastream.ingest.meta;
  */
 public final class TokenEstimator {
 
-  public static final int CHARS_PER_TOKEN = 4;
+    public static final int CHARS_PER_TOKEN = 4;
 
-  private TokenEstimator() {}
+    private TokenEstimator() {}
 
-  public static int estimate(CharSequence text) {
-    return (text.length() + CHARS_PER_TOKEN - 1) / CHARS_PER_TOKEN;
-  }
+    public static int estimate(CharSequence text) {
+        return (text.length() + CHARS_PER_TOKEN - 1) / CHARS_PER_TOKEN;
+    }
 
-  /** The most characters whose estimate stays within {@code tokens}. */
-  public static int maxChars(int tokens) {
-    return tokens * CHARS_PER_TOKEN;
-  }
+    /** The most characters whose estimate stays within {@code tokens}. */
+    public static int maxChars(int tokens) {
+        return tokens * CHARS_PER_TOKEN;
+    }
 }

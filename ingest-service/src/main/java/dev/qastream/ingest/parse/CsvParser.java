@@ -20,80 +20,80 @@ import org.apache.commons.csv.CSVRecord;
  */
 final class CsvParser {
 
-  private static final char[] CANDIDATES = {',', ';', '\t', '|'};
+    private static final char[] CANDIDATES = {',', ';', '\t', '|'};
 
-  private CsvParser() {}
+    private CsvParser() {}
 
-  static ParsedDocument parse(String documentId, String text, Character delimiter) throws UnreadableDocumentException {
-    String body = text.charAt(0) == '\uFEFF' ? text.substring(1) : text;
-    char delim = delimiter != null ? delimiter : sniff(body);
-    CSVFormat format = CSVFormat.DEFAULT.builder().setDelimiter(delim).setIgnoreEmptyLines(true).setTrim(true).get();
-    List<String> header = null;
-    List<List<String>> rows = new ArrayList<>();
-    try (CSVParser parser = format.parse(new StringReader(body))) {
-      Iterator<CSVRecord> it = parser.iterator();
-      while (it.hasNext()) {
-        CSVRecord record = it.next();
-        List<String> cells = record.toList();
+    static ParsedDocument parse(String documentId, String text, Character delimiter) throws UnreadableDocumentException {
+        String body = text.charAt(0) == '\uFEFF' ? text.substring(1) : text;
+        char delim = delimiter != null ? delimiter : sniff(body);
+        CSVFormat format = CSVFormat.DEFAULT.builder().setDelimiter(delim).setIgnoreEmptyLines(true).setTrim(true).get();
+        List<String> header = null;
+        List<List<String>> rows = new ArrayList<>();
+        try (CSVParser parser = format.parse(new StringReader(body))) {
+            Iterator<CSVRecord> it = parser.iterator();
+            while (it.hasNext()) {
+                CSVRecord record = it.next();
+                List<String> cells = record.toList();
+                if (header == null) {
+                    header = new ArrayList<>(cells.size());
+                    for (int i = 0; i < cells.size(); i++) {
+                        header.add(cells.get(i).isBlank() ? "column " + (i + 1) : cells.get(i));
+                    }
+                    continue;
+                }
+                if (cells.size() != header.size()) {
+                    throw new UnreadableDocumentException("CSV row " + record.getRecordNumber() + " has " + cells.size()
+                            + (cells.size() == 1 ? " field" : " fields") + ", header has " + header.size());
+                }
+                rows.add(cells);
+            }
+        } catch (IOException | UncheckedIOException | IllegalStateException e) {
+            throw new UnreadableDocumentException("CSV is malformed: " + rootMessage(e), e);
+        }
         if (header == null) {
-          header = new ArrayList<>(cells.size());
-          for (int i = 0; i < cells.size(); i++) {
-            header.add(cells.get(i).isBlank() ? "column " + (i + 1) : cells.get(i));
-          }
-          continue;
+            throw new UnreadableDocumentException("file is empty");
         }
-        if (cells.size() != header.size()) {
-          throw new UnreadableDocumentException("CSV row " + record.getRecordNumber() + " has " + cells.size()
-              + (cells.size() == 1 ? " field" : " fields") + ", header has " + header.size());
-        }
-        rows.add(cells);
-      }
-    } catch (IOException | UncheckedIOException | IllegalStateException e) {
-      throw new UnreadableDocumentException("CSV is malformed: " + rootMessage(e), e);
+        String name = DocumentHeader.fileName(documentId);
+        SectionBuilder out = new SectionBuilder();
+        out.heading(1, name);
+        Tables.addRows(header, rows, null, out);
+        DocumentHeader none = new DocumentHeader();
+        return new ParsedDocument(documentId, "csv", none.info(documentId, null, null), out.build());
     }
-    if (header == null) {
-      throw new UnreadableDocumentException("file is empty");
-    }
-    String name = DocumentHeader.fileName(documentId);
-    SectionBuilder out = new SectionBuilder();
-    out.heading(1, name);
-    Tables.addRows(header, rows, null, out);
-    DocumentHeader none = new DocumentHeader();
-    return new ParsedDocument(documentId, "csv", none.info(documentId, null, null), out.build());
-  }
 
-  /** The candidate delimiter seen most often in the first line outside quotes; comma on a tie. */
-  static char sniff(String text) {
-    int[] counts = new int[CANDIDATES.length];
-    boolean quoted = false;
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      if (c == '"') {
-        quoted = !quoted;
-      } else if (!quoted && (c == '\n' || c == '\r')) {
-        break;
-      } else if (!quoted) {
-        for (int k = 0; k < CANDIDATES.length; k++) {
-          if (c == CANDIDATES[k]) {
-            counts[k]++;
-          }
+    /** The candidate delimiter seen most often in the first line outside quotes; comma on a tie. */
+    static char sniff(String text) {
+        int[] counts = new int[CANDIDATES.length];
+        boolean quoted = false;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '"') {
+                quoted = !quoted;
+            } else if (!quoted && (c == '\n' || c == '\r')) {
+                break;
+            } else if (!quoted) {
+                for (int k = 0; k < CANDIDATES.length; k++) {
+                    if (c == CANDIDATES[k]) {
+                        counts[k]++;
+                    }
+                }
+            }
         }
-      }
+        int best = 0;
+        for (int k = 1; k < CANDIDATES.length; k++) {
+            if (counts[k] > counts[best]) {
+                best = k;
+            }
+        }
+        return CANDIDATES[best];
     }
-    int best = 0;
-    for (int k = 1; k < CANDIDATES.length; k++) {
-      if (counts[k] > counts[best]) {
-        best = k;
-      }
-    }
-    return CANDIDATES[best];
-  }
 
-  private static String rootMessage(Throwable e) {
-    Throwable t = e;
-    while (t.getCause() != null && t.getCause() != t) {
-      t = t.getCause();
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
     }
-    return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
-  }
 }

@@ -26,96 +26,96 @@ import java.util.regex.Pattern;
  */
 public final class DocumentParsers {
 
-  private static final Set<String> MARKDOWN = Set.of("md", "markdown", "mdown", "mkd", "mkdn");
-  private static final Set<String> HTML = Set.of("html", "htm", "xhtml");
-  private static final Set<String> CSV = Set.of("csv", "tsv");
-  private static final Set<String> TEXT = Set.of("txt", "text", "");
-  private static final Pattern ATX_HEADING = Pattern.compile("(?m)^#{1,6}[ \\t]+\\S");
-  private static final byte[] PDF_MAGIC = "%PDF-".getBytes(StandardCharsets.US_ASCII);
+    private static final Set<String> MARKDOWN = Set.of("md", "markdown", "mdown", "mkd", "mkdn");
+    private static final Set<String> HTML = Set.of("html", "htm", "xhtml");
+    private static final Set<String> CSV = Set.of("csv", "tsv");
+    private static final Set<String> TEXT = Set.of("txt", "text", "");
+    private static final Pattern ATX_HEADING = Pattern.compile("(?m)^#{1,6}[ \\t]+\\S");
+    private static final byte[] PDF_MAGIC = "%PDF-".getBytes(StandardCharsets.US_ASCII);
 
-  private DocumentParsers() {}
+    private DocumentParsers() {}
 
-  public static ParsedDocument parse(String documentId, byte[] content) throws UnreadableDocumentException {
-    if (content == null || content.length == 0) {
-      throw new UnreadableDocumentException("file is empty");
-    }
-    String ext = extension(documentId);
-    if (startsWithPdfMagic(content)) {
-      return PdfParser.parse(documentId, content);
-    }
-    if (ext.equals("pdf")) {
-      if (isBlank(content)) {
-        throw new UnreadableDocumentException("file is empty");
-      }
-      throw new UnreadableDocumentException("PDF is corrupt or unreadable: no %PDF header");
-    }
-    String text = TextDecoding.decode(content, ext);
-    if (looksLikeHtml(text)) {
-      return HtmlParser.parse(documentId, text);
-    }
-    if (MARKDOWN.contains(ext)) {
-      return MarkdownParser.parse(documentId, text);
-    }
-    if (HTML.contains(ext)) {
-      return HtmlParser.parse(documentId, text);
-    }
-    if (CSV.contains(ext)) {
-      return CsvParser.parse(documentId, text, ext.equals("tsv") ? '\t' : null);
-    }
-    if (TEXT.contains(ext)) {
-      if (looksLikeMarkdown(text)) {
-        return MarkdownParser.parse(documentId, text);
-      }
-      return PlainTextParser.parse(documentId, text, true);
-    }
-    return PlainTextParser.parse(documentId, text, false);
-  }
-
-  /** Lower-case extension of the file name, "" when there is none. */
-  static String extension(String documentId) {
-    String name = documentId.substring(Math.max(documentId.lastIndexOf('/'), documentId.lastIndexOf('\\')) + 1);
-    int dot = name.lastIndexOf('.');
-    return dot <= 0 || dot == name.length() - 1 ? "" : name.substring(dot + 1).toLowerCase(Locale.ROOT);
-  }
-
-  private static boolean startsWithPdfMagic(byte[] b) {
-    int limit = Math.min(b.length - PDF_MAGIC.length, 1024);
-    outer:
-    for (int i = 0; i <= limit; i++) {
-      for (int k = 0; k < PDF_MAGIC.length; k++) {
-        if (b[i + k] != PDF_MAGIC[k]) {
-          continue outer;
+    public static ParsedDocument parse(String documentId, byte[] content) throws UnreadableDocumentException {
+        if (content == null || content.length == 0) {
+            throw new UnreadableDocumentException("file is empty");
         }
-      }
-      return true;
+        String ext = extension(documentId);
+        if (startsWithPdfMagic(content)) {
+            return PdfParser.parse(documentId, content);
+        }
+        if (ext.equals("pdf")) {
+            if (isBlank(content)) {
+                throw new UnreadableDocumentException("file is empty");
+            }
+            throw new UnreadableDocumentException("PDF is corrupt or unreadable: no %PDF header");
+        }
+        String text = TextDecoding.decode(content, ext);
+        if (looksLikeHtml(text)) {
+            return HtmlParser.parse(documentId, text);
+        }
+        if (MARKDOWN.contains(ext)) {
+            return MarkdownParser.parse(documentId, text);
+        }
+        if (HTML.contains(ext)) {
+            return HtmlParser.parse(documentId, text);
+        }
+        if (CSV.contains(ext)) {
+            return CsvParser.parse(documentId, text, ext.equals("tsv") ? '\t' : null);
+        }
+        if (TEXT.contains(ext)) {
+            if (looksLikeMarkdown(text)) {
+                return MarkdownParser.parse(documentId, text);
+            }
+            return PlainTextParser.parse(documentId, text, true);
+        }
+        return PlainTextParser.parse(documentId, text, false);
     }
-    return false;
-  }
 
-  private static boolean isBlank(byte[] b) {
-    for (byte x : b) {
-      if (x != ' ' && x != '\n' && x != '\r' && x != '\t' && x != '\f') {
+    /** Lower-case extension of the file name, "" when there is none. */
+    static String extension(String documentId) {
+        String name = documentId.substring(Math.max(documentId.lastIndexOf('/'), documentId.lastIndexOf('\\')) + 1);
+        int dot = name.lastIndexOf('.');
+        return dot <= 0 || dot == name.length() - 1 ? "" : name.substring(dot + 1).toLowerCase(Locale.ROOT);
+    }
+
+    private static boolean startsWithPdfMagic(byte[] b) {
+        int limit = Math.min(b.length - PDF_MAGIC.length, 1024);
+        outer:
+        for (int i = 0; i <= limit; i++) {
+            for (int k = 0; k < PDF_MAGIC.length; k++) {
+                if (b[i + k] != PDF_MAGIC[k]) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
         return false;
-      }
     }
-    return true;
-  }
 
-  private static boolean looksLikeHtml(String text) {
-    int i = 0;
-    int n = text.length();
-    while (i < n && (Character.isWhitespace(text.charAt(i)) || text.charAt(i) == '\uFEFF')) {
-      i++;
+    private static boolean isBlank(byte[] b) {
+        for (byte x : b) {
+            if (x != ' ' && x != '\n' && x != '\r' && x != '\t' && x != '\f') {
+                return false;
+            }
+        }
+        return true;
     }
-    String head = text.substring(i, Math.min(n, i + 200)).toLowerCase(Locale.ROOT);
-    if (head.startsWith("<?xml")) {
-      return text.substring(i, Math.min(n, i + 1024)).toLowerCase(Locale.ROOT).contains("<html");
-    }
-    return head.startsWith("<!doctype html") || head.startsWith("<html");
-  }
 
-  private static boolean looksLikeMarkdown(String text) {
-    var m = ATX_HEADING.matcher(text);
-    return m.find() && m.find();
-  }
+    private static boolean looksLikeHtml(String text) {
+        int i = 0;
+        int n = text.length();
+        while (i < n && (Character.isWhitespace(text.charAt(i)) || text.charAt(i) == '\uFEFF')) {
+            i++;
+        }
+        String head = text.substring(i, Math.min(n, i + 200)).toLowerCase(Locale.ROOT);
+        if (head.startsWith("<?xml")) {
+            return text.substring(i, Math.min(n, i + 1024)).toLowerCase(Locale.ROOT).contains("<html");
+        }
+        return head.startsWith("<!doctype html") || head.startsWith("<html");
+    }
+
+    private static boolean looksLikeMarkdown(String text) {
+        var m = ATX_HEADING.matcher(text);
+        return m.find() && m.find();
+    }
 }

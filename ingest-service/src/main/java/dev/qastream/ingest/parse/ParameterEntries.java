@@ -23,62 +23,62 @@ import java.util.regex.Pattern;
  */
 final class ParameterEntries {
 
-  private static final Pattern INLINE_DEFAULT = Pattern.compile("\\(\\s*default\\s*[:=]?\\s*([^()]*)\\)\\s*", Pattern.CASE_INSENSITIVE);
-  /** A code-span name that reads as a configuration key: snake_case, camelCase or dotted. */
-  private static final Pattern CONFIG_KEY = Pattern.compile("[A-Za-z][A-Za-z0-9]*(?:[_.][A-Za-z0-9]+)+|[a-z]+[A-Z][A-Za-z0-9]*");
+    private static final Pattern INLINE_DEFAULT = Pattern.compile("\\(\\s*default\\s*[:=]?\\s*([^()]*)\\)\\s*", Pattern.CASE_INSENSITIVE);
+    /** A code-span name that reads as a configuration key: snake_case, camelCase or dotted. */
+    private static final Pattern CONFIG_KEY = Pattern.compile("[A-Za-z][A-Za-z0-9]*(?:[_.][A-Za-z0-9]+)+|[a-z]+[A-Z][A-Za-z0-9]*");
 
-  private ParameterEntries() {}
+    private ParameterEntries() {}
 
-  /**
-   * @param rawName     text of the emphasised/code lead (may end with ':')
-   * @param code        whether the lead was a code span
-   * @param rest        text after the lead; its first line is the description, later lines may be fields
-   * @param nestedLines first lines of nested list items
-   * @return the parameter, or null if this is not a parameter entry
-   */
-  static Parameter of(String rawName, boolean code, String rest, List<String> nestedLines) {
-    String name = ParameterExtractor.cleanValue(rawName);
-    boolean colonInside = name.endsWith(":");
-    if (colonInside) {
-      name = name.substring(0, name.length() - 1).strip();
+    /**
+     * @param rawName     text of the emphasised/code lead (may end with ':')
+     * @param code        whether the lead was a code span
+     * @param rest        text after the lead; its first line is the description, later lines may be fields
+     * @param nestedLines first lines of nested list items
+     * @return the parameter, or null if this is not a parameter entry
+     */
+    static Parameter of(String rawName, boolean code, String rest, List<String> nestedLines) {
+        String name = ParameterExtractor.cleanValue(rawName);
+        boolean colonInside = name.endsWith(":");
+        if (colonInside) {
+            name = name.substring(0, name.length() - 1).strip();
+        }
+        if (!ParameterExtractor.isParameterName(name)) {
+            return null;
+        }
+        String[] lines = rest.split("\n");
+        String description = lines.length == 0 ? "" : lines[0].strip();
+        List<FieldValue> fields = new ArrayList<>();
+        if (!colonInside) {
+            Matcher inlineDefault = INLINE_DEFAULT.matcher(description);
+            if (inlineDefault.lookingAt()) {
+                fields.add(new FieldValue(Field.DEFAULT, ParameterExtractor.cleanValue(inlineDefault.group(1))));
+                description = description.substring(inlineDefault.end()).strip();
+            }
+            if (description.startsWith(":")) {
+                description = description.substring(1).strip();
+            } else if (description.startsWith("- ") || description.startsWith("\u2013") || description.startsWith("\u2014")) {
+                description = description.substring(1).strip();
+            } else if (!description.isEmpty()) {
+                return null;
+            }
+        }
+        for (int i = 1; i < lines.length; i++) {
+            FieldValue f = ParameterExtractor.field(lines[i]);
+            if (f != null) {
+                fields.add(f);
+            }
+        }
+        for (String line : nestedLines) {
+            FieldValue f = ParameterExtractor.field(line);
+            if (f != null) {
+                fields.add(f);
+            }
+        }
+        boolean described = !description.isEmpty();
+        boolean configKey = code && CONFIG_KEY.matcher(name).matches();
+        if (fields.isEmpty() && !(described && (ParameterExtractor.isQualifiedName(name) || configKey))) {
+            return null;
+        }
+        return ParameterExtractor.build(name, description, fields);
     }
-    if (!ParameterExtractor.isParameterName(name)) {
-      return null;
-    }
-    String[] lines = rest.split("\n");
-    String description = lines.length == 0 ? "" : lines[0].strip();
-    List<FieldValue> fields = new ArrayList<>();
-    if (!colonInside) {
-      Matcher inlineDefault = INLINE_DEFAULT.matcher(description);
-      if (inlineDefault.lookingAt()) {
-        fields.add(new FieldValue(Field.DEFAULT, ParameterExtractor.cleanValue(inlineDefault.group(1))));
-        description = description.substring(inlineDefault.end()).strip();
-      }
-      if (description.startsWith(":")) {
-        description = description.substring(1).strip();
-      } else if (description.startsWith("- ") || description.startsWith("\u2013") || description.startsWith("\u2014")) {
-        description = description.substring(1).strip();
-      } else if (!description.isEmpty()) {
-        return null;
-      }
-    }
-    for (int i = 1; i < lines.length; i++) {
-      FieldValue f = ParameterExtractor.field(lines[i]);
-      if (f != null) {
-        fields.add(f);
-      }
-    }
-    for (String line : nestedLines) {
-      FieldValue f = ParameterExtractor.field(line);
-      if (f != null) {
-        fields.add(f);
-      }
-    }
-    boolean described = !description.isEmpty();
-    boolean configKey = code && CONFIG_KEY.matcher(name).matches();
-    if (fields.isEmpty() && !(described && (ParameterExtractor.isQualifiedName(name) || configKey))) {
-      return null;
-    }
-    return ParameterExtractor.build(name, description, fields);
-  }
 }

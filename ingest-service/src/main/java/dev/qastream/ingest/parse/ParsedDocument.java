@@ -12,7 +12,7 @@ import java.util.List;
  * @param sections   sections in document order; sections without blocks are left out
  */
 public record ParsedDocument(String documentId, String format, DocumentInfo info, List<Section> sections) {
-  public ParsedDocument {
-    sections = List.copyOf(sections);
-  }
+    public ParsedDocument {
+        sections = List.copyOf(sections);
+    }
 }

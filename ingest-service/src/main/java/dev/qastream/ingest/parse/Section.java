@@ -9,8 +9,8 @@ import java.util.List;
  * @param blocks the section's content; parameter entries and table rows are single blocks, never split
  */
 public record Section(List<String> path, List<Block> blocks) {
-  public Section {
-    path = List.copyOf(path);
-    blocks = List.copyOf(blocks);
-  }
+    public Section {
+        path = List.copyOf(path);
+        blocks = List.copyOf(blocks);
+    }
 }

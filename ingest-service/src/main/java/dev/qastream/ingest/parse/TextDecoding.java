@@ -11,68 +11,68 @@ import java.nio.charset.StandardCharsets;
 /** Turns bytes into text, refusing binary content and invalid UTF-8 with a reason a person understands. */
 final class TextDecoding {
 
-  /** More than this share of control bytes (other than tab, CR, LF, FF) means binary. */
-  static final double MAX_CONTROL_SHARE = 0.01;
+    /** More than this share of control bytes (other than tab, CR, LF, FF) means binary. */
+    static final double MAX_CONTROL_SHARE = 0.01;
 
-  private TextDecoding() {}
+    private TextDecoding() {}
 
-  static String decode(byte[] bytes, String extension) throws UnreadableDocumentException {
-    // UTF-16 with a byte order mark is text even though it is full of NUL bytes.
-    if (bytes.length >= 2 && ((bytes[0] == (byte) 0xFE && bytes[1] == (byte) 0xFF)
-        || (bytes[0] == (byte) 0xFF && bytes[1] == (byte) 0xFE))) {
-      String s = decodeStrict(bytes, 2, bytes[0] == (byte) 0xFE
-          ? StandardCharsets.UTF_16BE.newDecoder() : StandardCharsets.UTF_16LE.newDecoder(), "UTF-16");
-      return requireText(s);
-    }
-    checkNotBinary(bytes, extension);
-    int offset = bytes.length >= 3 && bytes[0] == (byte) 0xEF && bytes[1] == (byte) 0xBB && bytes[2] == (byte) 0xBF ? 3 : 0;
-    return requireText(decodeStrict(bytes, offset, StandardCharsets.UTF_8.newDecoder(), "UTF-8"));
-  }
-
-  private static String requireText(String s) throws UnreadableDocumentException {
-    if (s.isBlank()) {
-      throw new UnreadableDocumentException("file is empty");
-    }
-    return s;
-  }
-
-  static void checkNotBinary(byte[] bytes, String extension) throws UnreadableDocumentException {
-    int control = 0;
-    for (int i = 0; i < bytes.length; i++) {
-      int b = bytes[i] & 0xFF;
-      if (b < 0x20 || b == 0x7F) {
-        if (b == 0) {
-          throw binary(extension, "NUL byte at offset " + i);
+    static String decode(byte[] bytes, String extension) throws UnreadableDocumentException {
+        // UTF-16 with a byte order mark is text even though it is full of NUL bytes.
+        if (bytes.length >= 2 && ((bytes[0] == (byte) 0xFE && bytes[1] == (byte) 0xFF)
+                || (bytes[0] == (byte) 0xFF && bytes[1] == (byte) 0xFE))) {
+            String s = decodeStrict(bytes, 2, bytes[0] == (byte) 0xFE
+                    ? StandardCharsets.UTF_16BE.newDecoder() : StandardCharsets.UTF_16LE.newDecoder(), "UTF-16");
+            return requireText(s);
         }
-        if (b != '\n' && b != '\r' && b != '\t' && b != '\f') {
-          control++;
+        checkNotBinary(bytes, extension);
+        int offset = bytes.length >= 3 && bytes[0] == (byte) 0xEF && bytes[1] == (byte) 0xBB && bytes[2] == (byte) 0xBF ? 3 : 0;
+        return requireText(decodeStrict(bytes, offset, StandardCharsets.UTF_8.newDecoder(), "UTF-8"));
+    }
+
+    private static String requireText(String s) throws UnreadableDocumentException {
+        if (s.isBlank()) {
+            throw new UnreadableDocumentException("file is empty");
         }
-      }
+        return s;
     }
-    if (control > 0 && control > bytes.length * MAX_CONTROL_SHARE) {
-      throw binary(extension, control + " control bytes in " + bytes.length);
-    }
-  }
 
-  private static UnreadableDocumentException binary(String extension, String detail) {
-    String where = extension.isEmpty() ? "a file without extension" : "a ." + extension + " file";
-    return new UnreadableDocumentException("binary content in " + where + " (" + detail + ")");
-  }
-
-  private static String decodeStrict(byte[] bytes, int offset, CharsetDecoder decoder, String name)
-      throws UnreadableDocumentException {
-    decoder.onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
-    ByteBuffer in = ByteBuffer.wrap(bytes, offset, bytes.length - offset);
-    try {
-      return decoder.decode(in).toString();
-    } catch (CharacterCodingException e) {
-      // Decode again step by step only to say where the first bad byte is.
-      decoder.reset();
-      ByteBuffer again = ByteBuffer.wrap(bytes, offset, bytes.length - offset);
-      CharBuffer out = CharBuffer.allocate(bytes.length + 1);
-      CoderResult r = decoder.decode(again, out, true);
-      int at = r.isError() ? again.position() : bytes.length;
-      throw new UnreadableDocumentException("invalid " + name + " at byte " + at, e);
+    static void checkNotBinary(byte[] bytes, String extension) throws UnreadableDocumentException {
+        int control = 0;
+        for (int i = 0; i < bytes.length; i++) {
+            int b = bytes[i] & 0xFF;
+            if (b < 0x20 || b == 0x7F) {
+                if (b == 0) {
+                    throw binary(extension, "NUL byte at offset " + i);
+                }
+                if (b != '\n' && b != '\r' && b != '\t' && b != '\f') {
+                    control++;
+                }
+            }
+        }
+        if (control > 0 && control > bytes.length * MAX_CONTROL_SHARE) {
+            throw binary(extension, control + " control bytes in " + bytes.length);
+        }
     }
-  }
+
+    private static UnreadableDocumentException binary(String extension, String detail) {
+        String where = extension.isEmpty() ? "a file without extension" : "a ." + extension + " file";
+        return new UnreadableDocumentException("binary content in " + where + " (" + detail + ")");
+    }
+
+    private static String decodeStrict(byte[] bytes, int offset, CharsetDecoder decoder, String name)
+            throws UnreadableDocumentException {
+        decoder.onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer in = ByteBuffer.wrap(bytes, offset, bytes.length - offset);
+        try {
+            return decoder.decode(in).toString();
+        } catch (CharacterCodingException e) {
+            // Decode again step by step only to say where the first bad byte is.
+            decoder.reset();
+            ByteBuffer again = ByteBuffer.wrap(bytes, offset, bytes.length - offset);
+            CharBuffer out = CharBuffer.allocate(bytes.length + 1);
+            CoderResult r = decoder.decode(again, out, true);
+            int at = r.isError() ? again.position() : bytes.length;
+            throw new UnreadableDocumentException("invalid " + name + " at byte " + at, e);
+        }
+    }
 }

@@ -6,13 +6,13 @@ package dev.qastream.ingest.parse;
  * {@code ingest.errors}. The cause, when there is one, carries the technical detail.
  */
 public final class UnreadableDocumentException extends Exception {
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  public UnreadableDocumentException(String reason) {
-    super(reason);
-  }
+    public UnreadableDocumentException(String reason) {
+        super(reason);
+    }
 
-  public UnreadableDocumentException(String reason, Throwable cause) {
-    super(reason, cause);
-  }
+    public UnreadableDocumentException(String reason, Throwable cause) {
+        super(reason, cause);
+    }
 }

@@ -8,93 +8,93 @@ import org.junit.jupiter.api.Test;
 
 class DocumentParsersTest {
 
-  private static byte[] utf8(String s) {
-    return s.getBytes(StandardCharsets.UTF_8);
-  }
-
-  @Test
-  void emptyAndWhitespaceOnlyFilesAreEmpty() {
-    assertThatThrownBy(() -> DocumentParsers.parse("a.md", new byte[0]))
-        .isInstanceOf(UnreadableDocumentException.class).hasMessage("file is empty");
-    assertThatThrownBy(() -> DocumentParsers.parse("a.md", utf8(" \n\t\r\n  ")))
-        .hasMessage("file is empty");
-    assertThatThrownBy(() -> DocumentParsers.parse("a.pdf", utf8("\n\n"))).hasMessage("file is empty");
-    assertThatThrownBy(() -> DocumentParsers.parse("a.csv", utf8("\uFEFF  "))).hasMessage("file is empty");
-  }
-
-  @Test
-  void binaryContentIsRefusedByContent() {
-    byte[] png = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n', 0, 0, 0, 13, 'I', 'H', 'D', 'R'};
-    assertThatThrownBy(() -> DocumentParsers.parse("notes/feature.md", png))
-        .isInstanceOf(UnreadableDocumentException.class)
-        .hasMessageStartingWith("binary content in a .md file");
-    byte[] controls = new byte[200];
-    for (int i = 0; i < controls.length; i++) {
-      controls[i] = (byte) (i % 10 == 0 ? 0x01 : 'a');
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
     }
-    assertThatThrownBy(() -> DocumentParsers.parse("blob", controls))
-        .hasMessageStartingWith("binary content in a file without extension");
-  }
 
-  @Test
-  void invalidUtf8NamesTheByteOffset() {
-    byte[] bytes = utf8("# Title\n\nvalid text then ");
-    byte[] bad = new byte[bytes.length + 3];
-    System.arraycopy(bytes, 0, bad, 0, bytes.length);
-    bad[bytes.length] = (byte) 0xC3; // a lead byte followed by a non-continuation byte
-    bad[bytes.length + 1] = 'x';
-    bad[bytes.length + 2] = '\n';
-    assertThatThrownBy(() -> DocumentParsers.parse("a.md", bad))
-        .hasMessage("invalid UTF-8 at byte " + bytes.length);
-    byte[] latin1 = "Caf\u00e9 menu\n".getBytes(StandardCharsets.ISO_8859_1);
-    assertThatThrownBy(() -> DocumentParsers.parse("a.txt", latin1)).hasMessage("invalid UTF-8 at byte 3");
-  }
+    @Test
+    void emptyAndWhitespaceOnlyFilesAreEmpty() {
+        assertThatThrownBy(() -> DocumentParsers.parse("a.md", new byte[0]))
+                .isInstanceOf(UnreadableDocumentException.class).hasMessage("file is empty");
+        assertThatThrownBy(() -> DocumentParsers.parse("a.md", utf8(" \n\t\r\n  ")))
+                .hasMessage("file is empty");
+        assertThatThrownBy(() -> DocumentParsers.parse("a.pdf", utf8("\n\n"))).hasMessage("file is empty");
+        assertThatThrownBy(() -> DocumentParsers.parse("a.csv", utf8("\uFEFF  "))).hasMessage("file is empty");
+    }
 
-  @Test
-  void byteOrderMarksAreHonoured() throws Exception {
-    byte[] withBom = utf8("\uFEFFDOCTITLE: Bom Feature\n\n## Description\n\nText.\n");
-    assertThat(DocumentParsers.parse("a.md", withBom).info().getTitle()).isEqualTo("Bom Feature");
-    byte[] utf16 = "\uFEFF# Wide\n\nUTF-16 text.\n".getBytes(StandardCharsets.UTF_16LE);
-    ParsedDocument wide = DocumentParsers.parse("wide.md", utf16);
-    assertThat(wide.info().getTitle()).isEqualTo("Wide");
-    assertThat(wide.sections().get(0).blocks().get(0).text()).isEqualTo("UTF-16 text.");
-  }
+    @Test
+    void binaryContentIsRefusedByContent() {
+        byte[] png = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n', 0, 0, 0, 13, 'I', 'H', 'D', 'R'};
+        assertThatThrownBy(() -> DocumentParsers.parse("notes/feature.md", png))
+                .isInstanceOf(UnreadableDocumentException.class)
+                .hasMessageStartingWith("binary content in a .md file");
+        byte[] controls = new byte[200];
+        for (int i = 0; i < controls.length; i++) {
+            controls[i] = (byte) (i % 10 == 0 ? 0x01 : 'a');
+        }
+        assertThatThrownBy(() -> DocumentParsers.parse("blob", controls))
+                .hasMessageStartingWith("binary content in a file without extension");
+    }
 
-  @Test
-  void formatByContentThenExtension() throws Exception {
-    assertThat(DocumentParsers.parse("page.txt", utf8("<!DOCTYPE html><html><body><h1>T</h1><p>x</p></body></html>"))
-        .format()).isEqualTo("html");
-    assertThat(DocumentParsers.parse("a.md", utf8("  <html><body><p>x</p></body></html>")).format()).isEqualTo("html");
-    assertThat(DocumentParsers.parse("a.htm", utf8("<p>fragment</p>")).format()).isEqualTo("html");
-    assertThat(DocumentParsers.parse("a.markdown", utf8("# T\n\nx")).format()).isEqualTo("markdown");
-    assertThat(DocumentParsers.parse("a.csv", utf8("a,b\n1,2\n")).format()).isEqualTo("csv");
-    assertThat(DocumentParsers.parse("a.tsv", utf8("a\tb\n1\t2\n")).format()).isEqualTo("csv");
-    assertThat(DocumentParsers.parse("README", utf8("# One\n\nx\n\n## Two\n\ny\n")).format()).isEqualTo("markdown");
-    assertThat(DocumentParsers.parse("feature.txt", utf8("DOCTITLE: X\n\n## Description\n\nBody\n\n## More\n\nx\n")).format())
-        .isEqualTo("markdown");
-    assertThat(DocumentParsers.parse("spec.txt", utf8("1\tScope\n\nText.\n\n2\tReferences\n\nMore.\n")).format())
-        .isEqualTo("3gpp-text");
-    assertThat(DocumentParsers.parse("notes.txt", utf8("Just some notes.\n\nAnother paragraph.\n")).format())
-        .isEqualTo("text");
-    assertThat(DocumentParsers.parse("gnb.conf", utf8("gNBs = ({\n  gNB_ID = 0xe00;\n});\n")).format())
-        .isEqualTo("text");
-  }
+    @Test
+    void invalidUtf8NamesTheByteOffset() {
+        byte[] bytes = utf8("# Title\n\nvalid text then ");
+        byte[] bad = new byte[bytes.length + 3];
+        System.arraycopy(bytes, 0, bad, 0, bytes.length);
+        bad[bytes.length] = (byte) 0xC3; // a lead byte followed by a non-continuation byte
+        bad[bytes.length + 1] = 'x';
+        bad[bytes.length + 2] = '\n';
+        assertThatThrownBy(() -> DocumentParsers.parse("a.md", bad))
+                .hasMessage("invalid UTF-8 at byte " + bytes.length);
+        byte[] latin1 = "Caf\u00e9 menu\n".getBytes(StandardCharsets.ISO_8859_1);
+        assertThatThrownBy(() -> DocumentParsers.parse("a.txt", latin1)).hasMessage("invalid UTF-8 at byte 3");
+    }
 
-  @Test
-  void pdfIsDetectedByMagicNotExtension() {
-    assertThatThrownBy(() -> DocumentParsers.parse("report.pdf", utf8("this is not a pdf at all")))
-        .hasMessage("PDF is corrupt or unreadable: no %PDF header");
-    assertThatThrownBy(() -> DocumentParsers.parse("download.bin", utf8("%PDF-1.7\nnothing else here")))
-        .isInstanceOf(UnreadableDocumentException.class)
-        .hasMessageStartingWith("PDF is corrupt or unreadable: ");
-  }
+    @Test
+    void byteOrderMarksAreHonoured() throws Exception {
+        byte[] withBom = utf8("\uFEFFDOCTITLE: Bom Feature\n\n## Description\n\nText.\n");
+        assertThat(DocumentParsers.parse("a.md", withBom).info().getTitle()).isEqualTo("Bom Feature");
+        byte[] utf16 = "\uFEFF# Wide\n\nUTF-16 text.\n".getBytes(StandardCharsets.UTF_16LE);
+        ParsedDocument wide = DocumentParsers.parse("wide.md", utf16);
+        assertThat(wide.info().getTitle()).isEqualTo("Wide");
+        assertThat(wide.sections().get(0).blocks().get(0).text()).isEqualTo("UTF-16 text.");
+    }
 
-  @Test
-  void extensions() {
-    assertThat(DocumentParsers.extension("a/b/c.MD")).isEqualTo("md");
-    assertThat(DocumentParsers.extension("a/b.d/c")).isEmpty();
-    assertThat(DocumentParsers.extension(".hidden")).isEmpty();
-    assertThat(DocumentParsers.extension("x.")).isEmpty();
-    assertThat(DocumentParsers.extension("dir\\file.Txt")).isEqualTo("txt");
-  }
+    @Test
+    void formatByContentThenExtension() throws Exception {
+        assertThat(DocumentParsers.parse("page.txt", utf8("<!DOCTYPE html><html><body><h1>T</h1><p>x</p></body></html>"))
+                .format()).isEqualTo("html");
+        assertThat(DocumentParsers.parse("a.md", utf8("  <html><body><p>x</p></body></html>")).format()).isEqualTo("html");
+        assertThat(DocumentParsers.parse("a.htm", utf8("<p>fragment</p>")).format()).isEqualTo("html");
+        assertThat(DocumentParsers.parse("a.markdown", utf8("# T\n\nx")).format()).isEqualTo("markdown");
+        assertThat(DocumentParsers.parse("a.csv", utf8("a,b\n1,2\n")).format()).isEqualTo("csv");
+        assertThat(DocumentParsers.parse("a.tsv", utf8("a\tb\n1\t2\n")).format()).isEqualTo("csv");
+        assertThat(DocumentParsers.parse("README", utf8("# One\n\nx\n\n## Two\n\ny\n")).format()).isEqualTo("markdown");
+        assertThat(DocumentParsers.parse("feature.txt", utf8("DOCTITLE: X\n\n## Description\n\nBody\n\n## More\n\nx\n")).format())
+                .isEqualTo("markdown");
+        assertThat(DocumentParsers.parse("spec.txt", utf8("1\tScope\n\nText.\n\n2\tReferences\n\nMore.\n")).format())
+                .isEqualTo("3gpp-text");
+        assertThat(DocumentParsers.parse("notes.txt", utf8("Just some notes.\n\nAnother paragraph.\n")).format())
+                .isEqualTo("text");
+        assertThat(DocumentParsers.parse("gnb.conf", utf8("gNBs = ({\n  gNB_ID = 0xe00;\n});\n")).format())
+                .isEqualTo("text");
+    }
+
+    @Test
+    void pdfIsDetectedByMagicNotExtension() {
+        assertThatThrownBy(() -> DocumentParsers.parse("report.pdf", utf8("this is not a pdf at all")))
+                .hasMessage("PDF is corrupt or unreadable: no %PDF header");
+        assertThatThrownBy(() -> DocumentParsers.parse("download.bin", utf8("%PDF-1.7\nnothing else here")))
+                .isInstanceOf(UnreadableDocumentException.class)
+                .hasMessageStartingWith("PDF is corrupt or unreadable: ");
+    }
+
+    @Test
+    void extensions() {
+        assertThat(DocumentParsers.extension("a/b/c.MD")).isEqualTo("md");
+        assertThat(DocumentParsers.extension("a/b.d/c")).isEmpty();
+        assertThat(DocumentParsers.extension(".hidden")).isEmpty();
+        assertThat(DocumentParsers.extension("x.")).isEmpty();
+        assertThat(DocumentParsers.extension("dir\\file.Txt")).isEqualTo("txt");
+    }
 }

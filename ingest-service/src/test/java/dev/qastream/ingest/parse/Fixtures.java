@@ -6,24 +6,24 @@ import java.io.UncheckedIOException;
 
 /** Loads test fixtures from the classpath. */
 public final class Fixtures {
-  private Fixtures() {}
+    private Fixtures() {}
 
-  public static byte[] bytes(String path) {
-    try (InputStream in = Fixtures.class.getResourceAsStream("/fixtures/" + path)) {
-      if (in == null) {
-        throw new IllegalArgumentException("no fixture " + path);
-      }
-      return in.readAllBytes();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    public static byte[] bytes(String path) {
+        try (InputStream in = Fixtures.class.getResourceAsStream("/fixtures/" + path)) {
+            if (in == null) {
+                throw new IllegalArgumentException("no fixture " + path);
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
-  }
 
-  public static ParsedDocument parse(String path) {
-    try {
-      return DocumentParsers.parse(path, bytes(path));
-    } catch (UnreadableDocumentException e) {
-      throw new AssertionError(path + ": " + e.getMessage(), e);
+    public static ParsedDocument parse(String path) {
+        try {
+            return DocumentParsers.parse(path, bytes(path));
+        } catch (UnreadableDocumentException e) {
+            throw new AssertionError(path + ": " + e.getMessage(), e);
+        }
     }
-  }
 }
