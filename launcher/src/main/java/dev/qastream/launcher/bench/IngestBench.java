@@ -14,7 +14,6 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -40,6 +39,7 @@ public final class IngestBench {
     private final int rounds;
     private final PrintStream out;
     private long lastScanCpuNanos;
+    private Map<String, Double> lastScanCpuByGroup = Map.of();
 
     public IngestBench(Path corpus, Path workDir, int documents, int rounds, PrintStream out) {
         this.corpus = corpus;
@@ -77,6 +77,8 @@ public final class IngestBench {
             out.printf("round %d: parse_only_docs_per_s=%.0f (cpu %.1f s) docs_per_s=%.0f (cpu %.1f s)%n", r + 1,
                     parseRates.get(r), (cpu1 - cpu0) / 1e9, fullRates.get(r), lastScanCpuNanos / 1e9);
         }
+        out.println("cpu of the last round through Kafka, by thread group:");
+        lastScanCpuByGroup.forEach((group, sec) -> out.printf("  %s: %.2f s%n", group, sec));
         double parse = median(parseRates);
         double full = median(fullRates);
         out.printf("docs_per_s: %.0f%n", full);
@@ -128,10 +130,12 @@ public final class IngestBench {
             try (IngestService ingest = new IngestService(ctx)) {
                 ingest.open();
                 long cpu0 = cpuNanos();
+                ThreadCpu threadCpu = new ThreadCpu();
                 long t0 = System.nanoTime();
                 ScanReport report = ingest.scanOnce();
                 double seconds = (System.nanoTime() - t0) / 1e9;
                 lastScanCpuNanos = cpuNanos() - cpu0;
+                lastScanCpuByGroup = threadCpu.secondsByGroup();
                 if (report.ingested() + report.errors() != expected) {
                     throw new IllegalStateException("expected " + expected + " documents, ingest saw " + report);
                 }
@@ -169,7 +173,7 @@ public final class IngestBench {
 
     /** CPU time of this process (all threads, the in-process broker included; not the registry child). */
     private static long cpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+        return ThreadCpu.processCpu();
     }
 
     static double median(List<Double> values) {
