@@ -28,3 +28,5 @@ select_jdk() {
 
 select_jdk || exit 1
 export PATH="$JAVA_HOME/bin:$PATH"
+JAVA_MAJOR=$(java_major "$JAVA_HOME/bin/java")
+export JAVA_MAJOR

@@ -1,5 +1,6 @@
 package dev.qastream.launcher;
 
+import dev.qastream.runtime.Logging;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -15,6 +16,7 @@ public final class Main implements Runnable {
     }
 
     public static int run(String... args) {
+        Logging.init();
         return new CommandLine(new Main())
                 .setExecutionExceptionHandler((e, cmd, parsed) -> {
                     cmd.getErr().println("error: " + e.getMessage());

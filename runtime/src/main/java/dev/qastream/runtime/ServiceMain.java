@@ -22,6 +22,7 @@ public final class ServiceMain {
     }
 
     public static void run(String[] args, Function<ServiceContext, Service> factory) {
+        Logging.init();
         String file = args.length > 0 ? args[0] : System.getenv("QASTREAM_CONFIG");
         Config config = Config.load(file == null ? null : Path.of(file));
         String bootstrap = config.string("kafka.bootstrap-servers");
