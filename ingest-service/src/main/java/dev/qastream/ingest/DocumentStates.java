@@ -1,15 +1,11 @@
 package dev.qastream.ingest;
 
 import dev.qastream.runtime.ServiceContext;
+import dev.qastream.runtime.kafka.TopicSnapshot;
 import dev.qastream.schemas.DocumentRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 
-import java.time.Duration;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -21,20 +17,7 @@ final class DocumentStates {
 
     static DocumentStates load(ServiceContext ctx) {
         DocumentStates states = new DocumentStates();
-        var topic = ctx.topics().documents;
-        try (KafkaConsumer<String, DocumentRecord> consumer = new KafkaConsumer<>(ctx.kafka().consumer(null),
-                topic.keySerde().deserializer(), topic.valueSerde().deserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic.name()).stream()
-                    .map(p -> new TopicPartition(topic.name(), p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = new HashMap<>(consumer.endOffsets(partitions));
-            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-                for (ConsumerRecord<String, DocumentRecord> r : consumer.poll(Duration.ofMillis(200))) {
-                    states.apply(r.key(), r.value());
-                }
-            }
-        }
+        TopicSnapshot.latest(ctx.kafka(), ctx.topics().documents).forEach(states::apply);
         return states;
     }
 
@@ -50,8 +33,8 @@ final class DocumentStates {
         return byId.get(documentId);
     }
 
-    java.util.Set<String> ids() {
-        return java.util.Set.copyOf(byId.keySet());
+    Set<String> ids() {
+        return Set.copyOf(byId.keySet());
     }
 
     int size() {

@@ -3,13 +3,13 @@ package dev.qastream.launcher;
 import dev.qastream.runtime.ServiceContext;
 import dev.qastream.runtime.config.Config;
 import dev.qastream.runtime.kafka.KafkaSettings;
+import dev.qastream.runtime.kafka.Partitions;
 import dev.qastream.runtime.kafka.Topic;
 import dev.qastream.schemas.IngestError;
 import dev.qastream.schemas.ScoredPair;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -17,7 +17,6 @@ import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 
@@ -60,14 +59,7 @@ final class TailCommand implements Callable<Integer> {
                     Thread.currentThread().interrupt();
                 }
             }));
-            List<TopicPartition> partitions = consumer.partitionsFor(topic.name()).stream()
-                    .map(p -> new TopicPartition(topic.name(), p.partition())).toList();
-            consumer.assign(partitions);
-            if (fromBeginning) {
-                consumer.seekToBeginning(partitions);
-            } else {
-                consumer.seekToEnd(partitions);
-            }
+            Partitions.assignAll(consumer, topic.name(), fromBeginning);
             out.println("following " + topic.name() + " (Ctrl-C stops)");
             while (true) {
                 for (ConsumerRecord<String, V> r : consumer.poll(Duration.ofMillis(500))) {

@@ -4,10 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.qastream.ingest.ScanReport;
 import dev.qastream.runtime.config.Config;
+import dev.qastream.runtime.kafka.Partitions;
 import dev.qastream.runtime.kafka.Topics;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -149,10 +149,7 @@ class EndToEndTest {
 
     private static byte[] firstRawValue(Stack stack) {
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(stack.context().kafka().rawConsumer(null))) {
-            List<TopicPartition> partitions = consumer.partitionsFor(Topics.DATASET_PAIRS).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
+            Partitions.assignAll(consumer, Topics.DATASET_PAIRS, true);
             long deadline = System.currentTimeMillis() + 10_000;
             while (System.currentTimeMillis() < deadline) {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {

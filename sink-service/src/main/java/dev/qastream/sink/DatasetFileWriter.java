@@ -1,13 +1,12 @@
 package dev.qastream.sink;
 
 import dev.qastream.runtime.ServiceContext;
-import dev.qastream.runtime.kafka.Topics;
+import dev.qastream.runtime.kafka.Partitions;
 import dev.qastream.schemas.DatasetRecord;
 import io.micrometer.core.instrument.Gauge;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
@@ -53,10 +52,7 @@ public final class DatasetFileWriter implements Runnable {
     @Override
     public void run() {
         try {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map((PartitionInfo p) -> new TopicPartition(topic, p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
+            List<TopicPartition> partitions = Partitions.assignAll(consumer, topic, true);
             boolean dirty = !Files.exists(file);
             while (running) {
                 ConsumerRecords<String, DatasetRecord> records = consumer.poll(Duration.ofMillis(300));
