@@ -6,6 +6,7 @@ import dev.qastream.ingest.ScanReport;
 import dev.qastream.runtime.config.Config;
 import dev.qastream.runtime.kafka.Partitions;
 import dev.qastream.runtime.kafka.Topics;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.junit.jupiter.api.Test;
@@ -104,6 +105,21 @@ class EndToEndTest {
                     HttpResponse.BodyHandlers.ofString());
             assertThat(schema.statusCode()).isEqualTo(200);
             assertThat(schema.body()).contains("DatasetRecord");
+
+            // and the registry enforces BACKWARD compatibility: a new required field without default is refused
+            String incompatible = JSON.writeValueAsString(Map.of("schema", JSON.writeValueAsString(Map.of(
+                    "type", "record", "name", "DatasetRecord", "namespace", "dev.qastream.schemas",
+                    "fields", List.of(Map.of("name", "mustHave", "type", "string"))))));
+            HttpResponse<String> check = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                            URI.create(ccompat + "/compatibility/subjects/" + Topics.DATASET_PAIRS + "-value/versions/latest"))
+                    .header("Content-Type", "application/vnd.schemaregistry.v1+json")
+                    .POST(HttpRequest.BodyPublishers.ofString(incompatible)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(check.body()).contains("\"is_compatible\":false");
+
+            // and the chunk table of scoring is restored from ingest.chunks, with no second copy in a changelog
+            try (Admin admin = Admin.create(stack.context().kafka().admin())) {
+                assertThat(admin.listTopics().names().get()).noneMatch(t -> t.endsWith("-changelog"));
+            }
         }
 
         // When the same inbox is processed again after a restart

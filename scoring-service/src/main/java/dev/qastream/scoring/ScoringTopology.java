@@ -5,6 +5,7 @@ import dev.qastream.schemas.Chunk;
 import dev.qastream.schemas.QaPair;
 import dev.qastream.schemas.ScoredPair;
 import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Joined;
 import org.apache.kafka.streams.kstream.KStream;
@@ -12,6 +13,8 @@ import org.apache.kafka.streams.kstream.KTable;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.kstream.ValueJoiner;
+
+import java.util.Properties;
 
 /**
  * generation.pairs joined with the chunk table -> scoring.scored: every pair with its scores and
@@ -21,8 +24,19 @@ import org.apache.kafka.streams.kstream.ValueJoiner;
  */
 public final class ScoringTopology {
     public static final String CHUNK_STORE = "chunks-by-id";
+    /**
+     * The chunk table is restored from ingest.chunks itself (compacted), not from a changelog topic
+     * that would hold a second copy of every chunk. The Streams app must run with the same setting.
+     */
+    public static final Properties OPTIMIZATION = optimization();
 
     private ScoringTopology() {
+    }
+
+    private static Properties optimization() {
+        Properties p = new Properties();
+        p.put(StreamsConfig.TOPOLOGY_OPTIMIZATION_CONFIG, StreamsConfig.REUSE_KTABLE_SOURCE_TOPICS);
+        return p;
     }
 
     public static Topology build(Topics topics, ValueJoiner<QaPair, Chunk, ScoredPair> scorer) {
@@ -39,6 +53,6 @@ public final class ScoringTopology {
                 .leftJoin(chunks, scorer, Joined.with(topics.pairs.keySerde(), topics.pairs.valueSerde(), topics.chunks.valueSerde()))
                 .selectKey((chunkId, scored) -> scored.getPair().getPairKey())
                 .to(topics.scored.name(), topics.scored.produced());
-        return builder.build();
+        return builder.build(OPTIMIZATION);
     }
 }

@@ -107,6 +107,8 @@ public final class KafkaSettings {
         // Small commit interval: pairs show up for tailing within a fraction of a second.
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 200);
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        // Tables built from compacted topics restore from those topics, not from a second changelog copy.
+        p.put(StreamsConfig.TOPOLOGY_OPTIMIZATION_CONFIG, StreamsConfig.REUSE_KTABLE_SOURCE_TOPICS);
         // Same failure handling for global tables as for the stream threads (and no warning about it).
         p.put("processing.exception.handler.global.enabled", true);
         p.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), compression);
