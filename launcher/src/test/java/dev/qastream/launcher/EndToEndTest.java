@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.qastream.ingest.ScanReport;
 import dev.qastream.runtime.config.Config;
 import dev.qastream.runtime.kafka.Partitions;
+import dev.qastream.runtime.kafka.TopicSnapshot;
 import dev.qastream.runtime.kafka.Topics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -118,8 +119,12 @@ class EndToEndTest {
 
             // and the chunk table of scoring is restored from ingest.chunks, with no second copy in a changelog
             try (Admin admin = Admin.create(stack.context().kafka().admin())) {
-                assertThat(admin.listTopics().names().get()).noneMatch(t -> t.endsWith("-changelog"));
+                assertThat(admin.listTopics().names().get()).noneMatch(t -> t.contains("chunks-by-id"));
             }
+            // and the dataset topic holds the accepted pairs and no removals of keys that never held one
+            long tombstones = TopicSnapshot.records(stack.context().kafka(), stack.context().topics().dataset)
+                    .stream().filter(r -> r.value() == null).count();
+            assertThat(tombstones).isZero();
         }
 
         // When the same inbox is processed again after a restart

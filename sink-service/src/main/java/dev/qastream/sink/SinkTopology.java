@@ -13,7 +13,8 @@ import java.util.List;
 
 /**
  * scoring.scored -> dataset.pairs: an accepted pair becomes (or replaces) its conversation; a rejected
- * or removed pair becomes a tombstone, so the compacted dataset holds exactly the accepted pairs.
+ * or removed pair that was in the dataset becomes a tombstone, so the compacted dataset holds exactly
+ * the accepted pairs.
  */
 public final class SinkTopology {
     private SinkTopology() {
@@ -21,8 +22,10 @@ public final class SinkTopology {
 
     public static Topology build(Topics topics, String systemPrompt) {
         StreamsBuilder builder = new StreamsBuilder();
+        builder.addStateStore(DatasetMembership.store());
         builder.stream(topics.scored.name(), topics.scored.consumed())
                 .mapValues(scored -> scored != null && scored.getAccepted() ? toRecord(scored, systemPrompt) : null)
+                .process(DatasetMembership::new, DatasetMembership.STORE)
                 .to(topics.dataset.name(), topics.dataset.produced());
         return builder.build();
     }

@@ -41,17 +41,30 @@ class SinkTopologyTest {
     }
 
     @Test
-    void acceptedPairsBecomeConversationsAndTheRestTombstones() throws Exception {
-        // Given an accepted pair, a rejected one and a removed one
-        scored.pipeInput("a.md#0#0", scored("a.md#0#0", true, 0.9137));
-        scored.pipeInput("a.md#0#1", scored("a.md#0#1", false, 0.4));
-        scored.pipeInput("a.md#0#2", null);
+    void removalsReachTheDatasetOnlyForPairsInIt() {
+        // Given two accepted pairs, a rejected one and a removal of a key that never held a pair
+        scored.pipeInput("a.md#0#0", scored("a.md#0#0", true, 0.9));
+        scored.pipeInput("a.md#0#1", scored("a.md#0#1", true, 0.9));
+        scored.pipeInput("a.md#0#2", scored("a.md#0#2", false, 0.4));
+        scored.pipeInput("a.md#0#3", null);
+        // When one accepted pair is re-scored as rejected and the other is removed
+        scored.pipeInput("a.md#0#0", scored("a.md#0#0", false, 0.5));
+        scored.pipeInput("a.md#0#1", null);
 
-        // Then the accepted one is in the dataset with its metadata; the others remove their keys
+        // Then the dataset sees the two upserts and exactly their two removals, nothing for the others
         List<KeyValue<String, DatasetRecord>> out = dataset.readKeyValuesToList();
-        assertThat(out).extracting(kv -> kv.key).containsExactly("a.md#0#0", "a.md#0#1", "a.md#0#2");
-        assertThat(out.get(1).value).isNull();
-        assertThat(out.get(2).value).isNull();
+        assertThat(out).extracting(kv -> kv.key).containsExactly("a.md#0#0", "a.md#0#1", "a.md#0#0", "a.md#0#1");
+        assertThat(out).extracting(kv -> kv.value == null).containsExactly(false, false, true, true);
+    }
+
+    @Test
+    void acceptedPairsBecomeConversationsWithTheirMetadata() throws Exception {
+        // Given an accepted pair
+        scored.pipeInput("a.md#0#0", scored("a.md#0#0", true, 0.9137));
+
+        // Then it is in the dataset with its metadata
+        List<KeyValue<String, DatasetRecord>> out = dataset.readKeyValuesToList();
+        assertThat(out).extracting(kv -> kv.key).containsExactly("a.md#0#0");
         DatasetRecord record = out.get(0).value;
         assertThat(record.getQualityScore()).isEqualTo(0.914);
         assertThat(record.getTechnicalTerms()).containsExactly("NRCellDU.pagingLoadLimit", "QoS", "gNB", "AMF");
