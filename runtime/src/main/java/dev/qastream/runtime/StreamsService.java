@@ -39,6 +39,12 @@ public class StreamsService implements Service {
     @Override
     public void start() {
         streams = new KafkaStreams(topology, props);
+        long t0 = System.nanoTime();
+        streams.setStateListener((now, before) -> {
+            if (now == KafkaStreams.State.RUNNING) {
+                log.info("{} running ({} ms after start)", name, (System.nanoTime() - t0) / 1_000_000);
+            }
+        });
         streams.setUncaughtExceptionHandler(e -> {
             log.error("{}: stream thread failed, replacing it", name, e);
             return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse

@@ -3,6 +3,7 @@ package dev.qastream.runtime.kafka;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -27,7 +28,10 @@ public final class ConsumerLag implements AutoCloseable {
 
     public ConsumerLag(KafkaSettings settings) {
         this.admin = Admin.create(settings.admin());
-        this.probe = new KafkaConsumer<>(settings.rawConsumer(null));
+        Map<String, Object> probeProps = settings.rawConsumer(null);
+        // A gap of only a commit marker returns no records: do not let the broker hold each fetch for 500 ms.
+        probeProps.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10);
+        this.probe = new KafkaConsumer<>(probeProps);
     }
 
     /** Unprocessed records of {@code groupId} on {@code topics}; a group with no commits lags by all records. */
