@@ -2,7 +2,6 @@ package dev.qastream.launcher;
 
 import dev.qastream.ingest.ScanReport;
 import dev.qastream.runtime.config.Config;
-import io.micrometer.core.instrument.MeterRegistry;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -47,26 +46,17 @@ final class BatchCommand implements Callable<Integer> {
     }
 
     private static void print(Stack stack, ScanReport scan, double seconds, Config config) {
-        MeterRegistry m = stack.http().meters();
+        Counts c = Counts.of(stack);
         System.out.println("---------------- batch summary ----------------");
         System.out.printf("documents      %6d new or changed, %d unchanged, %d deleted%n",
                 scan.ingested(), scan.unchanged(), scan.deleted());
         System.out.printf("chunks         %6d sent, %d removed%n", scan.chunksSent(), scan.chunksRemoved());
-        System.out.printf("pairs          %6.0f generated, %.0f dead-lettered%n",
-                m.find("qastream.generation.pairs").counters().stream().mapToDouble(c -> c.count()).sum(),
-                m.find("qastream.generation.dead.letters").counters().stream().mapToDouble(c -> c.count()).sum());
-        System.out.printf("scored         %6.0f accepted, %.0f rejected%n",
-                count(m, "accepted"), count(m, "rejected"));
+        System.out.printf("pairs          %6.0f generated, %.0f dead-lettered%n", c.pairs(), c.deadLetters());
+        System.out.printf("scored         %6.0f accepted, %.0f rejected%n", c.accepted(), c.rejected());
         System.out.printf("errors         %6d (see %s)%n", scan.errors(),
                 config.path("out").resolve("ingest-errors.jsonl"));
-        System.out.printf("dataset        %6d pairs in %s%n", stack.sink().writer().size(),
-                config.path("out").resolve("dataset.jsonl"));
+        System.out.printf("dataset        %6d pairs in %s%n", c.dataset(), config.path("out").resolve("dataset.jsonl"));
         System.out.printf("time           %6.1f s (stack start %.1f s)%n", seconds, stack.startupMs() / 1000.0);
         System.out.println("-----------------------------------------------");
-    }
-
-    private static double count(MeterRegistry m, String outcome) {
-        var c = m.find("qastream.scoring.pairs").tag("outcome", outcome).counter();
-        return c == null ? 0 : c.count();
     }
 }

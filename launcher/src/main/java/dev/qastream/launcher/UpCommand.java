@@ -20,6 +20,7 @@ final class UpCommand implements Callable<Integer> {
         Files.createDirectories(config.path("inbox"));
         Stack stack = Stack.start(config);
         stack.watchInbox();
+        ProgressReporter.start(stack, 10_000);
         System.out.printf("up in %.1f s. Drop documents into %s; the dataset is %s%n",
                 stack.startupMs() / 1000.0, config.path("inbox").toAbsolutePath(),
                 config.path("out").resolve("dataset.jsonl").toAbsolutePath());
