@@ -20,13 +20,15 @@ public final class EmbeddedPlatform implements AutoCloseable {
     private final EmbeddedKafka kafka;
     private final EmbeddedRegistry registry;
     private final Path dataDir;
+    private final DataDirLock lock;
     private final Thread shutdownHook;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private EmbeddedPlatform(EmbeddedKafka kafka, EmbeddedRegistry registry, Path dataDir) {
+    private EmbeddedPlatform(EmbeddedKafka kafka, EmbeddedRegistry registry, Path dataDir, DataDirLock lock) {
         this.kafka = kafka;
         this.registry = registry;
         this.dataDir = dataDir;
+        this.lock = lock;
         this.shutdownHook = new Thread(this::stopAll, "qastream-platform-stop");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
@@ -54,6 +56,16 @@ public final class EmbeddedPlatform implements AutoCloseable {
     public static EmbeddedPlatform start(Path dataDir, EmbeddedKafka.Settings kafkaSettings) {
         long t0 = System.nanoTime();
         Path dir = dataDir.toAbsolutePath();
+        DataDirLock lock = DataDirLock.acquire(dir);
+        try {
+            return start(dir, kafkaSettings, lock, t0);
+        } catch (RuntimeException e) {
+            lock.close();
+            throw e;
+        }
+    }
+
+    private static EmbeddedPlatform start(Path dir, EmbeddedKafka.Settings kafkaSettings, DataDirLock lock, long t0) {
         CompletableFuture<EmbeddedRegistry> registryStart = new CompletableFuture<>();
         Thread.ofPlatform().name("qastream-registry-start").daemon().start(() -> {
             try {
@@ -82,7 +94,7 @@ public final class EmbeddedPlatform implements AutoCloseable {
             kafka.close();
             throw e.getCause() instanceof RuntimeException r ? r : e;
         }
-        EmbeddedPlatform platform = new EmbeddedPlatform(kafka, registry, dir);
+        EmbeddedPlatform platform = new EmbeddedPlatform(kafka, registry, dir, lock);
         log.info("Platform up in {} ms: Kafka {} , registry {} (data {})",
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0), kafka.bootstrapServers(), registry.url(), dir);
         return platform;
@@ -126,7 +138,11 @@ public final class EmbeddedPlatform implements AutoCloseable {
         try {
             registry.close();
         } finally {
-            kafka.close();
+            try {
+                kafka.close();
+            } finally {
+                lock.close();
+            }
         }
     }
 }
