@@ -1,12 +1,10 @@
 package dev.qastream.generation.router;
 
+import dev.qastream.generation.TestChunks;
 import dev.qastream.runtime.kafka.Topics;
 import dev.qastream.schemas.Chunk;
-import dev.qastream.schemas.ChunkQuality;
-import dev.qastream.schemas.DocumentInfo;
 import dev.qastream.schemas.GenerationRequest;
 import dev.qastream.schemas.QaPair;
-import dev.qastream.schemas.TermTiers;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
@@ -49,12 +47,12 @@ class RouterTopologyTest {
     @Test
     void routesEachChunkToTheTierOfItsComplexity() {
         // Given chunks on both sides of each threshold
-        chunks.pipeInput("doc.md#0", chunk("doc.md#0", 0.0));
-        chunks.pipeInput("doc.md#1", chunk("doc.md#1", 0.29));
-        chunks.pipeInput("doc.md#2", chunk("doc.md#2", 0.3));
-        chunks.pipeInput("doc.md#3", chunk("doc.md#3", 0.69));
-        chunks.pipeInput("doc.md#4", chunk("doc.md#4", 0.7));
-        chunks.pipeInput("doc.md#5", chunk("doc.md#5", 1.0));
+        chunks.pipeInput("doc.md#0", TestChunks.chunk("doc.md#0", 0.0));
+        chunks.pipeInput("doc.md#1", TestChunks.chunk("doc.md#1", 0.29));
+        chunks.pipeInput("doc.md#2", TestChunks.chunk("doc.md#2", 0.3));
+        chunks.pipeInput("doc.md#3", TestChunks.chunk("doc.md#3", 0.69));
+        chunks.pipeInput("doc.md#4", TestChunks.chunk("doc.md#4", 0.7));
+        chunks.pipeInput("doc.md#5", TestChunks.chunk("doc.md#5", 1.0));
 
         // Then each lands on exactly one tier topic, keyed by chunk id, carrying its chunk
         assertThat(keys(requests.get("fast"))).containsExactly("doc.md#0", "doc.md#1");
@@ -88,15 +86,5 @@ class RouterTopologyTest {
 
     private static List<String> keys(TestOutputTopic<String, GenerationRequest> topic) {
         return topic.readKeyValuesToList().stream().map(kv -> kv.key).toList();
-    }
-
-    static Chunk chunk(String id, double complexity) {
-        return Chunk.newBuilder()
-                .setChunkId(id).setDocumentId(id.substring(0, id.indexOf('#'))).setOrdinal(0)
-                .setText("text").setChecksum("c").setTokenEstimate(1).setComplexity(complexity)
-                .setDocument(DocumentInfo.newBuilder().build())
-                .setTerms(TermTiers.newBuilder().build())
-                .setQuality(ChunkQuality.newBuilder().build())
-                .build();
     }
 }
