@@ -46,6 +46,9 @@ public final class AvroSerdes {
         config.put(SerdeConfig.ID_HANDLER, Default4ByteIdHandler.class.getName());
         // contentId, because that is the id space of the ccompat API in Apicurio 3.
         config.put(SerdeConfig.USE_ID, IdOption.contentId.name());
+        // The JDK HTTP client, not the Vert.x one: resolving a schema with nested references (e.g. a dead
+        // letter's request's chunk) through the shared Vert.x instance was seen to wait forever.
+        config.put(SchemaResolverConfig.HTTP_ADAPTER, "JDK");
         return config;
     }
 
