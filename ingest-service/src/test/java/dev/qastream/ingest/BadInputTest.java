@@ -12,14 +12,11 @@ import org.apache.pdfbox.pdmodel.encryption.AccessPermission;
 import org.apache.pdfbox.pdmodel.encryption.StandardProtectionPolicy;
 import org.apache.pdfbox.pdmodel.font.PDType1Font;
 import org.apache.pdfbox.pdmodel.font.Standard14Fonts;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -44,7 +41,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class BadInputTest {
+class BadInputTest extends PlatformTestBase {
 
     /** Each bad file and a word its reason must contain. */
     private static final Map<String, String> BAD = new LinkedHashMap<>();
@@ -57,23 +54,6 @@ class BadInputTest {
         BAD.put("locked.pdf", "encrypted");
         BAD.put("huge.md", "MB");
         BAD.put("ragged.csv", "row");
-    }
-
-    @TempDir
-    static Path dir;
-    static IngestHarness h;
-
-    @BeforeAll
-    @Timeout(value = 2, unit = TimeUnit.MINUTES)
-    static void startPlatform() throws Exception {
-        h = IngestHarness.start(dir);
-    }
-
-    @AfterAll
-    static void stopPlatform() {
-        if (h != null) {
-            h.close();
-        }
     }
 
     @Test

@@ -6,14 +6,11 @@ import dev.qastream.schemas.DocumentRecord;
 import dev.qastream.schemas.DocumentStatus;
 import dev.qastream.schemas.IngestError;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -41,24 +38,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class IngestServiceTest {
-
-    @TempDir
-    static Path dir;
-    static IngestHarness h;
-
-    @BeforeAll
-    @Timeout(value = 2, unit = TimeUnit.MINUTES)
-    static void startPlatform() throws Exception {
-        h = IngestHarness.start(dir);
-    }
-
-    @AfterAll
-    static void stopPlatform() {
-        if (h != null) {
-            h.close();
-        }
-    }
+class IngestServiceTest extends PlatformTestBase {
 
     @Test
     @Order(1)

@@ -3,6 +3,7 @@ package dev.qastream.launcher;
 import dev.qastream.generation.GenerationService;
 import dev.qastream.ingest.IngestService;
 import dev.qastream.runtime.Service;
+import dev.qastream.runtime.Endpoints;
 import dev.qastream.runtime.ServiceContext;
 import dev.qastream.runtime.config.Config;
 import dev.qastream.runtime.http.HttpEndpoint;

@@ -1,5 +1,6 @@
 package dev.qastream.launcher;
 
+import dev.qastream.runtime.Endpoints;
 import dev.qastream.runtime.ServiceContext;
 import dev.qastream.runtime.config.Config;
 import dev.qastream.runtime.kafka.KafkaSettings;

@@ -25,9 +25,15 @@ public final class ServiceMain {
         Logging.init();
         String file = args.length > 0 ? args[0] : System.getenv("QASTREAM_CONFIG");
         Config config = Config.load(file == null ? null : Path.of(file));
-        String bootstrap = config.string("kafka.bootstrap-servers");
-        String registry = config.string("registry.url");
-        if (bootstrap.isBlank() || registry.isBlank()) {
+        Endpoints endpoints;
+        try {
+            endpoints = Endpoints.ofCluster(config);
+        } catch (IllegalArgumentException e) {
+            System.err.println("error: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        if (endpoints == null) {
             System.err.println("error: a service run on its own needs kafka.bootstrap-servers and registry.url "
                     + "(env " + Config.envName("kafka.bootstrap-servers") + ", " + Config.envName("registry.url")
                     + "); for everything in one process use ./pipeline up");
@@ -35,9 +41,8 @@ public final class ServiceMain {
         }
         CountDownLatch stopped = new CountDownLatch(1);
         try (HttpEndpoint http = new HttpEndpoint().start("0.0.0.0", config.integer("http.port"))) {
-            KafkaSettings kafka = new KafkaSettings(bootstrap, config);
-            ServiceContext ctx = ServiceContext.create(config, kafka,
-                    registry.replaceAll("/+$", "") + "/apis/registry/v3", http.meters());
+            KafkaSettings kafka = new KafkaSettings(endpoints.bootstrapServers(), config);
+            ServiceContext ctx = ServiceContext.create(config, kafka, endpoints.registryApiUrl(), http.meters());
             TopicAdmin.ensureTopics(kafka, ctx.topics());
             Service service = factory.apply(ctx);
             http.addHealthCheck(service.name(), service::healthy);

@@ -1,5 +1,6 @@
 package dev.qastream.sink;
 
+import dev.qastream.runtime.Terms;
 import dev.qastream.runtime.kafka.Topics;
 import dev.qastream.schemas.DatasetRecord;
 import dev.qastream.schemas.ScoredPair;
@@ -7,9 +8,6 @@ import dev.qastream.schemas.TermTiers;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
-import java.util.List;
 
 /**
  * scoring.scored -> dataset.pairs: an accepted pair becomes (or replaces) its conversation; a rejected
@@ -39,7 +37,7 @@ public final class SinkTopology {
                 .setAnswer(pair.getAnswer())
                 .setFeatureName(scored.getDocument().getFeatureName())
                 .setQualityScore(Math.round(scored.getOverall() * 1000) / 1000.0)
-                .setTechnicalTerms(termsOf(terms))
+                .setTechnicalTerms(Terms.all(terms))
                 .setSourceDocument(pair.getDocumentId())
                 .setChunkId(pair.getChunkId())
                 .setModel(pair.getModel())
@@ -50,14 +48,5 @@ public final class SinkTopology {
                 .setTier3NetworkElements(terms.getTier3NetworkElements().size())
                 .setTier4RareTerms(terms.getTier4RareTerms().size())
                 .build();
-    }
-
-    private static List<String> termsOf(TermTiers t) {
-        LinkedHashSet<String> all = new LinkedHashSet<>();
-        all.addAll(t.getTier1ExactParams());
-        all.addAll(t.getTier2ConfigTerms());
-        all.addAll(t.getTier3NetworkElements());
-        all.addAll(t.getTier4RareTerms());
-        return new ArrayList<>(all);
     }
 }

@@ -199,16 +199,6 @@ public final class TechnicalTerms {
         return new Result(tiers, occurrences, words);
     }
 
-    /** All terms of all tiers, tier order, without repeats. */
-    public static List<String> all(TermTiers t) {
-        Set<String> all = new LinkedHashSet<>();
-        all.addAll(t.getTier1ExactParams());
-        all.addAll(t.getTier2ConfigTerms());
-        all.addAll(t.getTier3NetworkElements());
-        all.addAll(t.getTier4RareTerms());
-        return List.copyOf(all);
-    }
-
     private static Entry matchPhrase(Tokens tokens, int i, String first) {
         List<Entry> candidates = PHRASES.get(first);
         if (candidates == null) {

@@ -1,4 +1,4 @@
-package dev.qastream.launcher;
+package dev.qastream.runtime;
 
 import dev.qastream.runtime.config.Config;
 
@@ -15,10 +15,11 @@ import java.util.Properties;
  * `./pipeline up` runs on the same data directory, whose free ports it records in a file there,
  * so that `tail` from a second terminal finds it.
  */
-record Endpoints(String bootstrapServers, String registryApiUrl) {
-    static final String FILE = "endpoints.properties";
+public record Endpoints(String bootstrapServers, String registryApiUrl) {
+    public static final String FILE = "endpoints.properties";
 
-    static Endpoints ofCluster(Config config) {
+    /** The cluster named in the configuration, or null when none is (the embedded stack is meant). */
+    public static Endpoints ofCluster(Config config) {
         String bootstrap = config.string("kafka.bootstrap-servers");
         String registry = config.string("registry.url");
         if (bootstrap.isBlank() && registry.isBlank()) {
@@ -32,7 +33,7 @@ record Endpoints(String bootstrapServers, String registryApiUrl) {
     }
 
     /** The cluster of the configuration, else the running embedded stack's; a clear error if neither. */
-    static Endpoints resolve(Config config) {
+    public static Endpoints resolve(Config config) {
         Endpoints cluster = ofCluster(config);
         if (cluster != null) {
             return cluster;
@@ -51,7 +52,7 @@ record Endpoints(String bootstrapServers, String registryApiUrl) {
         return new Endpoints(p.getProperty("bootstrap.servers"), p.getProperty("registry.api.url"));
     }
 
-    void write(Path dataDir) throws IOException {
+    public void write(Path dataDir) throws IOException {
         Properties p = new Properties();
         p.setProperty("bootstrap.servers", bootstrapServers);
         p.setProperty("registry.api.url", registryApiUrl);
@@ -61,7 +62,7 @@ record Endpoints(String bootstrapServers, String registryApiUrl) {
         }
     }
 
-    static void remove(Path dataDir) {
+    public static void remove(Path dataDir) {
         try {
             Files.deleteIfExists(dataDir.resolve(FILE));
         } catch (IOException e) {
