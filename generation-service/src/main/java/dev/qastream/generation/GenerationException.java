@@ -1,23 +1,46 @@
 package dev.qastream.generation;
 
 /**
- * A chunk could not be turned into pairs. {@code retryable} tells the worker whether another
- * attempt may succeed (timeout, overloaded server) or the request belongs in the dead-letter topic now.
+ * A chunk could not be turned into pairs. The kind tells the worker what to do next:
+ * <ul>
+ *   <li>{@link Kind#TRANSIENT}: the server is down, busy (429, 503), erring (5xx) or timed out: retry
+ *       with backoff; never dead-letter for this alone (the circuit breaker pauses the tier instead).</li>
+ *   <li>{@link Kind#UNPARSEABLE}: the model answered, but not with usable pairs: retry, then escalate
+ *       to the next tier, then dead-letter with {@link #rawOutput()}.</li>
+ *   <li>{@link Kind#PERMANENT}: the request itself is wrong (no such model, 400): dead-letter.</li>
+ * </ul>
  */
 public class GenerationException extends Exception {
-    private final boolean retryable;
+    public enum Kind { TRANSIENT, UNPARSEABLE, PERMANENT }
 
-    public GenerationException(String message, boolean retryable) {
-        super(message);
-        this.retryable = retryable;
+    private final Kind kind;
+    private final String rawOutput;
+
+    public GenerationException(String message, Kind kind) {
+        this(message, kind, null, null);
     }
 
-    public GenerationException(String message, Throwable cause, boolean retryable) {
+    public GenerationException(String message, Kind kind, String rawOutput, Throwable cause) {
         super(message, cause);
-        this.retryable = retryable;
+        this.kind = kind;
+        this.rawOutput = rawOutput;
+    }
+
+    /** Older two-kind form: retryable means {@link Kind#TRANSIENT}, else {@link Kind#PERMANENT}. */
+    public GenerationException(String message, boolean retryable) {
+        this(message, retryable ? Kind.TRANSIENT : Kind.PERMANENT);
+    }
+
+    public Kind kind() {
+        return kind;
     }
 
     public boolean retryable() {
-        return retryable;
+        return kind != Kind.PERMANENT;
+    }
+
+    /** What the model returned, for the dead-letter record; null when nothing came back. */
+    public String rawOutput() {
+        return rawOutput;
     }
 }

@@ -48,7 +48,8 @@ public final class GenerationService implements Service {
         String backend = ctx.config().string("tiers." + tier + ".backend");
         int maxPairs = ctx.config().integer("generation.max-pairs-per-chunk");
         return switch (backend) {
-            case "extractive" -> new ExtractiveGenerator(maxPairs);
+            // Until the model-server backends land, auto means builtin.
+            case "extractive", "builtin", "auto" -> new ExtractiveGenerator(maxPairs);
             default -> throw new IllegalArgumentException("tier " + tier + ": backend '" + backend
                     + "' is not available in this build; use 'extractive'");
         };

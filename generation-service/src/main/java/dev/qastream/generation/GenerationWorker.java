@@ -153,7 +153,7 @@ final class GenerationWorker implements Runnable {
             attempt++;
             try {
                 long start = System.nanoTime();
-                List<QaPair> pairs = generator.generate(request.getChunk(), tier, System.currentTimeMillis());
+                List<QaPair> pairs = toPairs(request, generator.generate(request.getChunk(), tier).pairs());
                 latency.record(Duration.ofNanos(System.nanoTime() - start));
                 return new Outcome(pairs.size() > maxPairs ? pairs.subList(0, maxPairs) : pairs, null, attempt);
             } catch (GenerationException e) {
@@ -168,6 +168,21 @@ final class GenerationWorker implements Runnable {
             }
         }
         return new Outcome(null, lastFailure, attempt);
+    }
+
+    private List<QaPair> toPairs(GenerationRequest request, List<GeneratedPair> generated) {
+        List<QaPair> out = new ArrayList<>();
+        long now = System.currentTimeMillis();
+        for (GeneratedPair g : generated) {
+            int slot = out.size();
+            out.add(QaPair.newBuilder().setPairKey(request.getChunk().getChunkId() + "#" + slot)
+                    .setChunkId(request.getChunk().getChunkId()).setDocumentId(request.getChunk().getDocumentId())
+                    .setSlot(slot).setQuestion(g.question()).setAnswer(g.answer()).setTier(tier)
+                    .setBackend(generator.backend()).setModel(generator.model())
+                    .setPromptVersion(generator.promptVersion()).setChunkChecksum(request.getChunk().getChecksum())
+                    .setGeneratedAtMs(now).build());
+        }
+        return out;
     }
 
     private static Map<TopicPartition, OffsetAndMetadata> nextOffsets(List<ConsumerRecord<String, GenerationRequest>> list) {

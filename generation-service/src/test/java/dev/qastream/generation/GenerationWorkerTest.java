@@ -96,7 +96,7 @@ class GenerationWorkerTest {
         final Map<String, AtomicInteger> attempts = new ConcurrentHashMap<>();
 
         @Override
-        public List<QaPair> generate(Chunk chunk, String tier, long nowMs) throws GenerationException {
+        public Generation generate(Chunk chunk, String tier) throws GenerationException {
             int attempt = attempts.computeIfAbsent(chunk.getChunkId(), k -> new AtomicInteger()).incrementAndGet();
             if (chunk.getChunkId().startsWith("broken")) {
                 throw new GenerationException("model answered with no JSON", false);
@@ -104,12 +104,7 @@ class GenerationWorkerTest {
             if (attempt < 3) {
                 throw new GenerationException("timed out", true);
             }
-            return List.of(QaPair.newBuilder()
-                    .setPairKey(chunk.getChunkId() + "#0").setChunkId(chunk.getChunkId())
-                    .setDocumentId(chunk.getDocumentId()).setSlot(0)
-                    .setQuestion("What is it?").setAnswer("It is a test.").setTier(tier).setBackend("test")
-                    .setModel("test").setPromptVersion("test-1").setChunkChecksum(chunk.getChecksum())
-                    .setGeneratedAtMs(nowMs).build());
+            return Generation.of(List.of(new GeneratedPair("What is it?", "It is a test.", null)));
         }
 
         @Override

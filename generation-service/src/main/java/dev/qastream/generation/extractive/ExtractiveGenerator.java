@@ -1,5 +1,7 @@
 package dev.qastream.generation.extractive;
 
+import dev.qastream.generation.GeneratedPair;
+import dev.qastream.generation.Generation;
 import dev.qastream.generation.GenerationException;
 import dev.qastream.generation.PairGenerator;
 import dev.qastream.schemas.Chunk;
@@ -56,7 +58,16 @@ public final class ExtractiveGenerator implements PairGenerator {
     }
 
     @Override
-    public List<QaPair> generate(Chunk chunk, String tier, long nowMs) throws GenerationException {
+    public Generation generate(Chunk chunk, String tier) throws GenerationException {
+        List<GeneratedPair> out = new ArrayList<>();
+        for (QaPair p : pairs(chunk, tier, 0L)) {
+            out.add(new GeneratedPair(p.getQuestion(), p.getAnswer(), null));
+        }
+        return Generation.of(out);
+    }
+
+    /** The pairs with their slots, as QaPair records. */
+    public List<QaPair> pairs(Chunk chunk, String tier, long nowMs) throws GenerationException {
         if (chunk == null || chunk.getText() == null || chunk.getChunkId() == null || tier == null) {
             throw new GenerationException("request without chunk id, chunk text or tier", false);
         }

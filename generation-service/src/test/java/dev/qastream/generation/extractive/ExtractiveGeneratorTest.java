@@ -22,7 +22,7 @@ class ExtractiveGeneratorTest {
     private final ExtractiveGenerator generator = new ExtractiveGenerator(20);
 
     private Map<String, String> answersByQuestion(Chunk chunk) throws GenerationException {
-        return generator.generate(chunk, "fast", 1L).stream()
+        return generator.pairs(chunk, "fast", 1L).stream()
                 .collect(Collectors.toMap(QaPair::getQuestion, QaPair::getAnswer, (a, b) -> a, java.util.LinkedHashMap::new));
     }
 
@@ -85,7 +85,7 @@ class ExtractiveGeneratorTest {
         Chunk chunk = featureChunk();
 
         // When pairs are generated
-        List<QaPair> pairs = generator.generate(chunk, "fast", 1L);
+        List<QaPair> pairs = generator.pairs(chunk, "fast", 1L);
 
         // Then slot 0 asks what the feature does and answers with the first three sentences, cleaned
         assertThat(pairs.get(0).getQuestion()).isEqualTo("What does the Adaptive Uplink Power Boost feature do?");
@@ -125,8 +125,8 @@ class ExtractiveGeneratorTest {
     void slotsAndKeysAreStableAcrossRuns() throws Exception {
         // Given the same chunk generated twice at different times
         ExtractiveGenerator gen = new ExtractiveGenerator();
-        List<QaPair> first = gen.generate(featureChunk(), "balanced", 1_000L);
-        List<QaPair> second = gen.generate(featureChunk(), "balanced", 2_000L);
+        List<QaPair> first = gen.pairs(featureChunk(), "balanced", 1_000L);
+        List<QaPair> second = gen.pairs(featureChunk(), "balanced", 2_000L);
 
         // Then slots run 0..n-1, keys are chunk id + '#' + slot, and both runs put the same pair in each slot
         assertThat(first).extracting(QaPair::getSlot).containsExactly(0, 1, 2, 3, 4, 5, 6, 7);
@@ -142,9 +142,9 @@ class ExtractiveGeneratorTest {
         Chunk chunk = featureChunk();
 
         // When generated with the default cap, a smaller cap and no practical cap
-        List<QaPair> all = new ExtractiveGenerator(100).generate(chunk, "fast", 1L);
-        List<QaPair> capped = new ExtractiveGenerator().generate(chunk, "fast", 1L);
-        List<QaPair> three = new ExtractiveGenerator(3).generate(chunk, "fast", 1L);
+        List<QaPair> all = new ExtractiveGenerator(100).pairs(chunk, "fast", 1L);
+        List<QaPair> capped = new ExtractiveGenerator().pairs(chunk, "fast", 1L);
+        List<QaPair> three = new ExtractiveGenerator(3).pairs(chunk, "fast", 1L);
 
         // Then the default cap is 8 and a smaller cap keeps the first slots unchanged
         assertThat(all).hasSize(10);
@@ -166,7 +166,7 @@ class ExtractiveGeneratorTest {
         Chunk chunk = chunk(List.of("Parameters"), "- **bareFlag**", List.of(param(null, "bareFlag", null, null, " ", null)), List.of());
 
         // When pairs are generated
-        List<QaPair> pairs = generator.generate(chunk, "fast", 1L);
+        List<QaPair> pairs = generator.pairs(chunk, "fast", 1L);
 
         // Then there is nothing to ask
         assertThat(pairs).isEmpty();
@@ -185,14 +185,14 @@ class ExtractiveGeneratorTest {
         // When pairs are generated
         // Then only the introduction answers what the feature does (the chunker's path line is not prose)
         for (Chunk c : List.of(preamble, underTitle)) {
-            assertThat(generator.generate(c, "fast", 1L)).singleElement().satisfies(p -> {
+            assertThat(generator.pairs(c, "fast", 1L)).singleElement().satisfies(p -> {
                 assertThat(p.getQuestion()).isEqualTo("What does the Adaptive Uplink Power Boost feature do?");
                 assertThat(p.getAnswer()).isEqualTo(intro);
             });
         }
-        assertThat(generator.generate(operation, "fast", 1L)).isEmpty();
-        assertThat(generator.generate(dependencies, "fast", 1L)).isEmpty();
-        assertThat(generator.generate(unrelated, "fast", 1L)).isEmpty();
+        assertThat(generator.pairs(operation, "fast", 1L)).isEmpty();
+        assertThat(generator.pairs(dependencies, "fast", 1L)).isEmpty();
+        assertThat(generator.pairs(unrelated, "fast", 1L)).isEmpty();
     }
 
     @Test
@@ -229,7 +229,7 @@ class ExtractiveGeneratorTest {
         ExtractiveGenerator other = new ExtractiveGenerator(4);
 
         // When a chunk is generated
-        QaPair pair = a.generate(featureChunk(), "quality", 42L).get(0);
+        QaPair pair = a.pairs(featureChunk(), "quality", 42L).get(0);
 
         // Then each pair names its source and how it was made
         assertThat(pair.getChunkId()).isEqualTo("ran/uplink_power_boost.md#0");
@@ -246,7 +246,7 @@ class ExtractiveGeneratorTest {
     @Test
     void aChunkWithoutTextIsAPermanentFailure() {
         // Given no chunk / When generating / Then a non-retryable error, so the worker dead-letters at once
-        assertThatThrownBy(() -> generator.generate(null, "fast", 1L))
+        assertThatThrownBy(() -> generator.pairs(null, "fast", 1L))
                 .isInstanceOfSatisfying(GenerationException.class, e -> assertThat(e.retryable()).isFalse());
         assertThatThrownBy(() -> new ExtractiveGenerator(0)).isInstanceOf(IllegalArgumentException.class);
     }
@@ -257,7 +257,7 @@ class ExtractiveGeneratorTest {
         Chunk chunk = chunk(List.of("Parameters"), "Parameters.", List.of(ENABLED, ENABLED, THRESHOLD), List.of());
 
         // When pairs are generated
-        List<QaPair> pairs = generator.generate(chunk, "fast", 1L);
+        List<QaPair> pairs = generator.pairs(chunk, "fast", 1L);
 
         // Then every question is asked once
         assertThat(pairs).extracting(QaPair::getQuestion).doesNotHaveDuplicates().hasSize(8);

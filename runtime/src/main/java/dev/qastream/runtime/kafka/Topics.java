@@ -4,6 +4,7 @@ import dev.qastream.schemas.Chunk;
 import dev.qastream.schemas.DatasetRecord;
 import dev.qastream.schemas.DeadLetter;
 import dev.qastream.schemas.DocumentRecord;
+import dev.qastream.schemas.GenerationCacheEntry;
 import dev.qastream.schemas.GenerationRequest;
 import dev.qastream.schemas.IngestError;
 import dev.qastream.schemas.QaPair;
@@ -26,6 +27,7 @@ public final class Topics {
     public static final String REQUESTS_PREFIX = "generation.requests.";
     public static final String GENERATION_PAIRS = "generation.pairs";
     public static final String GENERATION_DLQ = "generation.dlq";
+    public static final String GENERATION_CACHE = "generation.cache";
     public static final String SCORING_SCORED = "scoring.scored";
     public static final String DATASET_PAIRS = "dataset.pairs";
 
@@ -38,6 +40,7 @@ public final class Topics {
     public final Map<String, Topic<String, GenerationRequest>> requests;
     public final Topic<String, QaPair> pairs;
     public final Topic<String, DeadLetter> deadLetters;
+    public final Topic<String, GenerationCacheEntry> cache;
     public final Topic<String, ScoredPair> scored;
     public final Topic<String, DatasetRecord> dataset;
 
@@ -53,6 +56,7 @@ public final class Topics {
                 "quality", new Topic<>(requestTopic("quality"), keys, requestSerde, false));
         pairs = new Topic<>(GENERATION_PAIRS, keys, values.serde(QaPair.class), true);
         deadLetters = new Topic<>(GENERATION_DLQ, keys, values.serde(DeadLetter.class), false);
+        cache = new Topic<>(GENERATION_CACHE, keys, values.serde(GenerationCacheEntry.class), true);
         scored = new Topic<>(SCORING_SCORED, keys, values.serde(ScoredPair.class), true);
         dataset = new Topic<>(DATASET_PAIRS, keys, values.serde(DatasetRecord.class), true);
     }
@@ -81,6 +85,6 @@ public final class Topics {
 
     public List<Topic<?, ?>> all() {
         return List.of(documents, chunks, errors, requests.get("fast"), requests.get("balanced"),
-                requests.get("quality"), pairs, deadLetters, scored, dataset);
+                requests.get("quality"), pairs, deadLetters, cache, scored, dataset);
     }
 }
