@@ -1,0 +1,353 @@
+package dev.qastream.simulator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A simulator of a local LLM server, over real HTTP: Ollama's API ({@code /api/chat}, {@code /api/tags},
+ * {@code /api/show}) and the OpenAI API ({@code /v1/chat/completions}, {@code /v1/models}). It serves K
+ * requests at once and queues the rest, takes the time the configured token rates say, answers with
+ * question/answer pairs built from the document in the prompt, fails on demand, and records every request.
+ */
+public final class LlmSimulator implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(LlmSimulator.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private enum Api { OLLAMA, OPENAI }
+
+    private final SimulatorConfig config;
+    private final FaultPlan faults;
+    private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+    private final Semaphore slots;
+    private final AtomicInteger waiting = new AtomicInteger();
+    private final AtomicInteger calls = new AtomicInteger();
+    private final AtomicLong busySlotNanos = new AtomicLong();
+    private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
+    private final int port;
+    private volatile HttpServer server;
+
+    private LlmSimulator(SimulatorConfig config) throws IOException {
+        this.config = config;
+        this.faults = new FaultPlan(config.seed(), config.faultRates());
+        this.slots = new Semaphore(config.slots(), true);
+        this.server = listen(config.port());
+        this.port = server.getAddress().getPort();
+    }
+
+    /** Starts listening at once; {@link #close()} stops it. */
+    public static LlmSimulator start(SimulatorConfig config) throws IOException {
+        LlmSimulator sim = new LlmSimulator(config);
+        log.info("LLM simulator listening on {} ({} slots, models {})", sim.baseUrl(), config.slots(), config.models());
+        return sim;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** {@code http://host:port}; Ollama clients use it as is, OpenAI clients append {@code /v1}. */
+    public String baseUrl() {
+        return "http://" + config.host() + ":" + port;
+    }
+
+    public SimulatorConfig config() {
+        return config;
+    }
+
+    /** Faults to inject from now on; changeable while requests run. */
+    public FaultPlan faults() {
+        return faults;
+    }
+
+    /** Every request received, in arrival order. */
+    public List<RecordedRequest> requests() {
+        return List.copyOf(requests);
+    }
+
+    /** Generation calls received (answered, refused or failed). */
+    public int calls() {
+        return calls.get();
+    }
+
+    /** Sum over answered calls of the time each held a slot. */
+    public long busySlotNanos() {
+        return busySlotNanos.get();
+    }
+
+    /** Requests holding a slot right now. */
+    public int activeSlots() {
+        return config.slots() - slots.availablePermits();
+    }
+
+    /**
+     * An outage: stops listening, so connections are refused, until {@code outage(false)} listens again on
+     * the same port.
+     */
+    public synchronized void outage(boolean down) throws IOException {
+        if (down && server != null) {
+            server.stop(0);
+            server = null;
+        } else if (!down && server == null) {
+            server = listen(port);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (server != null) {
+            server.stop(0);
+            server = null;
+        }
+        executor.shutdownNow();
+    }
+
+    private HttpServer listen(int onPort) throws IOException {
+        HttpServer s = HttpServer.create(new InetSocketAddress(config.host(), onPort), 64);
+        s.createContext("/", this::handle);
+        s.setExecutor(executor);
+        s.start();
+        return s;
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String raw;
+            try (InputStream in = exchange.getRequestBody()) {
+                raw = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            }
+            JsonNode body = parse(raw);
+            String method = exchange.getRequestMethod();
+            String path = exchange.getRequestURI().getPath();
+            requests.add(new RecordedRequest(method, path, exchange.getProtocol(), headers(exchange), body, raw));
+            switch (method + " " + path) {
+                case "GET /", "HEAD /" -> send(exchange, 200, "text/plain", "Ollama is running");
+                case "GET /api/tags" -> sendJson(exchange, 200, tags());
+                case "POST /api/show" -> show(exchange, body);
+                case "GET /v1/models" -> sendJson(exchange, 200, openAiModels());
+                case "POST /api/chat" -> chat(exchange, body, Api.OLLAMA);
+                case "POST /v1/chat/completions" -> chat(exchange, body, Api.OPENAI);
+                default -> error(exchange, path.startsWith("/v1/") ? Api.OPENAI : Api.OLLAMA, 404,
+                        "404 page not found", "not_found");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // closing: leave without an answer
+        }
+    }
+
+    private void chat(HttpExchange exchange, JsonNode body, Api api) throws IOException, InterruptedException {
+        calls.incrementAndGet();
+        if (body == null || !body.path("messages").isArray()) {
+            error(exchange, api, 400, "invalid request: a JSON body with messages is required", "invalid_request_error");
+            return;
+        }
+        String model = body.path("model").asText();
+        if (!config.models().contains(model)) {
+            if (api == Api.OLLAMA) {
+                error(exchange, api, 404, "model \"" + model + "\" not found, try pulling it first", null);
+            } else {
+                error(exchange, api, 404, "The model `" + model + "` does not exist.", "model_not_found");
+            }
+            return;
+        }
+        Optional<Fault> fault = faults.draw();
+        if (fault.isPresent() && failBeforeAnswer(exchange, api, fault.get())) {
+            return;
+        }
+        if (!slots.tryAcquire()) {
+            if (waiting.incrementAndGet() > config.maxQueue()) {
+                waiting.decrementAndGet();
+                busy(exchange, api);
+                return;
+            }
+            try {
+                slots.acquire();
+            } finally {
+                waiting.decrementAndGet();
+            }
+        }
+        long start = System.nanoTime();
+        SimulatedCall call;
+        try {
+            call = SimulatedCall.answer(body.path("messages"), maxTokens(body, api), fault.orElse(null), config);
+            sleepNanos(call.latencyNanos());
+        } finally {
+            busySlotNanos.addAndGet(System.nanoTime() - start);
+            slots.release();
+        }
+        sendJson(exchange, 200, api == Api.OLLAMA ? ollamaReply(model, call, body) : openAiReply(model, call));
+    }
+
+    /** Faults that replace the answer; true when the exchange is done. */
+    private boolean failBeforeAnswer(HttpExchange exchange, Api api, Fault fault) throws IOException, InterruptedException {
+        switch (fault) {
+            case HTTP_500 -> error(exchange, api, 500, "simulated internal server error", "server_error");
+            case HTTP_429 -> error(exchange, api, 429, "too many requests", "rate_limit_exceeded");
+            case BUSY -> busy(exchange, api);
+            case DROP -> { } // closing the exchange before any header is sent drops the connection
+            case TIMEOUT -> sleepNanos(config.hang().toNanos());
+            default -> {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void busy(HttpExchange exchange, Api api) throws IOException {
+        error(exchange, api, 503, "server busy, please try again.  maximum pending requests exceeded", "unavailable_error");
+    }
+
+    private static int maxTokens(JsonNode body, Api api) {
+        JsonNode limit = api == Api.OLLAMA ? body.path("options").path("num_predict")
+                : body.hasNonNull("max_completion_tokens") ? body.path("max_completion_tokens") : body.path("max_tokens");
+        return limit.isNumber() ? limit.asInt() : -1;
+    }
+
+    private ObjectNode ollamaReply(String model, SimulatedCall call, JsonNode request) {
+        ObjectNode r = JSON.createObjectNode();
+        r.put("model", model);
+        r.put("created_at", Instant.now().toString());
+        ObjectNode message = r.putObject("message");
+        message.put("role", "assistant");
+        message.put("content", call.content());
+        if (request.path("think").asBoolean(false)) {
+            message.put("thinking", "The chunk states parameters and their defaults.");
+        }
+        r.put("done", true);
+        r.put("done_reason", call.finishReason());
+        long load = 1_000_000;
+        r.put("total_duration", load + call.latencyNanos());
+        r.put("load_duration", load);
+        r.put("prompt_eval_count", call.promptTokens());
+        r.put("prompt_eval_duration", call.prefillNanos());
+        r.put("eval_count", call.outputTokens());
+        r.put("eval_duration", call.decodeNanos());
+        return r;
+    }
+
+    private ObjectNode openAiReply(String model, SimulatedCall call) {
+        ObjectNode r = JSON.createObjectNode();
+        r.put("id", "chatcmpl-" + UUID.randomUUID().toString().replace("-", "").substring(0, 24));
+        r.put("object", "chat.completion");
+        r.put("created", Instant.now().getEpochSecond());
+        r.put("model", model);
+        ObjectNode choice = r.putArray("choices").addObject();
+        choice.put("index", 0);
+        choice.putObject("message").put("role", "assistant").put("content", call.content());
+        choice.put("finish_reason", call.finishReason());
+        ObjectNode usage = r.putObject("usage");
+        usage.put("prompt_tokens", call.promptTokens());
+        usage.put("completion_tokens", call.outputTokens());
+        usage.put("total_tokens", call.promptTokens() + call.outputTokens());
+        return r;
+    }
+
+    private ObjectNode tags() {
+        ObjectNode r = JSON.createObjectNode();
+        ArrayNode models = r.putArray("models");
+        for (String m : config.models()) {
+            ObjectNode e = models.addObject();
+            e.put("name", m).put("model", m).put("modified_at", "2026-01-01T00:00:00Z").put("size", 1L << 30)
+                    .put("digest", Integer.toHexString(m.hashCode()));
+            e.putObject("details").put("format", "gguf").put("family", "qwen3").put("quantization_level", "Q4_K_M");
+        }
+        return r;
+    }
+
+    private void show(HttpExchange exchange, JsonNode body) throws IOException {
+        String model = body == null ? "" : body.hasNonNull("model") ? body.path("model").asText() : body.path("name").asText();
+        if (!config.models().contains(model)) {
+            error(exchange, Api.OLLAMA, 404, "model '" + model + "' not found", null);
+            return;
+        }
+        ObjectNode r = JSON.createObjectNode();
+        r.put("modelfile", "# simulated model " + model);
+        r.putObject("details").put("format", "gguf").put("family", "qwen3");
+        r.putArray("capabilities").add("completion").add("thinking");
+        sendJson(exchange, 200, r);
+    }
+
+    private ObjectNode openAiModels() {
+        ObjectNode r = JSON.createObjectNode();
+        r.put("object", "list");
+        ArrayNode data = r.putArray("data");
+        for (String m : config.models()) {
+            data.addObject().put("id", m).put("object", "model").put("created", 1_767_225_600L).put("owned_by", "simulator");
+        }
+        return r;
+    }
+
+    private void error(HttpExchange exchange, Api api, int status, String message, String code) throws IOException {
+        ObjectNode r = JSON.createObjectNode();
+        if (api == Api.OLLAMA) {
+            r.put("error", message);
+        } else {
+            ObjectNode e = r.putObject("error");
+            e.put("message", message);
+            e.put("type", status >= 500 ? "server_error" : "invalid_request_error");
+            e.put("code", code);
+        }
+        sendJson(exchange, status, r);
+    }
+
+    private static void sendJson(HttpExchange exchange, int status, JsonNode body) throws IOException {
+        send(exchange, status, "application/json; charset=utf-8", body.toString());
+    }
+
+    private static void send(HttpExchange exchange, int status, String contentType, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", contentType);
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    private static Map<String, List<String>> headers(HttpExchange exchange) {
+        Map<String, List<String>> headers = new TreeMap<>();
+        exchange.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), new ArrayList<>(v)));
+        return headers;
+    }
+
+    private static JsonNode parse(String raw) {
+        if (raw.isBlank()) {
+            return null;
+        }
+        try {
+            return JSON.readTree(raw);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static void sleepNanos(long nanos) throws InterruptedException {
+        if (nanos > 0) {
+            Thread.sleep(nanos / 1_000_000, (int) (nanos % 1_000_000));
+        }
+    }
+}
