@@ -45,14 +45,7 @@ public final class GenerationService implements Service {
 
     /** The generator a tier's configuration names. */
     public static PairGenerator generatorFor(ServiceContext ctx, String tier) {
-        String backend = ctx.config().string("tiers." + tier + ".backend");
-        int maxPairs = ctx.config().integer("generation.max-pairs-per-chunk");
-        return switch (backend) {
-            // Until the model-server backends land, auto means builtin.
-            case "extractive", "builtin", "auto" -> new ExtractiveGenerator(maxPairs);
-            default -> throw new IllegalArgumentException("tier " + tier + ": backend '" + backend
-                    + "' is not available in this build; use 'extractive'");
-        };
+        return dev.qastream.generation.llm.Generators.forTier(ctx.config(), tier);
     }
 
     @Override
