@@ -179,6 +179,8 @@ public final class LlmSimulator implements AutoCloseable {
         if (fault.isPresent() && failBeforeAnswer(exchange, api, fault.get())) {
             return;
         }
+        // What the model will say is fixed before it takes a slot: the slot time is the token rates' alone.
+        SimulatedCall call = SimulatedCall.answer(body.path("messages"), maxTokens(body, api), fault.orElse(null), config);
         if (!slots.tryAcquire()) {
             if (waiting.incrementAndGet() > config.maxQueue()) {
                 waiting.decrementAndGet();
@@ -191,16 +193,75 @@ public final class LlmSimulator implements AutoCloseable {
                 waiting.decrementAndGet();
             }
         }
+        // Ollama streams unless told "stream": false; OpenAI servers stream only when asked.
+        boolean stream = api == Api.OLLAMA ? body.path("stream").asBoolean(true) : body.path("stream").asBoolean(false);
         long start = System.nanoTime();
-        SimulatedCall call;
         try {
-            call = SimulatedCall.answer(body.path("messages"), maxTokens(body, api), fault.orElse(null), config);
+            if (stream) {
+                sleepNanos(call.prefillNanos());
+                stream(exchange, api, model, call, body);
+                return;
+            }
             sleepNanos(call.latencyNanos());
         } finally {
             busySlotNanos.addAndGet(System.nanoTime() - start);
             slots.release();
         }
         sendJson(exchange, 200, api == Api.OLLAMA ? ollamaReply(model, call, body) : openAiReply(model, call));
+    }
+
+    /** Ollama's NDJSON lines or OpenAI's server-sent events, the content in pieces as it is decoded. */
+    private void stream(HttpExchange exchange, Api api, String model, SimulatedCall call, JsonNode request)
+            throws IOException, InterruptedException {
+        String content = call.content();
+        int pieces = Math.max(1, Math.min(8, content.length() / 40));
+        exchange.getResponseHeaders().set("Content-Type", api == Api.OLLAMA ? "application/x-ndjson" : "text/event-stream");
+        exchange.sendResponseHeaders(200, 0);
+        String id = "chatcmpl-" + UUID.randomUUID().toString().replace("-", "").substring(0, 24);
+        try (OutputStream out = exchange.getResponseBody()) {
+            for (int i = 0; i < pieces; i++) {
+                sleepNanos(call.decodeNanos() / pieces);
+                String piece = content.substring(content.length() * i / pieces, content.length() * (i + 1) / pieces);
+                ObjectNode chunk = JSON.createObjectNode();
+                if (api == Api.OLLAMA) {
+                    chunk.put("model", model).put("created_at", Instant.now().toString());
+                    chunk.putObject("message").put("role", "assistant").put("content", piece);
+                    chunk.put("done", false);
+                } else {
+                    openAiChunk(chunk, id, model).putObject("delta").put("role", "assistant").put("content", piece);
+                }
+                writeEvent(out, api, chunk);
+            }
+            if (api == Api.OLLAMA) {
+                ObjectNode last = ollamaReply(model, call, request);
+                ((ObjectNode) last.path("message")).put("content", "");
+                writeEvent(out, api, last);
+            } else {
+                ObjectNode last = JSON.createObjectNode();
+                ObjectNode choice = openAiChunk(last, id, model);
+                choice.putObject("delta");
+                choice.put("finish_reason", call.finishReason());
+                if (request.path("stream_options").path("include_usage").asBoolean(false)) {
+                    last.set("usage", openAiReply(model, call).path("usage"));
+                }
+                writeEvent(out, api, last);
+                out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
+            }
+        }
+    }
+
+    private static ObjectNode openAiChunk(ObjectNode chunk, String id, String model) {
+        chunk.put("id", id).put("object", "chat.completion.chunk").put("created", Instant.now().getEpochSecond()).put("model", model);
+        ObjectNode choice = chunk.putArray("choices").addObject();
+        choice.put("index", 0);
+        choice.putNull("finish_reason");
+        return choice;
+    }
+
+    private static void writeEvent(OutputStream out, Api api, JsonNode event) throws IOException {
+        String line = api == Api.OLLAMA ? event + "\n" : "data: " + event + "\n\n";
+        out.write(line.getBytes(StandardCharsets.UTF_8));
+        out.flush();
     }
 
     /** Faults that replace the answer; true when the exchange is done. */

@@ -182,16 +182,16 @@ class LlmSimulatorTest {
         long expected = (long) (body.path("prompt_eval_count").asInt() / 2_000.0 * 1e9 + body.path("eval_count").asInt() / 1_000.0 * 1e9);
         assertThat(body.path("prompt_eval_duration").asLong() + body.path("eval_duration").asLong()).isBetween(expected - 2, expected + 2);
         assertThat(elapsed).isGreaterThanOrEqualTo(expected);
-        assertThat(sim.busySlotNanos()).isBetween(expected, expected + 200_000_000L);
+        assertThat(sim.busySlotNanos()).isBetween(expected, expected + 2_000_000_000L); // generous: shared CI machines
     }
 
     @Test
     void kSlotsServeInParallelAndTheNextWaits() throws Exception {
-        // Given 2 slots and calls of about 300 ms each
+        // Given 2 slots and calls of about 600 ms each
         sim = LlmSimulator.start(SimulatorConfig.builder().build());
         int outTokens = json(post("/api/chat", ollamaChat("qwen3:8b", 1))).path("eval_count").asInt();
         sim.close();
-        double decode = outTokens / 0.3;
+        double decode = outTokens / 0.6;
         sim = LlmSimulator.start(SimulatorConfig.builder().slots(2).decodeTps(decode).build());
         // When 3 equal calls arrive at once
         ExecutorService pool = Executors.newFixedThreadPool(3);
@@ -209,10 +209,10 @@ class LlmSimulatorTest {
         }
         pool.shutdown();
         ms.sort(null);
-        // Then two finish together after one call's time, the third after two
-        assertThat(ms.get(1)).isBetween(290L, 550L);
-        assertThat(ms.get(2)).isGreaterThanOrEqualTo(590L);
-        assertThat(sim.busySlotNanos() / 1_000_000).isBetween(890L, 1_200L);
+        // Then two finish together after one call's time (well before two calls' time), the third after two
+        assertThat(ms.get(1)).isBetween(590L, 1_100L);
+        assertThat(ms.get(2)).isGreaterThanOrEqualTo(1_190L);
+        assertThat(sim.busySlotNanos() / 1_000_000).isBetween(1_790L, 3_000L);
     }
 
     @Test
@@ -306,6 +306,33 @@ class LlmSimulatorTest {
         JsonNode r = json(post("/api/chat", body));
         assertThat(r.path("done_reason").asText()).isEqualTo("length");
         assertThat(r.path("eval_count").asInt()).isLessThanOrEqualTo(20);
+    }
+
+    @Test
+    void ollamaStreamsUnlessToldNotToAndOpenAiStreamsWhenAsked() throws Exception {
+        sim = LlmSimulator.start(SimulatorConfig.builder().build());
+        ObjectNode body = ollamaChat("qwen3:8b", 3);
+        body.remove("stream");
+        String[] lines = post("/api/chat", body).body().split("\n");
+        assertThat(lines.length).isGreaterThan(2);
+        StringBuilder content = new StringBuilder();
+        for (String line : lines) {
+            content.append(JSON.readTree(line).path("message").path("content").asText());
+        }
+        JsonNode last = JSON.readTree(lines[lines.length - 1]);
+        assertThat(last.path("done").asBoolean()).isTrue();
+        assertThat(last.path("eval_count").asInt()).isPositive();
+        assertThat(JSON.readTree(content.toString()).path("pairs").size()).isBetween(2, 3);
+
+        ObjectNode openAi = ollamaChat("qwen3:8b", 3).put("stream", true);
+        openAi.putObject("stream_options").put("include_usage", true);
+        HttpResponse<String> sse = post("/v1/chat/completions", openAi);
+        assertThat(sse.headers().firstValue("content-type")).hasValue("text/event-stream");
+        List<String> events = sse.body().lines().filter(l -> l.startsWith("data: ")).map(l -> l.substring(6)).toList();
+        assertThat(events.get(events.size() - 1)).isEqualTo("[DONE]");
+        JsonNode finish = JSON.readTree(events.get(events.size() - 2));
+        assertThat(finish.path("choices").get(0).path("finish_reason").asText()).isEqualTo("stop");
+        assertThat(finish.path("usage").path("completion_tokens").asInt()).isPositive();
     }
 
     @Test

@@ -15,7 +15,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -145,6 +149,27 @@ class OllamaBackendTest {
             assertThat(e.getMessage()).contains("connection refused");
         } finally {
             sim.outage(false);
+        }
+    }
+
+    @Test
+    void concurrentCallsOverlapOnTheServersSlots() throws Exception {
+        // Given a server with 3 slots and calls of about 600 ms each
+        int outTokens = generator.generate(LlmFixtures.chunk(), "balanced").tokensOut();
+        try (LlmSimulator timed = LlmSimulator.start(SimulatorConfig.builder().slots(3).decodeTps(outTokens / 0.6).build())) {
+            PairGenerator g = Generators.forTier(LlmFixtures.config("ollama", timed.baseUrl(), "qwen3:8b", Map.of()), "balanced");
+            // When 3 callers generate at once
+            long start = System.nanoTime();
+            try (var pool = Executors.newFixedThreadPool(3)) {
+                List<Future<Generation>> futures = IntStream.range(0, 3)
+                        .mapToObj(i -> pool.submit(() -> g.generate(LlmFixtures.chunk(), "balanced"))).toList();
+                for (Future<Generation> f : futures) {
+                    assertThat(f.get().pairs()).isNotEmpty();
+                }
+            }
+            // Then they ran side by side: about one call's time, not three
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(1500));
+            assertThat(timed.busySlotNanos() / 1_000_000).isGreaterThanOrEqualTo(3 * 590L);
         }
     }
 
