@@ -45,7 +45,7 @@ final class SimulateLlmCommand implements Callable<Integer> {
     double wrongFactRate;
 
     @Option(names = "--fault", paramLabel = "KIND:RATE",
-            description = "inject a fault into this share of calls; repeatable. Kinds: http500, http429, busy, drop, timeout, "
+            description = "inject a fault into this share of calls; repeatable. Kinds: http500, http400, http429, busy, drop, timeout, "
                     + "malformed, think, empty, truncated, schema")
     List<String> faults = new ArrayList<>();
 

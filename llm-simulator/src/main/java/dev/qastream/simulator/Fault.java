@@ -8,6 +8,8 @@ import java.util.stream.Collectors;
 public enum Fault {
     /** HTTP 500 with an error body in the API's shape. */
     HTTP_500("http500"),
+    /** HTTP 400, as a server answers a request it cannot take (e.g. a context longer than the model's). */
+    HTTP_400("http400"),
     /** HTTP 429 too many requests. */
     HTTP_429("http429"),
     /** HTTP 503 "server busy", as Ollama answers when its queue is full. */

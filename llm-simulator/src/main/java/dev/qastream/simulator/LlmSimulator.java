@@ -268,6 +268,7 @@ public final class LlmSimulator implements AutoCloseable {
     private boolean failBeforeAnswer(HttpExchange exchange, Api api, Fault fault) throws IOException, InterruptedException {
         switch (fault) {
             case HTTP_500 -> error(exchange, api, 500, "simulated internal server error", "server_error");
+            case HTTP_400 -> error(exchange, api, 400, "the request exceeds the available context size", "invalid_request_error");
             case HTTP_429 -> error(exchange, api, 429, "too many requests", "rate_limit_exceeded");
             case BUSY -> busy(exchange, api);
             case DROP -> { } // closing the exchange before any header is sent drops the connection

@@ -142,6 +142,12 @@ class OllamaBackendTest {
     }
 
     @Test
+    void aBadRequestIsPermanent() {
+        sim.faults().next(Fault.HTTP_400, 1);
+        assertThat(assertKind(Kind.PERMANENT, "400").getMessage()).contains("HTTP 400");
+    }
+
+    @Test
     void aRefusedConnectionIsTransient() throws Exception {
         sim.outage(true);
         try {

@@ -100,6 +100,7 @@ class OpenAiBackendTest {
         expected.put(Fault.HTTP_429, Kind.TRANSIENT);
         expected.put(Fault.BUSY, Kind.TRANSIENT);
         expected.put(Fault.DROP, Kind.TRANSIENT);
+        expected.put(Fault.HTTP_400, Kind.PERMANENT);
         expected.put(Fault.MALFORMED, Kind.UNPARSEABLE);
         expected.put(Fault.EMPTY, Kind.UNPARSEABLE);
         expected.put(Fault.SCHEMA, Kind.UNPARSEABLE);
