@@ -15,14 +15,15 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
@@ -48,7 +49,9 @@ public final class LlmSimulator implements AutoCloseable {
     private final AtomicInteger waiting = new AtomicInteger();
     private final AtomicInteger calls = new AtomicInteger();
     private final AtomicLong busySlotNanos = new AtomicLong();
-    private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
+    /** The newest requests only, so a long benchmark run does not fill the heap. */
+    static final int MAX_RECORDED = 10_000;
+    private final Deque<RecordedRequest> requests = new ArrayDeque<>();
     private final int port;
     private volatile HttpServer server;
 
@@ -85,9 +88,18 @@ public final class LlmSimulator implements AutoCloseable {
         return faults;
     }
 
-    /** Every request received, in arrival order. */
+    /** The requests received (the newest 10,000), in arrival order. */
     public List<RecordedRequest> requests() {
-        return List.copyOf(requests);
+        synchronized (requests) {
+            return List.copyOf(requests);
+        }
+    }
+
+    /** Forgets the recorded requests. */
+    public void clearRequests() {
+        synchronized (requests) {
+            requests.clear();
+        }
     }
 
     /** Generation calls received (answered, refused or failed). */
@@ -144,7 +156,13 @@ public final class LlmSimulator implements AutoCloseable {
             JsonNode body = parse(raw);
             String method = exchange.getRequestMethod();
             String path = exchange.getRequestURI().getPath();
-            requests.add(new RecordedRequest(method, path, exchange.getProtocol(), headers(exchange), body, raw));
+            RecordedRequest recorded = new RecordedRequest(method, path, exchange.getProtocol(), headers(exchange), body, raw);
+            synchronized (requests) {
+                if (requests.size() == MAX_RECORDED) {
+                    requests.removeFirst();
+                }
+                requests.addLast(recorded);
+            }
             switch (method + " " + path) {
                 case "GET /", "HEAD /" -> send(exchange, 200, "text/plain", "Ollama is running");
                 case "GET /api/tags" -> sendJson(exchange, 200, tags());
