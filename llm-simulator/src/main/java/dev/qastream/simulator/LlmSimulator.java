@@ -2,7 +2,6 @@ package dev.qastream.simulator;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -23,7 +22,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
@@ -165,9 +163,9 @@ public final class LlmSimulator implements AutoCloseable {
             }
             switch (method + " " + path) {
                 case "GET /", "HEAD /" -> send(exchange, 200, "text/plain", "Ollama is running");
-                case "GET /api/tags" -> sendJson(exchange, 200, tags());
+                case "GET /api/tags" -> sendJson(exchange, 200, Replies.tags(config.models()));
                 case "POST /api/show" -> show(exchange, body);
-                case "GET /v1/models" -> sendJson(exchange, 200, openAiModels());
+                case "GET /v1/models" -> sendJson(exchange, 200, Replies.openAiModels(config.models()));
                 case "POST /api/chat" -> chat(exchange, body, Api.OLLAMA);
                 case "POST /v1/chat/completions" -> chat(exchange, body, Api.OPENAI);
                 default -> error(exchange, path.startsWith("/v1/") ? Api.OPENAI : Api.OLLAMA, 404,
@@ -225,7 +223,7 @@ public final class LlmSimulator implements AutoCloseable {
             busySlotNanos.addAndGet(System.nanoTime() - start);
             slots.release();
         }
-        sendJson(exchange, 200, api == Api.OLLAMA ? ollamaReply(model, call, body) : openAiReply(model, call));
+        sendJson(exchange, 200, api == Api.OLLAMA ? Replies.ollamaReply(model, call, body) : Replies.openAiReply(model, call));
     }
 
     /** Ollama's NDJSON lines or OpenAI's server-sent events, the content in pieces as it is decoded. */
@@ -235,7 +233,7 @@ public final class LlmSimulator implements AutoCloseable {
         int pieces = Math.max(1, Math.min(8, content.length() / 40));
         exchange.getResponseHeaders().set("Content-Type", api == Api.OLLAMA ? "application/x-ndjson" : "text/event-stream");
         exchange.sendResponseHeaders(200, 0);
-        String id = "chatcmpl-" + UUID.randomUUID().toString().replace("-", "").substring(0, 24);
+        String id = Replies.completionId();
         try (OutputStream out = exchange.getResponseBody()) {
             for (int i = 0; i < pieces; i++) {
                 sleepNanos(call.decodeNanos() / pieces);
@@ -246,34 +244,26 @@ public final class LlmSimulator implements AutoCloseable {
                     chunk.putObject("message").put("role", "assistant").put("content", piece);
                     chunk.put("done", false);
                 } else {
-                    openAiChunk(chunk, id, model).putObject("delta").put("role", "assistant").put("content", piece);
+                    Replies.openAiChunk(chunk, id, model).putObject("delta").put("role", "assistant").put("content", piece);
                 }
                 writeEvent(out, api, chunk);
             }
             if (api == Api.OLLAMA) {
-                ObjectNode last = ollamaReply(model, call, request);
+                ObjectNode last = Replies.ollamaReply(model, call, request);
                 ((ObjectNode) last.path("message")).put("content", "");
                 writeEvent(out, api, last);
             } else {
                 ObjectNode last = JSON.createObjectNode();
-                ObjectNode choice = openAiChunk(last, id, model);
+                ObjectNode choice = Replies.openAiChunk(last, id, model);
                 choice.putObject("delta");
                 choice.put("finish_reason", call.finishReason());
                 if (request.path("stream_options").path("include_usage").asBoolean(false)) {
-                    last.set("usage", openAiReply(model, call).path("usage"));
+                    last.set("usage", Replies.openAiReply(model, call).path("usage"));
                 }
                 writeEvent(out, api, last);
                 out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
             }
         }
-    }
-
-    private static ObjectNode openAiChunk(ObjectNode chunk, String id, String model) {
-        chunk.put("id", id).put("object", "chat.completion.chunk").put("created", Instant.now().getEpochSecond()).put("model", model);
-        ObjectNode choice = chunk.putArray("choices").addObject();
-        choice.put("index", 0);
-        choice.putNull("finish_reason");
-        return choice;
     }
 
     private static void writeEvent(OutputStream out, Api api, JsonNode event) throws IOException {
@@ -308,57 +298,6 @@ public final class LlmSimulator implements AutoCloseable {
         return limit.isNumber() ? limit.asInt() : -1;
     }
 
-    private ObjectNode ollamaReply(String model, SimulatedCall call, JsonNode request) {
-        ObjectNode r = JSON.createObjectNode();
-        r.put("model", model);
-        r.put("created_at", Instant.now().toString());
-        ObjectNode message = r.putObject("message");
-        message.put("role", "assistant");
-        message.put("content", call.content());
-        if (request.path("think").asBoolean(false)) {
-            message.put("thinking", "The chunk states parameters and their defaults.");
-        }
-        r.put("done", true);
-        r.put("done_reason", call.finishReason());
-        long load = 1_000_000;
-        r.put("total_duration", load + call.latencyNanos());
-        r.put("load_duration", load);
-        r.put("prompt_eval_count", call.promptTokens());
-        r.put("prompt_eval_duration", call.prefillNanos());
-        r.put("eval_count", call.outputTokens());
-        r.put("eval_duration", call.decodeNanos());
-        return r;
-    }
-
-    private ObjectNode openAiReply(String model, SimulatedCall call) {
-        ObjectNode r = JSON.createObjectNode();
-        r.put("id", "chatcmpl-" + UUID.randomUUID().toString().replace("-", "").substring(0, 24));
-        r.put("object", "chat.completion");
-        r.put("created", Instant.now().getEpochSecond());
-        r.put("model", model);
-        ObjectNode choice = r.putArray("choices").addObject();
-        choice.put("index", 0);
-        choice.putObject("message").put("role", "assistant").put("content", call.content());
-        choice.put("finish_reason", call.finishReason());
-        ObjectNode usage = r.putObject("usage");
-        usage.put("prompt_tokens", call.promptTokens());
-        usage.put("completion_tokens", call.outputTokens());
-        usage.put("total_tokens", call.promptTokens() + call.outputTokens());
-        return r;
-    }
-
-    private ObjectNode tags() {
-        ObjectNode r = JSON.createObjectNode();
-        ArrayNode models = r.putArray("models");
-        for (String m : config.models()) {
-            ObjectNode e = models.addObject();
-            e.put("name", m).put("model", m).put("modified_at", "2026-01-01T00:00:00Z").put("size", 1L << 30)
-                    .put("digest", Integer.toHexString(m.hashCode()));
-            e.putObject("details").put("format", "gguf").put("family", "qwen3").put("quantization_level", "Q4_K_M");
-        }
-        return r;
-    }
-
     private void show(HttpExchange exchange, JsonNode body) throws IOException {
         String model = body == null ? "" : body.hasNonNull("model") ? body.path("model").asText() : body.path("name").asText();
         if (!config.models().contains(model)) {
@@ -370,16 +309,6 @@ public final class LlmSimulator implements AutoCloseable {
         r.putObject("details").put("format", "gguf").put("family", "qwen3");
         r.putArray("capabilities").add("completion").add("thinking");
         sendJson(exchange, 200, r);
-    }
-
-    private ObjectNode openAiModels() {
-        ObjectNode r = JSON.createObjectNode();
-        r.put("object", "list");
-        ArrayNode data = r.putArray("data");
-        for (String m : config.models()) {
-            data.addObject().put("id", m).put("object", "model").put("created", 1_767_225_600L).put("owned_by", "simulator");
-        }
-        return r;
     }
 
     private void error(HttpExchange exchange, Api api, int status, String message, String code) throws IOException {
