@@ -14,7 +14,7 @@ import java.util.concurrent.Callable;
  * Processes every file in the inbox once and exits 0 when all of it has flowed through every stage;
  * non-zero with the reason otherwise.
  */
-@Command(name = "batch", description = "Process the inbox once, wait until every stage is done, print a summary, exit.")
+@Command(name = "batch", mixinStandardHelpOptions = true, description = "Process the inbox once, wait until every stage is done, print a summary, exit.")
 final class BatchCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions options;

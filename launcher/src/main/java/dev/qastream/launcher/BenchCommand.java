@@ -8,16 +8,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Benchmarks that print their figures as {@code name: value} lines. */
-@Command(name = "bench", description = "Measure throughput; prints name: value lines.",
+@Command(name = "bench", mixinStandardHelpOptions = true, description = "Measure throughput; prints name: value lines.",
         subcommands = {BenchCommand.Ingest.class})
 final class BenchCommand implements Runnable {
 
     @Override
     public void run() {
-        System.out.println("usage: pipeline bench ingest [--corpus DIR] [--docs N] [--rounds N]");
+        new picocli.CommandLine(this).usage(System.out);
     }
 
-    @Command(name = "ingest", description = "Parse + chunk + produce on the embedded broker vs parse + chunk alone.")
+    @Command(name = "ingest", mixinStandardHelpOptions = true, description = "Parse + chunk + produce on the embedded broker vs parse + chunk alone.")
     static final class Ingest implements java.util.concurrent.Callable<Integer> {
         @Option(names = "--corpus", description = "folder of markdown documents (default: ../shared/corpus/oai)")
         Path corpus;

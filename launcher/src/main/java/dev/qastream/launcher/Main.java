@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
 @Command(name = "pipeline", mixinStandardHelpOptions = true, version = "qastream 0.1.0",
         description = "Turns technical documents into scored question/answer datasets, on Kafka.",
         subcommands = {UpCommand.class, BatchCommand.class, TailCommand.class, BenchCommand.class,
-                SimulateLlmCommand.class, CommandLine.HelpCommand.class})
+                StatusCommand.class, DoctorCommand.class, TopicsCommand.class, PlatformCommand.class,
+                ServiceCommand.class, SimulateLlmCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {
@@ -17,12 +18,16 @@ public final class Main implements Runnable {
 
     public static int run(String... args) {
         Logging.init();
+        return commandLine().execute(args);
+    }
+
+    /** The whole command tree; tests walk it to check every command answers --help. */
+    static CommandLine commandLine() {
         return new CommandLine(new Main())
                 .setExecutionExceptionHandler((e, cmd, parsed) -> {
                     cmd.getErr().println("error: " + e.getMessage());
                     return 2;
-                })
-                .execute(args);
+                });
     }
 
     @Override

@@ -9,7 +9,7 @@ import java.util.concurrent.Callable;
 
 
 /** Runs the whole pipeline and watches the inbox until Ctrl-C. */
-@Command(name = "up", description = "Start the embedded stack, watch the inbox, run until Ctrl-C.")
+@Command(name = "up", mixinStandardHelpOptions = true, description = "Start the embedded stack, watch the inbox, run until Ctrl-C.")
 final class UpCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions options;

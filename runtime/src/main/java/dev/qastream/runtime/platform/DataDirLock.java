@@ -17,8 +17,8 @@ import java.nio.file.StandardOpenOption;
  * takes this lock before touching anything and a second start fails with a clear message instead.
  * The operating system releases the lock when the process dies, so a crash leaves nothing stale.
  */
-final class DataDirLock implements AutoCloseable {
-    static final String FILE = "qastream.lock";
+public final class DataDirLock implements AutoCloseable {
+    public static final String FILE = "qastream.lock";
 
     private final FileChannel channel;
     private final FileLock lock;
@@ -28,7 +28,7 @@ final class DataDirLock implements AutoCloseable {
         this.lock = lock;
     }
 
-    static DataDirLock acquire(Path dataDir) {
+    public static DataDirLock acquire(Path dataDir) {
         try {
             Files.createDirectories(dataDir);
             Path file = dataDir.resolve(FILE);
@@ -53,6 +53,33 @@ final class DataDirLock implements AutoCloseable {
             return new DataDirLock(channel, lock);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot lock data directory " + dataDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The process holding the lock of {@code dataDir}: empty when none does; -1 when one does but wrote no pid.
+     * Probes without keeping the lock (for `doctor`).
+     */
+    public static java.util.OptionalLong holder(Path dataDir) {
+        Path file = dataDir.resolve(FILE);
+        if (!Files.isRegularFile(file)) {
+            return java.util.OptionalLong.empty();
+        }
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            FileLock lock;
+            try {
+                lock = channel.tryLock();
+            } catch (OverlappingFileLockException sameProcess) {
+                return java.util.OptionalLong.of(ProcessHandle.current().pid());
+            }
+            if (lock != null) {
+                lock.release();
+                return java.util.OptionalLong.empty();
+            }
+            String owner = Files.readString(file, StandardCharsets.UTF_8).trim();
+            return java.util.OptionalLong.of(owner.matches("\\d+") ? Long.parseLong(owner) : -1);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read lock of " + dataDir + ": " + e.getMessage(), e);
         }
     }
 
