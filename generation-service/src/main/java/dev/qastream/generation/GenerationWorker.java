@@ -16,7 +16,6 @@ import dev.qastream.runtime.kafka.Topics;
 import dev.qastream.schemas.CachedPair;
 import dev.qastream.schemas.GenerationCacheEntry;
 import dev.qastream.schemas.GenerationRequest;
-import io.micrometer.core.instrument.Gauge;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -39,6 +38,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Queue;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
@@ -84,6 +84,7 @@ final class GenerationWorker implements Supervisor.Supervised {
     private volatile boolean running = true;
     private volatile boolean consuming;
     private volatile boolean alive = true;
+    private volatile Set<TopicPartition> assigned = Set.of();
 
     /** A worker with its own cache view and server slots (tests, tools). */
     GenerationWorker(ServiceContext ctx, String tier, PairGenerator generator, String groupId) {
@@ -134,7 +135,6 @@ final class GenerationWorker implements Supervisor.Supervised {
             t.setDaemon(true);
             return t;
         });
-        Gauge.builder("qastream.generation.in.flight", this, w -> w.inFlight).tag("tier", tier).register(ctx.meters());
     }
 
     @Override
@@ -173,6 +173,11 @@ final class GenerationWorker implements Supervisor.Supervised {
     /** True while the worker is consuming (after its cache view caught up, until it stops or fails). */
     boolean consuming() {
         return consuming;
+    }
+
+    /** The partitions this instance holds now (for tests and status). */
+    Set<TopicPartition> assigned() {
+        return assigned;
     }
 
     @Override
@@ -438,20 +443,25 @@ final class GenerationWorker implements Supervisor.Supervised {
             if (partitions.isEmpty()) {
                 return;
             }
-            metrics.rebalance();
+            if (running) {
+                metrics.rebalance(); // not the revocation of closing
+            }
             drainCompletions();
             flush(partitions);
             ledger.drop(partitions);
+            assigned = Set.copyOf(consumer.assignment().stream().filter(tp -> !partitions.contains(tp)).toList());
         }
 
         @Override
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
             metrics.rebalance();
             ledger.drop(partitions);
+            assigned = Set.of();
         }
 
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            assigned = Set.copyOf(consumer.assignment());
             if (!partitions.isEmpty()) {
                 log.info("{} worker assigned {}", tier, partitions);
             }
