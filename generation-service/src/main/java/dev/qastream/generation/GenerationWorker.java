@@ -74,6 +74,7 @@ final class GenerationWorker implements Supervisor.Supervised {
     private final JobRecords records;
     private final KafkaConsumer<String, GenerationRequest> consumer;
     private final KafkaProducer<String, Object> producer;
+    private final TopicValueSerializer values;
     private final ExecutorService calls;
     private final PartitionLedger ledger = new PartitionLedger();
     private final Queue<GenerationJob> ready = new ArrayDeque<>();
@@ -127,9 +128,9 @@ final class GenerationWorker implements Supervisor.Supervised {
         // A transaction lives only for one write of ready results (milliseconds); a short timeout lets the broker
         // abort the open transaction of a crashed instance soon, so read_committed readers are not held up long.
         producerProps.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, config.integer("generation.transaction-timeout-ms"));
-        this.producer = new KafkaProducer<>(producerProps, topics.pairs.keySerde().serializer(),
-                TopicValueSerializer.of(topics.pairs, topics.deadLetters, topics.cache, topics.request("fast"),
-                        topics.request("balanced"), topics.request("quality")));
+        this.values = TopicValueSerializer.of(topics.pairs, topics.deadLetters, topics.cache, topics.request("fast"),
+                topics.request("balanced"), topics.request("quality"));
+        this.producer = new KafkaProducer<>(producerProps, topics.pairs.keySerde().serializer(), values);
         this.calls = Executors.newFixedThreadPool(concurrency, r -> {
             Thread t = new Thread(r, "generate-" + tier);
             t.setDaemon(true);
@@ -141,6 +142,7 @@ final class GenerationWorker implements Supervisor.Supervised {
     public void run() {
         try {
             producer.initTransactions();
+            OutputWarmUp.run(producer, values, topics);
             if (!cache.awaitCaughtUp(Duration.ofMinutes(5))) {
                 throw new IllegalStateException("the generation cache view did not catch up");
             }

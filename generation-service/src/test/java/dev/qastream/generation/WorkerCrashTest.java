@@ -28,7 +28,7 @@ import static dev.qastream.generation.WorkerHarness.send;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** A worker process killed with SIGKILL mid-run and started again: nothing lost, nothing twice. */
-@Timeout(value = 4, unit = TimeUnit.MINUTES)
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class WorkerCrashTest {
     private static final int CHUNKS = 60;
 
@@ -104,7 +104,7 @@ class WorkerCrashTest {
         env.put("QASTREAM_GENERATION_MAX_PAIRS_PER_CHUNK", "4");
         // Short timeouts: the restarted member replaces the killed one, and its open transaction is aborted, quickly.
         env.put("QASTREAM_GENERATION_TRANSACTION_TIMEOUT_MS", "5000");
-        env.put("QASTREAM_GENERATION_MAX_POLL_INTERVAL_MS", "6000");
+        env.put("QASTREAM_GENERATION_MAX_POLL_INTERVAL_MS", "15000");
         env.put("SLOW_GENERATOR_MS", "300");
         // Kept under target/ for reading after a failure.
         Path log = Path.of("target", "crash-test-logs", "service-" + name + ".log");
