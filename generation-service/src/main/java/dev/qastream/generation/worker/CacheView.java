@@ -7,6 +7,7 @@ import dev.qastream.schemas.GenerationCacheEntry;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,12 +49,18 @@ public final class CacheView implements AutoCloseable {
             Map<TopicPartition, Long> endAtStart = consumer.endOffsets(partitions);
             boolean reported = false;
             while (running) {
-                for (ConsumerRecord<String, GenerationCacheEntry> r : consumer.poll(Duration.ofMillis(200))) {
-                    if (r.value() == null) {
-                        entries.remove(r.key());
-                    } else {
-                        entries.put(r.key(), r.value());
+                try {
+                    for (ConsumerRecord<String, GenerationCacheEntry> r : consumer.poll(Duration.ofMillis(200))) {
+                        if (r.value() == null) {
+                            entries.remove(r.key());
+                        } else {
+                            entries.put(r.key(), r.value());
+                        }
                     }
+                } catch (RecordDeserializationException e) {
+                    // An unreadable entry is only a miss: step over it rather than stop every worker.
+                    log.warn("generation cache: skipping unreadable entry at {} offset {}", e.topicPartition(), e.offset());
+                    consumer.seek(e.topicPartition(), e.offset() + 1);
                 }
                 if (!reported && partitions.stream().allMatch(tp -> consumer.position(tp) >= endAtStart.get(tp))) {
                     reported = true;
