@@ -3,6 +3,7 @@ package dev.qastream.generation;
 import dev.qastream.generation.extractive.ExtractiveGenerator;
 import dev.qastream.generation.router.RouterTopology;
 import dev.qastream.generation.worker.CacheView;
+import dev.qastream.generation.worker.EmptyChunks;
 import dev.qastream.generation.worker.ModelServers;
 import dev.qastream.generation.worker.Supervisor;
 import dev.qastream.generation.router.TierRouting;
@@ -31,6 +32,7 @@ public final class GenerationService implements Service {
     private final StreamsService router;
     private final BiFunction<ServiceContext, String, PairGenerator> generators;
     private final List<Supervisor> supervisors = new ArrayList<>();
+    private final EmptyChunks emptyChunks = new EmptyChunks();
     private CacheView cache;
 
     /** Runs this service alone against the cluster and registry in the configuration. */
@@ -68,6 +70,14 @@ public final class GenerationService implements Service {
         };
     }
 
+    /**
+     * The most recent chunks (up to {@value EmptyChunks#KEPT}) that yielded zero usable pairs, with the tier
+     * and reason, for a summary that names them; the counts are {@code qastream.generation.empty{tier,reason}}.
+     */
+    public List<EmptyChunks.Entry> emptyChunks() {
+        return emptyChunks.recent();
+    }
+
     @Override
     public String name() {
         return "generation";
@@ -81,7 +91,7 @@ public final class GenerationService implements Service {
         for (String tier : Topics.TIERS) {
             PairGenerator generator = generators.apply(ctx, tier);
             supervisors.add(new Supervisor("generation-" + tier,
-                    () -> new GenerationWorker(ctx, tier, generator, groupId(tier), cache, servers)).start());
+                    () -> new GenerationWorker(ctx, tier, generator, groupId(tier), cache, servers, emptyChunks)).start());
         }
     }
 

@@ -5,6 +5,7 @@ import dev.qastream.generation.GenerationJob.Escalated;
 import dev.qastream.generation.GenerationJob.Produced;
 import dev.qastream.generation.worker.Backoff;
 import dev.qastream.generation.worker.CacheView;
+import dev.qastream.generation.worker.EmptyChunks;
 import dev.qastream.generation.worker.ModelServers;
 import dev.qastream.generation.worker.ModelServers.ModelServer;
 import dev.qastream.generation.worker.Supervisor;
@@ -90,16 +91,16 @@ final class GenerationWorker implements Supervisor.Supervised {
     /** A worker with its own cache view and server slots (tests, tools). */
     GenerationWorker(ServiceContext ctx, String tier, PairGenerator generator, String groupId) {
         this(ctx, tier, generator, groupId, new CacheView(ctx.kafka(), ctx.topics().cache),
-                new ModelServers(ctx.config(), ctx.meters()), true);
+                new ModelServers(ctx.config(), ctx.meters()), new EmptyChunks(), true);
     }
 
     GenerationWorker(ServiceContext ctx, String tier, PairGenerator generator, String groupId,
-                     CacheView cache, ModelServers servers) {
-        this(ctx, tier, generator, groupId, cache, servers, false);
+                     CacheView cache, ModelServers servers, EmptyChunks empty) {
+        this(ctx, tier, generator, groupId, cache, servers, empty, false);
     }
 
     private GenerationWorker(ServiceContext ctx, String tier, PairGenerator generator, String groupId,
-                             CacheView cache, ModelServers servers, boolean ownsCache) {
+                             CacheView cache, ModelServers servers, EmptyChunks empty, boolean ownsCache) {
         this.tier = tier;
         this.generator = generator;
         this.config = ctx.config();
@@ -115,7 +116,7 @@ final class GenerationWorker implements Supervisor.Supervised {
         this.ownsCache = ownsCache;
         this.server = servers.forTier(config, tier, generator.backend());
         this.metrics = new WorkerMetrics(ctx.meters(), tier);
-        this.records = new JobRecords(tier, topics, config.integer("generation.max-pairs-per-chunk"), metrics, cache);
+        this.records = new JobRecords(tier, topics, config.integer("generation.max-pairs-per-chunk"), metrics, cache, empty);
 
         Map<String, Object> consumerProps = ctx.kafka().consumer(groupId);
         consumerProps.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.max(2 * concurrency, 8));

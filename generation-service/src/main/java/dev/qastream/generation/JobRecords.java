@@ -4,6 +4,7 @@ import dev.qastream.generation.GenerationJob.DeadLettered;
 import dev.qastream.generation.GenerationJob.Escalated;
 import dev.qastream.generation.GenerationJob.Produced;
 import dev.qastream.generation.worker.CacheView;
+import dev.qastream.generation.worker.EmptyChunks;
 import dev.qastream.generation.worker.PairRecords;
 import dev.qastream.generation.worker.WorkerMetrics;
 import dev.qastream.runtime.kafka.Topics;
@@ -31,8 +32,10 @@ final class JobRecords {
     private final int maxPairs;
     private final WorkerMetrics metrics;
     private final CacheView cache;
+    private final EmptyChunks empty;
 
-    JobRecords(String tier, Topics topics, int maxPairs, WorkerMetrics metrics, CacheView cache) {
+    JobRecords(String tier, Topics topics, int maxPairs, WorkerMetrics metrics, CacheView cache, EmptyChunks empty) {
+        this.empty = empty;
         this.tier = tier;
         this.topics = topics;
         this.maxPairs = maxPairs;
@@ -83,6 +86,7 @@ final class JobRecords {
             }
             if (emptyReason != null) {
                 metrics.committedEmpty(emptyReason);
+                empty.add(new EmptyChunks.Entry(chunk.getChunkId(), revision, tier, emptyReason));
                 log.warn("{} worker: chunk {} (revision {}) yielded zero usable pairs: {} ({} returned {} pairs{})",
                         tier, chunk.getChunkId(), revision, emptyReason, p.model(), p.pairs().size(),
                         p.fromCache() ? ", from the cache" : "");
@@ -120,6 +124,7 @@ final class JobRecords {
             metrics.committedDeadLetter();
             metrics.committedRemovals(removals);
             metrics.committedEmpty("dead-lettered");
+            empty.add(new EmptyChunks.Entry(chunk.getChunkId(), job.request().getRevision(), tier, "dead-lettered"));
             log.warn("{} worker: chunk {} (revision {}) sent to the dead-letter topic after {} attempts (tiers {}): {}",
                     tier, chunk.getChunkId(), job.request().getRevision(), job.attempts, tried, d.reason());
         });
