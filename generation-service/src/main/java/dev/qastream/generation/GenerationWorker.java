@@ -84,7 +84,6 @@ final class GenerationWorker implements Supervisor.Supervised {
     private int inFlight;
     private long lastFlushMs;
     private volatile boolean running = true;
-    private volatile boolean consuming;
     private volatile boolean alive = true;
     private volatile Set<TopicPartition> assigned = Set.of();
 
@@ -148,7 +147,6 @@ final class GenerationWorker implements Supervisor.Supervised {
                 throw new IllegalStateException("the generation cache view did not catch up");
             }
             consumer.subscribe(List.of(topics.request(tier).name()), new Rebalance());
-            consuming = true;
             log.info("{} worker consuming ({} calls in flight at most, backend {}, model {})",
                     tier, concurrency, generator.backend(), generator.model());
             while (running) {
@@ -166,16 +164,10 @@ final class GenerationWorker implements Supervisor.Supervised {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            consuming = false;
             alive = false;
             calls.shutdownNow();
             closeQuietly();
         }
-    }
-
-    /** True while the worker is consuming (after its cache view caught up, until it stops or fails). */
-    boolean consuming() {
-        return consuming;
     }
 
     /** The partitions this instance holds now (for tests and status). */
@@ -203,6 +195,11 @@ final class GenerationWorker implements Supervisor.Supervised {
             log.error("{} worker: skipping unreadable request at {} offset {}: {}", tier, e.topicPartition(),
                     e.offset(), e.getMessage());
             consumer.seek(e.topicPartition(), e.offset() + 1);
+            // Its offset is committed like any other (nothing written for it), so the tier's lag can reach zero.
+            GenerationJob skipped = new GenerationJob(new ConsumerRecord<>(e.topicPartition().topic(),
+                    e.topicPartition().partition(), e.offset(), null, null));
+            skipped.outcome = new GenerationJob.Skipped();
+            ledger.add(skipped);
         }
     }
 
