@@ -2,6 +2,10 @@ package dev.qastream.generation;
 
 import dev.qastream.generation.extractive.ExtractiveGenerator;
 import dev.qastream.generation.router.RouterTopology;
+import dev.qastream.generation.worker.CacheView;
+import dev.qastream.generation.worker.EmptyChunks;
+import dev.qastream.generation.worker.ModelServers;
+import dev.qastream.generation.worker.Supervisor;
 import dev.qastream.generation.router.TierRouting;
 import dev.qastream.runtime.Service;
 import dev.qastream.runtime.ServiceContext;
@@ -13,18 +17,23 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 
 /**
- * The router (a Kafka Streams app) plus one worker per tier, each in its own consumer group,
- * so tiers scale and lag independently.
+ * The router (a Kafka Streams app) plus one supervised worker per tier, each in its tier's consumer group,
+ * so tiers scale and lag independently (N processes of this service share each tier's partitions). The
+ * workers of this process share one view of the generation cache and one set of server slots and
+ * breakers per model server.
  */
 public final class GenerationService implements Service {
     public static final String ROUTER_APP_ID = "qastream-router";
 
     private final ServiceContext ctx;
     private final StreamsService router;
-    private final List<GenerationWorker> workers = new ArrayList<>();
-    private final List<Thread> threads = new ArrayList<>();
+    private final BiFunction<ServiceContext, String, PairGenerator> generators;
+    private final List<Supervisor> supervisors = new ArrayList<>();
+    private final EmptyChunks emptyChunks = new EmptyChunks();
+    private CacheView cache;
 
     /** Runs this service alone against the cluster and registry in the configuration. */
     public static void main(String[] args) {
@@ -32,7 +41,13 @@ public final class GenerationService implements Service {
     }
 
     public GenerationService(ServiceContext ctx) {
+        this(ctx, GenerationService::generatorFor);
+    }
+
+    /** With the generators given per tier (tests, tools); the configuration's otherwise. */
+    public GenerationService(ServiceContext ctx, BiFunction<ServiceContext, String, PairGenerator> generators) {
         this.ctx = ctx;
+        this.generators = generators;
         this.router = new StreamsService("router", ROUTER_APP_ID,
                 RouterTopology.build(ctx.topics(), TierRouting.from(ctx.config()),
                         ctx.config().integer("generation.max-pairs-per-chunk"), System::currentTimeMillis),
@@ -48,6 +63,14 @@ public final class GenerationService implements Service {
         return dev.qastream.generation.llm.Generators.forTier(ctx.config(), tier);
     }
 
+    /**
+     * The most recent chunks (up to {@value EmptyChunks#KEPT}) that yielded zero usable pairs, with the tier
+     * and reason, for a summary that names them; the counts are {@code qastream.generation.empty{tier,reason}}.
+     */
+    public List<EmptyChunks.Entry> emptyChunks() {
+        return emptyChunks.recent();
+    }
+
     @Override
     public String name() {
         return "generation";
@@ -56,19 +79,18 @@ public final class GenerationService implements Service {
     @Override
     public void start() {
         router.start();
+        cache = new CacheView(ctx.kafka(), ctx.topics().cache);
+        ModelServers servers = new ModelServers(ctx.config(), ctx.meters());
         for (String tier : Topics.TIERS) {
-            GenerationWorker w = new GenerationWorker(ctx, tier, generatorFor(ctx, tier), groupId(tier),
-                    groupId(tier) + "-0");
-            Thread t = new Thread(w, "generation-" + tier);
-            workers.add(w);
-            threads.add(t);
-            t.start();
+            PairGenerator generator = generators.apply(ctx, tier);
+            supervisors.add(new Supervisor("generation-" + tier,
+                    () -> new GenerationWorker(ctx, tier, generator, groupId(tier), cache, servers, emptyChunks)).start());
         }
     }
 
     @Override
     public boolean healthy() {
-        return router.healthy() && threads.stream().allMatch(Thread::isAlive);
+        return router.healthy() && cache != null && cache.healthy() && supervisors.stream().allMatch(Supervisor::healthy);
     }
 
     @Override
@@ -82,13 +104,9 @@ public final class GenerationService implements Service {
 
     @Override
     public void close() {
-        workers.forEach(GenerationWorker::stop);
-        for (Thread t : threads) {
-            try {
-                t.join(10_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        supervisors.forEach(s -> s.stop(10_000));
+        if (cache != null) {
+            cache.close();
         }
         router.close();
     }

@@ -1,212 +1,491 @@
 package dev.qastream.generation;
 
+import dev.qastream.generation.GenerationJob.DeadLettered;
+import dev.qastream.generation.GenerationJob.Escalated;
+import dev.qastream.generation.GenerationJob.Produced;
+import dev.qastream.generation.worker.Backoff;
+import dev.qastream.generation.worker.CacheView;
+import dev.qastream.generation.worker.EmptyChunks;
+import dev.qastream.generation.worker.ModelServers;
+import dev.qastream.generation.worker.ModelServers.ModelServer;
+import dev.qastream.generation.worker.Supervisor;
+import dev.qastream.generation.worker.WorkerMetrics;
 import dev.qastream.runtime.ServiceContext;
-import dev.qastream.runtime.kafka.Topics;
+import dev.qastream.runtime.config.Config;
 import dev.qastream.runtime.kafka.TopicValueSerializer;
-import dev.qastream.schemas.DeadLetter;
+import dev.qastream.runtime.kafka.Topics;
+import dev.qastream.schemas.CachedPair;
+import dev.qastream.schemas.GenerationCacheEntry;
 import dev.qastream.schemas.GenerationRequest;
-import dev.qastream.schemas.QaPair;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Timer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.ProducerFencedException;
-import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
+import java.util.PriorityQueue;
+import java.util.Queue;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 /**
- * One tier's worker: consumes generation requests, calls the tier's generator with up to
- * {@code max-concurrency} requests in flight, and writes the pairs (or a dead letter) together
- * with the consumed offsets in one transaction. A crash re-delivers an uncommitted batch and
- * never leaves pairs whose request counts as unprocessed, or the reverse.
+ * One tier's worker. Keeps up to K = {@code tiers.<tier>.max-concurrency} model calls in flight at all times
+ * (no batch barrier), each also holding a slot of its model server; the poll loop never waits on a model:
+ * it keeps polling (partitions paused while the tier has enough work queued, or its server's breaker is
+ * open), so max.poll.interval.ms holds whatever the model's latency. A transaction is opened only to write
+ * results that are ready, every {@code generation.flush-interval-ms}, with the offsets of the decided prefix
+ * of each partition. Retries wait in a queue, not on a slot. One transactional id per instance: N
+ * instances of a tier share its partitions; zombies are fenced by the consumer group generation (EOS v2).
  */
-final class GenerationWorker implements Runnable {
+final class GenerationWorker implements Supervisor.Supervised {
     private static final Logger log = LoggerFactory.getLogger(GenerationWorker.class);
 
     private final String tier;
     private final PairGenerator generator;
+    private final Config config;
     private final Topics topics;
-    private final int maxPairs;
+    private final int concurrency;
     private final int retries;
-    private final long backoffMs;
+    private final int maxHeld;
+    private final long flushIntervalMs;
+    private final Backoff backoff;
+    private final boolean cacheable;
+    private final CacheView cache;
+    private final boolean ownsCache;
+    private final ModelServer server;
+    private final WorkerMetrics metrics;
+    private final JobRecords records;
     private final KafkaConsumer<String, GenerationRequest> consumer;
     private final KafkaProducer<String, Object> producer;
-    private final ExecutorService pool;
-    private final Counter pairsCounter;
-    private final Counter deadLetterCounter;
-    private final Timer latency;
+    private final TopicValueSerializer values;
+    private final ExecutorService calls;
+    private final PartitionLedger ledger = new PartitionLedger();
+    private final Queue<GenerationJob> ready = new ArrayDeque<>();
+    private final PriorityQueue<GenerationJob> delayed = new PriorityQueue<>(Comparator.comparingLong(j -> j.readyAtMs));
+    private final Queue<Completion> completions = new ConcurrentLinkedQueue<>();
+    private int inFlight;
+    private long lastFlushMs;
     private volatile boolean running = true;
+    private volatile boolean alive = true;
+    private volatile Set<TopicPartition> assigned = Set.of();
 
-    GenerationWorker(ServiceContext ctx, String tier, PairGenerator generator, String groupId, String transactionalId) {
+    /** A worker with its own cache view and server slots (tests, tools). */
+    GenerationWorker(ServiceContext ctx, String tier, PairGenerator generator, String groupId) {
+        this(ctx, tier, generator, groupId, new CacheView(ctx.kafka(), ctx.topics().cache),
+                new ModelServers(ctx.config(), ctx.meters()), new EmptyChunks(), true);
+    }
+
+    GenerationWorker(ServiceContext ctx, String tier, PairGenerator generator, String groupId,
+                     CacheView cache, ModelServers servers, EmptyChunks empty) {
+        this(ctx, tier, generator, groupId, cache, servers, empty, false);
+    }
+
+    private GenerationWorker(ServiceContext ctx, String tier, PairGenerator generator, String groupId,
+                             CacheView cache, ModelServers servers, EmptyChunks empty, boolean ownsCache) {
         this.tier = tier;
         this.generator = generator;
+        this.config = ctx.config();
         this.topics = ctx.topics();
-        this.maxPairs = ctx.config().integer("generation.max-pairs-per-chunk");
-        this.retries = ctx.config().integer("tiers." + tier + ".retries");
-        this.backoffMs = ctx.config().longValue("generation.retry-backoff-ms");
-        int concurrency = Math.max(1, ctx.config().integer("tiers." + tier + ".max-concurrency"));
+        this.concurrency = Math.max(1, config.integer("tiers." + tier + ".max-concurrency"));
+        this.retries = Math.max(0, config.integer("tiers." + tier + ".retries"));
+        this.maxHeld = Math.max(8 * concurrency, 32);
+        this.flushIntervalMs = config.longValue("generation.flush-interval-ms");
+        this.backoff = new Backoff(config.longValue("generation.retry-backoff-ms"), config.longValue("generation.retry-max-backoff-ms"));
+        // The builtin generator costs nothing and follows the code, not a prompt version: not cached.
+        this.cacheable = !ModelServers.isBuiltin(generator.backend());
+        this.cache = cache;
+        this.ownsCache = ownsCache;
+        this.server = servers.forTier(config, tier, generator.backend());
+        this.metrics = new WorkerMetrics(ctx.meters(), tier);
+        this.records = new JobRecords(tier, topics, config.integer("generation.max-pairs-per-chunk"), metrics, cache, empty);
+
         Map<String, Object> consumerProps = ctx.kafka().consumer(groupId);
-        consumerProps.put("max.poll.records", Math.max(concurrency * 4, 16));
+        consumerProps.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.max(2 * concurrency, 8));
+        // The loop polls every ~100 ms whatever the model does, so this bounds only a stuck worker thread.
+        consumerProps.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, config.integer("generation.max-poll-interval-ms"));
         this.consumer = new KafkaConsumer<>(consumerProps, topics.request(tier).keySerde().deserializer(),
                 topics.request(tier).valueSerde().deserializer());
-        // One producer writes pairs and dead letters; the value serializer is chosen per topic below.
-        this.producer = new KafkaProducer<>(ctx.kafka().transactionalProducer(transactionalId),
-                topics.pairs.keySerde().serializer(), TopicValueSerializer.of(topics.pairs, topics.deadLetters));
-        this.pool = Executors.newFixedThreadPool(concurrency, r -> new Thread(r, "generate-" + tier));
-        this.pairsCounter = Counter.builder("qastream.generation.pairs").tag("tier", tier).register(ctx.meters());
-        this.deadLetterCounter = Counter.builder("qastream.generation.dead.letters").tag("tier", tier).register(ctx.meters());
-        this.latency = Timer.builder("qastream.generation.latency").tag("tier", tier).register(ctx.meters());
+        String transactionalId = groupId + "-" + UUID.randomUUID().toString().substring(0, 8);
+        Map<String, Object> producerProps = ctx.kafka().transactionalProducer(transactionalId);
+        // A transaction lives only for one write of ready results (milliseconds); a short timeout lets the broker
+        // abort the open transaction of a crashed instance soon, so read_committed readers are not held up long.
+        producerProps.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, config.integer("generation.transaction-timeout-ms"));
+        this.values = TopicValueSerializer.of(topics.pairs, topics.deadLetters, topics.cache, topics.request("fast"),
+                topics.request("balanced"), topics.request("quality"));
+        this.producer = new KafkaProducer<>(producerProps, topics.pairs.keySerde().serializer(), values);
+        this.calls = Executors.newFixedThreadPool(concurrency, r -> {
+            Thread t = new Thread(r, "generate-" + tier);
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     @Override
     public void run() {
         try {
             producer.initTransactions();
-            consumer.subscribe(List.of(topics.request(tier).name()));
+            OutputWarmUp.run(producer, values, topics);
+            if (!cache.awaitCaughtUp(Duration.ofMinutes(5))) {
+                throw new IllegalStateException("the generation cache view did not catch up");
+            }
+            consumer.subscribe(List.of(topics.request(tier).name()), new Rebalance());
+            log.info("{} worker consuming ({} calls in flight at most, backend {}, model {})",
+                    tier, concurrency, generator.backend(), generator.model());
             while (running) {
-                ConsumerRecords<String, GenerationRequest> records = consumer.poll(Duration.ofMillis(300));
-                if (!records.isEmpty()) {
-                    processBatch(records);
+                drainCompletions();
+                startCalls();
+                holdOrResume();
+                poll();
+                startCalls();
+                if (System.currentTimeMillis() - lastFlushMs >= flushIntervalMs) {
+                    flush(null);
                 }
             }
-        } catch (WakeupException e) {
-            // closing
-        } catch (ProducerFencedException e) {
-            log.error("{} worker: another instance took over this transactional id; stopping", tier);
-        } catch (RuntimeException e) {
-            log.error("{} worker failed", tier, e);
-        } finally {
-            pool.shutdownNow();
-            consumer.close(Duration.ofSeconds(5));
-            producer.close(Duration.ofSeconds(5));
-        }
-    }
-
-    private void processBatch(ConsumerRecords<String, GenerationRequest> records) {
-        List<ConsumerRecord<String, GenerationRequest>> list = new ArrayList<>();
-        records.forEach(list::add);
-        List<Future<Outcome>> outcomes = new ArrayList<>();
-        for (ConsumerRecord<String, GenerationRequest> r : list) {
-            outcomes.add(pool.submit(() -> generateWithRetries(r.value())));
-        }
-        try {
-            producer.beginTransaction();
-            for (int i = 0; i < list.size(); i++) {
-                send(list.get(i), outcomes.get(i).get());
-            }
-            producer.sendOffsetsToTransaction(nextOffsets(list), consumer.groupMetadata());
-            producer.commitTransaction();
-        } catch (ProducerFencedException e) {
-            throw e;
-        } catch (KafkaException | ExecutionException e) {
-            log.warn("{} worker: transaction aborted, the batch will be retried: {}", tier, e.getMessage());
-            producer.abortTransaction();
-            rewind(list);
+            drainCompletions();
+            flush(null);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            producer.abortTransaction();
-            running = false;
+        } finally {
+            alive = false;
+            calls.shutdownNow();
+            closeQuietly();
         }
     }
 
-    private void send(ConsumerRecord<String, GenerationRequest> record, Outcome outcome) {
-        if (outcome.pairs != null) {
-            for (QaPair p : outcome.pairs) {
-                producer.send(new ProducerRecord<>(topics.pairs.name(), p.getPairKey(), p));
-            }
-            // Slots this chunk no longer fills are removed, so a shorter re-generation leaves no stale pairs.
-            for (int slot = outcome.pairs.size(); slot < maxPairs; slot++) {
-                producer.send(new ProducerRecord<>(topics.pairs.name(), record.key() + "#" + slot, null));
-            }
-            pairsCounter.increment(outcome.pairs.size());
-        } else {
-            DeadLetter dl = DeadLetter.newBuilder().setRequest(record.value()).setReason(outcome.failure)
-                    .setAttempts(outcome.attempts).setFailedAtMs(System.currentTimeMillis()).build();
-            producer.send(new ProducerRecord<>(topics.deadLetters.name(), record.key(), dl));
-            deadLetterCounter.increment();
-            log.warn("{} worker: chunk {} sent to the dead-letter topic after {} attempts: {}",
-                    tier, record.key(), outcome.attempts, outcome.failure);
-        }
+    /** The partitions this instance holds now (for tests and status). */
+    Set<TopicPartition> assigned() {
+        return assigned;
     }
 
-    private Outcome generateWithRetries(GenerationRequest request) throws InterruptedException {
-        String lastFailure = "";
-        int attempt = 0;
-        while (attempt <= retries) {
-            attempt++;
-            try {
-                long start = System.nanoTime();
-                List<QaPair> pairs = toPairs(request, generator.generate(request.getChunk(), tier).pairs());
-                latency.record(Duration.ofNanos(System.nanoTime() - start));
-                return new Outcome(pairs.size() > maxPairs ? pairs.subList(0, maxPairs) : pairs, null, attempt);
-            } catch (GenerationException e) {
-                lastFailure = e.getMessage();
-                if (!e.retryable()) {
-                    break;
-                }
-                Thread.sleep(backoffMs * attempt);
-            } catch (RuntimeException e) {
-                lastFailure = e.toString();
-                break;
-            }
-        }
-        return new Outcome(null, lastFailure, attempt);
+    @Override
+    public boolean working() {
+        return alive;
     }
 
-    private List<QaPair> toPairs(GenerationRequest request, List<GeneratedPair> generated) {
-        List<QaPair> out = new ArrayList<>();
-        long now = System.currentTimeMillis();
-        for (GeneratedPair g : generated) {
-            int slot = out.size();
-            out.add(QaPair.newBuilder().setPairKey(request.getChunk().getChunkId() + "#" + slot)
-                    .setChunkId(request.getChunk().getChunkId()).setDocumentId(request.getChunk().getDocumentId())
-                    .setSlot(slot).setQuestion(g.question()).setAnswer(g.answer()).setTier(tier)
-                    .setBackend(generator.backend()).setModel(generator.model())
-                    .setPromptVersion(generator.promptVersion()).setChunkChecksum(request.getChunk().getChecksum())
-                    .setGeneratedAtMs(now).build());
-        }
-        return out;
-    }
-
-    private static Map<TopicPartition, OffsetAndMetadata> nextOffsets(List<ConsumerRecord<String, GenerationRequest>> list) {
-        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        for (ConsumerRecord<String, GenerationRequest> r : list) {
-            offsets.put(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
-        }
-        return offsets;
-    }
-
-    /** After an abort, go back to the first record of the batch in each partition. */
-    private void rewind(List<ConsumerRecord<String, GenerationRequest>> list) {
-        Map<TopicPartition, Long> first = new HashMap<>();
-        for (ConsumerRecord<String, GenerationRequest> r : list) {
-            first.merge(new TopicPartition(r.topic(), r.partition()), r.offset(), Math::min);
-        }
-        first.forEach(consumer::seek);
-    }
-
-    void stop() {
+    @Override
+    public void stop() {
         running = false;
-        consumer.wakeup();
     }
 
-    private record Outcome(List<QaPair> pairs, String failure, int attempts) {
+    private void poll() {
+        try {
+            for (ConsumerRecord<String, GenerationRequest> r : consumer.poll(Duration.ofMillis(100))) {
+                accept(r);
+            }
+        } catch (RecordDeserializationException e) {
+            // A record no schema can read would stop the tier forever: log it and step over it.
+            log.error("{} worker: skipping unreadable request at {} offset {}: {}", tier, e.topicPartition(),
+                    e.offset(), e.getMessage());
+            consumer.seek(e.topicPartition(), e.offset() + 1);
+            // Its offset is committed like any other (nothing written for it), so the tier's lag can reach zero.
+            GenerationJob skipped = new GenerationJob(new ConsumerRecord<>(e.topicPartition().topic(),
+                    e.topicPartition().partition(), e.offset(), null, null));
+            skipped.outcome = new GenerationJob.Skipped();
+            ledger.add(skipped);
+        }
+    }
+
+    private void accept(ConsumerRecord<String, GenerationRequest> record) {
+        GenerationJob job = new GenerationJob(record);
+        ledger.add(job);
+        if (record.value() == null) {
+            job.outcome = new GenerationJob.Skipped();
+            return;
+        }
+        if (cacheable) {
+            String key = CacheKey.of(job.chunk().getChecksum(), generator);
+            GenerationCacheEntry hit = cache.get(key);
+            metrics.cache(hit != null);
+            if (hit != null) {
+                List<GeneratedPair> pairs = hit.getPairs().stream()
+                        .map(p -> new GeneratedPair(p.getQuestion(), p.getAnswer(), p.getQuestionType())).toList();
+                job.outcome = new Produced(pairs, hit.getBackend(), hit.getModel(), hit.getPromptVersion(), key, null, true);
+                return;
+            }
+        }
+        ready.add(job);
+    }
+
+    /** Starts calls while the tier has free slots, its server has free slots and its breaker lets calls through. */
+    private void startCalls() {
+        long now = System.currentTimeMillis();
+        while (!delayed.isEmpty() && delayed.peek().readyAtMs <= now) {
+            ready.add(delayed.poll());
+        }
+        while (inFlight < concurrency && !ready.isEmpty()) {
+            GenerationJob job = ready.peek();
+            if (job.dropped) {
+                ready.poll();
+                continue;
+            }
+            if (server != null) {
+                if (!server.slots().tryAcquire()) {
+                    return;
+                }
+                if (!server.breaker().tryAcquire()) {
+                    server.slots().release();
+                    return;
+                }
+            }
+            ready.poll();
+            inFlight++;
+            job.attempts++;
+            calls.execute(() -> call(job));
+        }
+    }
+
+    private void call(GenerationJob job) {
+        long start = System.nanoTime();
+        Generation generation = null;
+        Throwable failure = null;
+        try {
+            generation = generator.generate(job.chunk(), tier);
+        } catch (GenerationException | RuntimeException e) {
+            failure = e;
+        } finally {
+            if (server != null) {
+                server.slots().release();
+            }
+        }
+        completions.add(new Completion(job, generation, failure, Duration.ofNanos(System.nanoTime() - start)));
+    }
+
+    private record Completion(GenerationJob job, Generation generation, Throwable failure, Duration latency) {
+    }
+
+    private void drainCompletions() {
+        Completion c;
+        while ((c = completions.poll()) != null) {
+            inFlight--;
+            decide(c);
+        }
+    }
+
+    private void decide(Completion c) {
+        GenerationJob job = c.job();
+        String model = generator.model();
+        if (c.generation() != null) {
+            Generation g = c.generation();
+            answered();
+            metrics.call(model, g.pairs().isEmpty() ? "empty" : "ok", c.latency(), g.tokensIn(), g.tokensOut());
+            if (!job.dropped) {
+                String key = cacheable ? CacheKey.of(job.chunk().getChecksum(), generator) : null;
+                GenerationCacheEntry entry = key == null || g.pairs().isEmpty() ? null : cacheEntry(job, g, c.latency());
+                job.outcome = new Produced(g.pairs(), generator.backend(), model, generator.promptVersion(), key, entry, false);
+            }
+            return;
+        }
+        if (c.failure() instanceof GenerationException e) {
+            switch (e.kind()) {
+                case TRANSIENT -> {
+                    // The server is down, busy or slow: retry for as long as it takes (the breaker pauses the
+                    // tier meanwhile); a request is never dead-lettered because its server was unavailable.
+                    transientFailure();
+                    metrics.call(model, "transient", c.latency(), 0, 0);
+                    job.transientFailures++;
+                    retryLater(job, e.getMessage(), "transient", job.transientFailures);
+                }
+                case UNPARSEABLE -> {
+                    answered();
+                    metrics.call(model, "unparseable", c.latency(), 0, 0);
+                    job.rawOutput = e.rawOutput();
+                    job.transientFailures = 0;
+                    if (++job.countedFailures <= retries) {
+                        retryLater(job, e.getMessage(), "unparseable", job.countedFailures);
+                    } else {
+                        escalateOrDeadLetter(job, e.getMessage());
+                    }
+                }
+                case PERMANENT -> {
+                    answered();
+                    metrics.call(model, "permanent", c.latency(), 0, 0);
+                    job.rawOutput = e.rawOutput();
+                    if (!job.dropped) {
+                        job.outcome = new DeadLettered(e.getMessage(), job.rawOutput);
+                    }
+                }
+            }
+            return;
+        }
+        // A generator that throws anything else: handled as transient, but only up to the tier's retries.
+        transientFailure();
+        metrics.call(model, "error", c.latency(), 0, 0);
+        String reason = String.valueOf(c.failure());
+        if (++job.countedFailures <= retries) {
+            retryLater(job, reason, "error", job.countedFailures);
+        } else if (!job.dropped) {
+            job.outcome = new DeadLettered(reason, null);
+        }
+    }
+
+    private void answered() {
+        if (server != null) {
+            server.breaker().onAnswer();
+        }
+    }
+
+    private void transientFailure() {
+        if (server != null) {
+            server.breaker().onTransientFailure();
+        }
+    }
+
+    private void retryLater(GenerationJob job, String failure, String kind, int attempt) {
+        job.lastFailure = failure;
+        if (job.dropped) {
+            return;
+        }
+        metrics.retry(kind);
+        long delay = backoff.delayMs(attempt);
+        job.readyAtMs = System.currentTimeMillis() + delay;
+        delayed.add(job);
+        log.info("{} worker: chunk {} attempt {} failed ({}): {}; retrying in {} ms", tier, job.chunkId(),
+                job.attempts, kind, failure, delay);
+    }
+
+    private void escalateOrDeadLetter(GenerationJob job, String failure) {
+        if (job.dropped) {
+            return;
+        }
+        int next = Topics.TIERS.indexOf(tier) + 1;
+        if (next > 0 && next < Topics.TIERS.size()) {
+            job.outcome = new Escalated(Topics.TIERS.get(next), failure);
+        } else {
+            job.outcome = new DeadLettered(failure, job.rawOutput);
+        }
+    }
+
+    private GenerationCacheEntry cacheEntry(GenerationJob job, Generation g, Duration latency) {
+        List<CachedPair> pairs = g.pairs().stream().map(p -> CachedPair.newBuilder().setQuestion(p.question())
+                .setAnswer(p.answer()).setQuestionType(p.questionType()).build()).toList();
+        return GenerationCacheEntry.newBuilder().setModel(generator.model()).setBackend(generator.backend())
+                .setPromptVersion(generator.promptVersion()).setParameters(generator.parameters())
+                .setChunkChecksum(job.chunk().getChecksum()).setPairs(pairs).setTokensIn(g.tokensIn())
+                .setTokensOut(g.tokensOut()).setLatencyMs(latency.toMillis()).setCreatedAtMs(System.currentTimeMillis())
+                .build();
+    }
+
+    /**
+     * Pauses every assigned partition while the tier has a call's worth of work waiting per slot, holds too
+     * many undecided results, or its server's breaker is open; resumes otherwise. Polling goes on either way.
+     */
+    private void holdOrResume() {
+        delayed.removeIf(j -> j.dropped);
+        ready.removeIf(j -> j.dropped);
+        boolean breakerOpen = server != null && server.breaker().blocking();
+        boolean hold = breakerOpen || ready.size() + delayed.size() >= concurrency || ledger.size() >= maxHeld;
+        if (hold) {
+            consumer.pause(consumer.assignment());
+        } else if (!consumer.paused().isEmpty()) {
+            consumer.resume(consumer.paused());
+        }
+    }
+
+    /**
+     * Writes the decided prefix of each partition (all, or only {@code only}) with its offsets in one
+     * transaction. On an abortable error the results stay held and go out with the next flush; a fatal
+     * one (fenced) ends the worker, which the service restarts.
+     */
+    private boolean flush(Collection<TopicPartition> only) {
+        lastFlushMs = System.currentTimeMillis();
+        List<GenerationJob> decided = ledger.decidedPrefix(only);
+        if (decided.isEmpty()) {
+            return true;
+        }
+        List<Runnable> afterCommit = new ArrayList<>();
+        try {
+            producer.beginTransaction();
+            for (GenerationJob job : decided) {
+                JobRecords.Written w = records.of(job, lastFlushMs);
+                for (ProducerRecord<String, Object> r : w.records()) {
+                    producer.send(r);
+                }
+                afterCommit.add(w.afterCommit());
+            }
+            producer.sendOffsetsToTransaction(PartitionLedger.nextOffsets(decided), consumer.groupMetadata());
+            producer.commitTransaction();
+        } catch (KafkaException e) {
+            log.warn("{} worker: transaction aborted, {} results held for the next write: {}", tier, decided.size(), e.toString());
+            try {
+                producer.abortTransaction();
+            } catch (KafkaException fatal) {
+                throw e;
+            }
+            return false;
+        }
+        ledger.committed(decided);
+        afterCommit.forEach(Runnable::run);
+        return true;
+    }
+
+    /** Revoked partitions: commit what is decided, drop the rest (their results are discarded, not written). */
+    private final class Rebalance implements ConsumerRebalanceListener {
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            if (partitions.isEmpty()) {
+                return;
+            }
+            if (running) {
+                metrics.rebalance(); // not the revocation of closing
+            }
+            drainCompletions();
+            flush(partitions);
+            ledger.drop(partitions);
+            assigned = Set.copyOf(consumer.assignment().stream().filter(tp -> !partitions.contains(tp)).toList());
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            metrics.rebalance();
+            ledger.drop(partitions);
+            assigned = Set.of();
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            assigned = Set.copyOf(consumer.assignment());
+            if (!partitions.isEmpty()) {
+                log.info("{} worker assigned {}", tier, partitions);
+            }
+        }
+    }
+
+    private void closeQuietly() {
+        try {
+            consumer.close(Duration.ofSeconds(5));
+        } catch (RuntimeException e) {
+            log.debug("{} worker: consumer close failed", tier, e);
+        }
+        try {
+            producer.close(Duration.ofSeconds(5));
+        } catch (RuntimeException e) {
+            log.debug("{} worker: producer close failed", tier, e);
+        }
+        if (ownsCache) {
+            cache.close();
+        }
+        try {
+            calls.awaitTermination(1, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

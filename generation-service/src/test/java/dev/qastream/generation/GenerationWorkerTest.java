@@ -1,125 +1,254 @@
 package dev.qastream.generation;
 
+import dev.qastream.generation.GenerationException.Kind;
 import dev.qastream.runtime.ServiceContext;
-import dev.qastream.runtime.config.Config;
-import dev.qastream.runtime.kafka.ConsumerLag;
-import dev.qastream.runtime.kafka.KafkaSettings;
-import dev.qastream.runtime.kafka.TopicAdmin;
-import dev.qastream.runtime.kafka.TopicSnapshot;
-import dev.qastream.runtime.kafka.Topics;
-import dev.qastream.runtime.platform.EmbeddedPlatform;
-import dev.qastream.schemas.Chunk;
 import dev.qastream.schemas.DeadLetter;
-import dev.qastream.schemas.GenerationRequest;
 import dev.qastream.schemas.QaPair;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import static dev.qastream.generation.WorkerHarness.awaitDrained;
+import static dev.qastream.generation.WorkerHarness.chunk;
+import static dev.qastream.generation.WorkerHarness.deadLetters;
+import static dev.qastream.generation.WorkerHarness.pairs;
+import static dev.qastream.generation.WorkerHarness.request;
+import static dev.qastream.generation.WorkerHarness.run;
+import static dev.qastream.generation.WorkerHarness.send;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** A tier worker on a real broker: retries what may pass, dead-letters what cannot, and commits both. */
+/** A tier worker on a real broker: retries what may pass, escalates what does not parse, dead-letters the rest. */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class GenerationWorkerTest {
     @TempDir
-    Path dir;
+    static Path dir;
+    static WorkerHarness h;
+
+    @BeforeAll
+    static void startPlatform() {
+        h = WorkerHarness.start(dir);
+    }
+
+    @AfterAll
+    static void stopPlatform() {
+        if (h != null) {
+            h.close();
+        }
+    }
 
     @Test
     void retriesTransientFailuresAndDeadLettersPermanentOnesWithoutLosingOrRepeating() throws Exception {
-        try (EmbeddedPlatform platform = EmbeddedPlatform.start(dir.resolve("data"))) {
-            // Given a tier whose generator fails twice for one chunk before it works, and always for another
-            Config config = Config.load(null).with(Map.of("data-dir", dir.resolve("data").toString(),
-                    "generation.retry-backoff-ms", "10", "generation.max-pairs-per-chunk", "3", "tiers.fast.retries", "3"));
-            KafkaSettings kafka = new KafkaSettings(platform.bootstrapServers(), config);
-            ServiceContext ctx = ServiceContext.create(config, kafka, platform.registryApiUrl(), new SimpleMeterRegistry());
-            TopicAdmin.ensureTopics(kafka, ctx.topics());
-            FlakyGenerator generator = new FlakyGenerator();
-            send(ctx, TestChunks.chunk("flaky.md#0", 0.1), TestChunks.chunk("broken.md#0", 0.1));
-
-            // When the worker runs until both requests are handled
-            GenerationWorker worker = new GenerationWorker(ctx, "fast", generator, "test-fast", "test-fast-0");
-            Thread thread = new Thread(worker, "worker");
-            thread.start();
-            try (ConsumerLag lag = new ConsumerLag(kafka)) {
-                long deadline = System.currentTimeMillis() + 60_000;
-                while (lag.lag("test-fast", List.of(Topics.requestTopic("fast"))) > 0
-                        && System.currentTimeMillis() < deadline) {
-                    Thread.sleep(200);
-                }
-                assertThat(lag.lag("test-fast", List.of(Topics.requestTopic("fast")))).isZero();
-            } finally {
-                worker.stop();
-                thread.join(10_000);
-            }
-
-            // Then the flaky chunk's pair is there once, after three attempts, and its unused slots are cleared
-            List<ConsumerRecord<String, QaPair>> pairs = TopicSnapshot.records(kafka, ctx.topics().pairs);
-            assertThat(pairs).filteredOn(r -> r.value() != null).extracting(ConsumerRecord::key)
-                    .containsExactly("flaky.md#0#0");
-            assertThat(pairs).filteredOn(r -> r.value() == null).extracting(ConsumerRecord::key)
-                    .containsExactlyInAnyOrder("flaky.md#0#1", "flaky.md#0#2");
-            assertThat(generator.attempts.get("flaky.md#0")).hasValue(3);
-            // and the broken one is dead-lettered once, with the reason, after one attempt (not retryable)
-            List<ConsumerRecord<String, DeadLetter>> dead = TopicSnapshot.records(kafka, ctx.topics().deadLetters);
-            assertThat(dead).hasSize(1);
-            assertThat(dead.get(0).key()).isEqualTo("broken.md#0");
-            assertThat(dead.get(0).value().getReason()).isEqualTo("model answered with no JSON");
-            assertThat(dead.get(0).value().getAttempts()).isEqualTo(1);
-            assertThat(dead.get(0).value().getRequest().getChunk().getChunkId()).isEqualTo("broken.md#0");
-        }
-    }
-
-    private static void send(ServiceContext ctx, Chunk... chunks) {
-        var topic = ctx.topics().request("fast");
-        try (KafkaProducer<String, GenerationRequest> producer = new KafkaProducer<>(ctx.kafka().producer("test"),
-                topic.keySerde().serializer(), topic.valueSerde().serializer())) {
-            for (Chunk c : chunks) {
-                producer.send(new ProducerRecord<>(topic.name(), c.getChunkId(), GenerationRequest.newBuilder()
-                        .setTier("fast").setChunk(c).setRoutedAtMs(1L).build()));
-            }
-        }
-    }
-
-    /** Fails "flaky" chunks twice (retryable), "broken" chunks always (not retryable). */
-    private static final class FlakyGenerator implements PairGenerator {
-        final Map<String, AtomicInteger> attempts = new ConcurrentHashMap<>();
-
-        @Override
-        public Generation generate(Chunk chunk, String tier) throws GenerationException {
-            int attempt = attempts.computeIfAbsent(chunk.getChunkId(), k -> new AtomicInteger()).incrementAndGet();
+        // Given a tier whose generator fails twice for one chunk before it works, and always for another
+        ServiceContext ctx = h.ctx(Map.of("generation.max-pairs-per-chunk", "3", "tiers.fast.retries", "3"));
+        h.clearRequests(ctx);
+        ScriptedGenerator generator = new ScriptedGenerator("m", (chunk, attempt) -> {
             if (chunk.getChunkId().startsWith("broken")) {
                 throw new GenerationException("model answered with no JSON", false);
             }
             if (attempt < 3) {
                 throw new GenerationException("timed out", true);
             }
-            return Generation.of(List.of(new GeneratedPair("What is it?", "It is a test.", null)));
+            return Generation.of(List.of(new GeneratedPair("What is it?", "It is a test.", "factual")));
+        });
+        send(ctx, request("fast", chunk("flaky.md#0", "flaky"), 7), request("fast", chunk("broken.md#0", "broken"), 8));
+
+        // When the worker runs until both requests are handled
+        try (var w = run(ctx, "fast", generator, "retry-fast")) {
+            awaitDrained(ctx, Duration.ofSeconds(60), Map.of("fast", "retry-fast"));
         }
 
-        @Override
-        public String backend() {
-            return "test";
+        // Then the flaky chunk's pair is there once, after three attempts, with its revision, and its unused slots removed
+        List<ConsumerRecord<String, QaPair>> pairs = pairs(ctx, "flaky.md#0");
+        assertThat(pairs).filteredOn(r -> !r.value().getRemoved()).extracting(ConsumerRecord::key)
+                .containsExactly("flaky.md#0#0");
+        assertThat(pairs).filteredOn(r -> r.value().getRemoved()).extracting(ConsumerRecord::key)
+                .containsExactlyInAnyOrder("flaky.md#0#1", "flaky.md#0#2");
+        assertThat(pairs).allSatisfy(r -> assertThat(r.value().getRevision()).isEqualTo(7L));
+        assertThat(pairs.get(0).value().getQuestionType()).isEqualTo("factual");
+        assertThat(generator.callsFor("flaky.md#0")).isEqualTo(3);
+        // and the broken one is dead-lettered once, with the reason, after one attempt (not retryable),
+        // removing whatever an older revision left in its slots
+        List<DeadLetter> dead = deadLetters(ctx, "broken.md#0");
+        assertThat(dead).hasSize(1);
+        assertThat(dead.get(0).getReason()).isEqualTo("model answered with no JSON");
+        assertThat(dead.get(0).getAttempts()).isEqualTo(1);
+        assertThat(dead.get(0).getRemovedPairs()).isEqualTo(3);
+        assertThat(dead.get(0).getTiersTried()).containsExactly("fast");
+        assertThat(pairs(ctx, "broken.md#0")).hasSize(3).allSatisfy(r -> {
+            assertThat(r.value().getRemoved()).isTrue();
+            assertThat(r.value().getRevision()).isEqualTo(8L);
+        });
+        // and the counters moved once committed: one pair, one dead letter, and the dead-lettered chunk named as empty
+        assertThat(h.counter(ctx, "qastream.generation.pairs", "tier", "fast")).isEqualTo(1.0);
+        assertThat(h.counter(ctx, "qastream.generation.dead.letters", "tier", "fast")).isEqualTo(1.0);
+        assertThat(h.counter(ctx, "qastream.generation.empty", "tier", "fast", "reason", "dead-lettered")).isEqualTo(1.0);
+    }
+
+    @Test
+    void generatorErrorsAreRetriedUpToTheTierRetriesThenDeadLetteredWithTheExceptionText() throws Exception {
+        // Given a generator that throws a plain runtime exception for one chunk, once for another
+        ServiceContext ctx = h.ctx(Map.of("tiers.fast.retries", "2"));
+        h.clearRequests(ctx);
+        ScriptedGenerator generator = new ScriptedGenerator("m", (chunk, attempt) -> {
+            if (chunk.getChunkId().startsWith("npe") || attempt == 1) {
+                throw new IllegalStateException("generator bug");
+            }
+            return ScriptedGenerator.pairs(chunk, 2);
+        });
+        send(ctx, request("fast", chunk("npe.md#0", "npe"), 1), request("fast", chunk("once.md#0", "once"), 2));
+
+        try (var w = run(ctx, "fast", generator, "error-fast")) {
+            awaitDrained(ctx, Duration.ofSeconds(60), Map.of("fast", "error-fast"));
         }
 
-        @Override
-        public String model() {
-            return "test";
+        // Then the one that failed once has its pairs; the other is dead-lettered after 1 + 2 retries
+        assertThat(pairs(ctx, "once.md#0")).filteredOn(r -> !r.value().getRemoved()).hasSize(2);
+        assertThat(generator.callsFor("npe.md#0")).isEqualTo(3);
+        List<DeadLetter> dead = deadLetters(ctx, "npe.md#0");
+        assertThat(dead).singleElement().satisfies(d -> {
+            assertThat(d.getReason()).contains("IllegalStateException").contains("generator bug");
+            assertThat(d.getAttempts()).isEqualTo(3);
+        });
+    }
+
+    @Test
+    void unparseableOutputEscalatesTierByTierThenDeadLettersWithTheRawOutputWhilePermanentGoesStraightThere() throws Exception {
+        // Given every tier's model answers prose for "prose" chunks, and the fast model does not exist for "nomodel"
+        ServiceContext ctx = h.ctx(Map.of("tiers.fast.retries", "1", "tiers.balanced.retries", "0", "tiers.quality.retries", "0"));
+        h.clearRequests(ctx);
+        ScriptedGenerator.Script script = (chunk, attempt) -> {
+            if (chunk.getChunkId().startsWith("nomodel")) {
+                throw new GenerationException("model 'x' not found", Kind.PERMANENT);
+            }
+            throw new GenerationException("no JSON array in the answer", Kind.UNPARSEABLE, "I think the answer is...", null);
+        };
+        ScriptedGenerator fast = new ScriptedGenerator("small", script);
+        ScriptedGenerator balanced = new ScriptedGenerator("medium", script);
+        ScriptedGenerator quality = new ScriptedGenerator("large", script);
+        send(ctx, request("fast", chunk("prose.md#0", "prose"), 5), request("fast", chunk("nomodel.md#0", "nomodel"), 6));
+
+        // When the three tiers run
+        try (var f = run(ctx, "fast", fast, "esc-fast"); var b = run(ctx, "balanced", balanced, "esc-balanced");
+             var q = run(ctx, "quality", quality, "esc-quality")) {
+            WorkerHarness.awaitTrue(Duration.ofSeconds(60), "two dead letters", () -> deadLetters(ctx, "").size() >= 2);
+            awaitDrained(ctx, Duration.ofSeconds(30), Map.of("fast", "esc-fast", "balanced", "esc-balanced", "quality", "esc-quality"));
         }
 
-        @Override
-        public String promptVersion() {
-            return "test-1";
+        // Then the prose chunk was tried twice on fast (1 retry), once on balanced and quality, then dead-lettered
+        assertThat(fast.callsFor("prose.md#0")).isEqualTo(2);
+        assertThat(balanced.callsFor("prose.md#0")).isEqualTo(1);
+        assertThat(quality.callsFor("prose.md#0")).isEqualTo(1);
+        DeadLetter prose = deadLetters(ctx, "prose.md#0").getFirst();
+        assertThat(prose.getTiersTried()).containsExactly("fast", "balanced", "quality");
+        assertThat(prose.getRawOutput()).isEqualTo("I think the answer is...");
+        assertThat(prose.getReason()).contains("no JSON array");
+        assertThat(prose.getRequest().getRevision()).isEqualTo(5L);
+        assertThat(prose.getRequest().getLastFailure()).contains("no JSON array");
+        // and the missing model went straight to the dead-letter topic from fast, escalating nowhere
+        DeadLetter nomodel = deadLetters(ctx, "nomodel.md#0").getFirst();
+        assertThat(nomodel.getTiersTried()).containsExactly("fast");
+        assertThat(nomodel.getAttempts()).isEqualTo(1);
+        assertThat(balanced.callsFor("nomodel.md#0")).isZero();
+        assertThat(h.counter(ctx, "qastream.generation.escalations", "from", "fast")).isEqualTo(1.0);
+        assertThat(h.counter(ctx, "qastream.generation.parse.failures", "tier", "fast")).isEqualTo(2.0);
+    }
+
+    @Test
+    void circuitBreakerRidesOutAServerOutageWithoutDeadLettersAndWritesEverythingAfterIt() throws Exception {
+        // Given a model server that refuses every call for the first 8 s, and a breaker that opens after 3 failures
+        ServiceContext ctx = h.ctx(Map.of("generation.breaker-failures", "3", "generation.breaker-open-ms", "1000",
+                "generation.retry-backoff-ms", "100", "generation.retry-max-backoff-ms", "400", "tiers.fast.max-concurrency", "2"));
+        h.clearRequests(ctx);
+        long outageEnds = System.currentTimeMillis() + 8_000;
+        AtomicInteger duringOutage = new AtomicInteger();
+        ScriptedGenerator generator = new ScriptedGenerator("m", (chunk, attempt) -> {
+            if (System.currentTimeMillis() < outageEnds) {
+                duringOutage.incrementAndGet();
+                throw new GenerationException("connection refused", Kind.TRANSIENT);
+            }
+            return ScriptedGenerator.pairs(chunk, 2);
+        });
+        for (int i = 0; i < 6; i++) {
+            send(ctx, request("fast", chunk("outage.md#" + i, "outage-" + i), i));
         }
+
+        // When the worker runs through the outage
+        try (var w = run(ctx, "fast", generator, "outage-fast")) {
+            awaitDrained(ctx, Duration.ofSeconds(60), Map.of("fast", "outage-fast"));
+        }
+
+        // Then nothing was dead-lettered, every chunk has its pairs, and the breaker held calls back: without it,
+        // six chunks retrying every 400 ms for 8 s would have made over 100 calls
+        assertThat(deadLetters(ctx, "outage")).isEmpty();
+        assertThat(pairs(ctx, "outage.md#")).filteredOn(r -> !r.value().getRemoved()).hasSize(12);
+        assertThat(duringOutage.get()).isBetween(3, 20);
+        assertThat(System.currentTimeMillis()).isGreaterThan(outageEnds);
+    }
+
+    @Test
+    void cachedResponsesAreReusedForTheSameTextUnderNewKeysAndSurviveAWorkerRestart() throws Exception {
+        // Given three chunks generated once
+        ServiceContext ctx = h.ctx(Map.of());
+        h.clearRequests(ctx);
+        ScriptedGenerator generator = ScriptedGenerator.answering("m", 0, 2);
+        for (int i = 0; i < 3; i++) {
+            send(ctx, request("fast", chunk("cache.md#" + i, "cached-text-" + i), i));
+        }
+        try (var w = run(ctx, "fast", generator, "cache-fast")) {
+            awaitDrained(ctx, Duration.ofSeconds(60), Map.of("fast", "cache-fast"));
+            assertThat(generator.total.get()).isEqualTo(3);
+
+            // When the same texts come again at shifted ordinals (a section inserted above them)
+            for (int i = 0; i < 3; i++) {
+                send(ctx, request("fast", chunk("cache.md#" + (i + 1), "cached-text-" + i), 10 + i));
+            }
+            awaitDrained(ctx, Duration.ofSeconds(60), Map.of("fast", "cache-fast"));
+        }
+        // Then no model was called again, and the pairs went out under the new keys with the new revisions
+        assertThat(generator.total.get()).isEqualTo(3);
+        assertThat(pairs(ctx, "cache.md#3#")).filteredOn(r -> !r.value().getRemoved()).hasSize(2)
+                .allSatisfy(r -> assertThat(r.value().getRevision()).isEqualTo(12L));
+        assertThat(h.counter(ctx, "qastream.generation.cache", "result", "hit")).isEqualTo(3.0);
+
+        // When a fresh worker (new cache view, as after a restart) is asked for them again
+        ScriptedGenerator restarted = ScriptedGenerator.answering("m", 0, 2);
+        send(ctx, request("fast", chunk("cache.md#0", "cached-text-0"), 20));
+        try (var w = run(ctx, "fast", restarted, "cache-fast")) {
+            awaitDrained(ctx, Duration.ofSeconds(60), Map.of("fast", "cache-fast"));
+        }
+        // Then the cache topic answered, not the model
+        assertThat(restarted.total.get()).isZero();
+        assertThat(pairs(ctx, "cache.md#0#")).filteredOn(r -> r.value().getRevision() == 20L && !r.value().getRemoved()).hasSize(2);
+    }
+
+    @Test
+    void aChunkWithNoUsablePairsIsCountedWithItsReasonAndClearsItsSlots() throws Exception {
+        // Given a model that answers nothing for one chunk and only blank pairs for another
+        ServiceContext ctx = h.ctx(Map.of());
+        h.clearRequests(ctx);
+        ScriptedGenerator generator = new ScriptedGenerator("m", (chunk, attempt) -> chunk.getChunkId().startsWith("none")
+                ? Generation.of(List.of())
+                : Generation.of(List.of(new GeneratedPair(" ", "answer", null))));
+        send(ctx, request("fast", chunk("none.md#0", "none"), 3), request("fast", chunk("blank.md#0", "blank"), 4));
+
+        try (var w = run(ctx, "fast", generator, "empty-fast")) {
+            awaitDrained(ctx, Duration.ofSeconds(60), Map.of("fast", "empty-fast"));
+        }
+
+        // Then both are counted with their reasons, and every slot of both got a removal at its revision
+        assertThat(h.counter(ctx, "qastream.generation.empty", "tier", "fast", "reason", "no-pairs")).isEqualTo(1.0);
+        assertThat(h.counter(ctx, "qastream.generation.empty", "tier", "fast", "reason", "no-usable-pairs")).isEqualTo(1.0);
+        assertThat(pairs(ctx, "none.md#0")).hasSize(4).allSatisfy(r -> assertThat(r.value().getRemoved()).isTrue());
+        assertThat(pairs(ctx, "blank.md#0")).hasSize(4).allSatisfy(r -> assertThat(r.value().getRemoved()).isTrue());
     }
 }

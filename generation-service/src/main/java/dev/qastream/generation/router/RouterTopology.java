@@ -1,5 +1,6 @@
 package dev.qastream.generation.router;
 
+import dev.qastream.generation.worker.PairRecords;
 import dev.qastream.runtime.kafka.Topics;
 import dev.qastream.schemas.Chunk;
 import dev.qastream.schemas.GenerationRequest;
@@ -8,38 +9,68 @@ import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
+import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 
 import java.util.List;
 import java.util.function.LongSupplier;
 import java.util.stream.IntStream;
 
 /**
- * ingest.chunks -> generation.requests.{fast,balanced,quality}, by the chunk's complexity.
- * A removed chunk (tombstone) removes its pairs instead: a tombstone on generation.pairs for every
- * slot it could have filled, which scoring and the sink carry through to the dataset.
+ * ingest.chunks -> generation.requests.{fast,balanced,quality}, by the chunk's complexity, each request
+ * carrying the chunk's revision: the offset of its record on ingest.chunks. A removed chunk (tombstone)
+ * removes its pairs instead: a removal record (a QaPair with {@code removed=true} and the tombstone's
+ * offset as revision) for every slot it could have filled, so a pair of an older revision still being
+ * generated on a slow tier cannot bring the chunk back downstream.
  */
 public final class RouterTopology {
     private RouterTopology() {
     }
 
+    /** A chunk (null for a tombstone) with the offset of its record on ingest.chunks. */
+    record Revised(Chunk chunk, long revision) {
+    }
+
     public static Topology build(Topics topics, TierRouting routing, int maxPairsPerChunk, LongSupplier clock) {
         StreamsBuilder builder = new StreamsBuilder();
-        KStream<String, Chunk> chunks = builder.stream(topics.chunks.name(), topics.chunks.consumed());
-        chunks.filter((chunkId, chunk) -> chunk != null)
-                .mapValues(chunk -> GenerationRequest.newBuilder()
-                        .setTier(routing.tierFor(chunk.getComplexity()))
-                        .setChunk(chunk)
+        KStream<String, Revised> chunks = builder.stream(topics.chunks.name(), topics.chunks.consumed())
+                .processValues(RevisionStamp::new);
+        chunks.filter((chunkId, revised) -> revised.chunk() != null)
+                .mapValues(revised -> GenerationRequest.newBuilder()
+                        .setTier(routing.tierFor(revised.chunk().getComplexity()))
+                        .setChunk(revised.chunk())
                         .setRoutedAtMs(clock.getAsLong())
+                        .setRevision(revised.revision())
                         .build())
                 .to((chunkId, request, ctx) -> Topics.requestTopic(request.getTier()),
                         topics.request("fast").produced());
-        chunks.filter((chunkId, chunk) -> chunk == null)
-                .flatMap((chunkId, chunk) -> pairTombstones(chunkId, maxPairsPerChunk))
+        chunks.filter((chunkId, revised) -> revised.chunk() == null)
+                .flatMap((chunkId, revised) -> removals(chunkId, revised.revision(), maxPairsPerChunk, clock.getAsLong()))
                 .to(topics.pairs.name(), topics.pairs.produced());
         return builder.build();
     }
 
-    private static List<KeyValue<String, QaPair>> pairTombstones(String chunkId, int slots) {
-        return IntStream.range(0, slots).mapToObj(slot -> KeyValue.pair(chunkId + "#" + slot, (QaPair) null)).toList();
+    private static List<KeyValue<String, QaPair>> removals(String chunkId, long revision, int slots, long nowMs) {
+        String documentId = PairRecords.documentOf(chunkId);
+        return IntStream.range(0, slots).mapToObj(slot -> KeyValue.pair(PairRecords.pairKey(chunkId, slot),
+                PairRecords.removal(chunkId, documentId, slot, revision, "router", nowMs))).toList();
+    }
+
+    /** Wraps each chunk with the offset of its record: the revision every request, pair and removal carries. */
+    private static final class RevisionStamp implements FixedKeyProcessor<String, Chunk, Revised> {
+        private FixedKeyProcessorContext<String, Revised> context;
+
+        @Override
+        public void init(FixedKeyProcessorContext<String, Revised> context) {
+            this.context = context;
+        }
+
+        @Override
+        public void process(FixedKeyRecord<String, Chunk> record) {
+            long offset = context.recordMetadata().map(m -> m.offset())
+                    .orElseThrow(() -> new IllegalStateException("chunk record without an offset"));
+            context.forward(record.withValue(new Revised(record.value(), offset)));
+        }
     }
 }

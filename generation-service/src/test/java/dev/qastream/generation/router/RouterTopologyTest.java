@@ -66,17 +66,43 @@ class RouterTopologyTest {
     }
 
     @Test
-    void removedChunkRemovesEveryPairSlotInsteadOfAskingForGeneration() {
-        // Given a chunk was removed
+    void everyRequestCarriesTheOffsetOfItsChunkRecordAsRevision() {
+        // Given a chunk, another chunk, and a new revision of the first
+        chunks.pipeInput("doc.md#0", TestChunks.chunk("doc.md#0", 0.1));
+        chunks.pipeInput("doc.md#1", TestChunks.chunk("doc.md#1", 0.1));
+        chunks.pipeInput("doc.md#0", TestChunks.chunk("doc.md#0", 0.9));
+
+        // Then each request's revision is its record's offset on ingest.chunks, whatever tier it went to
+        assertThat(requests.get("fast").readValuesToList()).extracting(GenerationRequest::getRevision)
+                .containsExactly(0L, 1L);
+        assertThat(requests.get("quality").readValuesToList()).extracting(GenerationRequest::getRevision)
+                .containsExactly(2L);
+    }
+
+    @Test
+    void removedChunkRemovesEveryPairSlotWithVersionedRemovalsInsteadOfAskingForGeneration() {
+        // Given a chunk was added, then removed
         TestOutputTopic<String, QaPair> pairs = driver.createOutputTopic(Topics.GENERATION_PAIRS,
                 topics.pairs.keySerde().deserializer(), topics.pairs.valueSerde().deserializer());
-        chunks.pipeInput("doc.md#0", null);
+        chunks.pipeInput("lte/doc.md#0", TestChunks.chunk("lte/doc.md#0", 0.1));
+        chunks.pipeInput("lte/doc.md#0", null);
 
-        // Then nothing is sent for generation, and each of its pair slots gets a tombstone
-        requests.values().forEach(t -> assertThat(t.isEmpty()).isTrue());
+        // Then only the first is sent for generation, and each pair slot gets a removal record, not a null
+        assertThat(requests.get("fast").readValuesToList()).hasSize(1);
         List<KeyValue<String, QaPair>> removed = pairs.readKeyValuesToList();
-        assertThat(removed).extracting(kv -> kv.key).containsExactly("doc.md#0#0", "doc.md#0#1", "doc.md#0#2");
-        assertThat(removed).allSatisfy(kv -> assertThat(kv.value).isNull());
+        assertThat(removed).extracting(kv -> kv.key).containsExactly("lte/doc.md#0#0", "lte/doc.md#0#1", "lte/doc.md#0#2");
+        assertThat(removed).allSatisfy(kv -> {
+            assertThat(kv.value).isNotNull();
+            assertThat(kv.value.getRemoved()).isTrue();
+            // carrying the tombstone's offset, newer than the request's revision 0
+            assertThat(kv.value.getRevision()).isEqualTo(1L);
+            assertThat(kv.value.getQuestion()).isEmpty();
+            assertThat(kv.value.getAnswer()).isEmpty();
+            assertThat(kv.value.getChunkId()).isEqualTo("lte/doc.md#0");
+            assertThat(kv.value.getDocumentId()).isEqualTo("lte/doc.md");
+            assertThat(kv.value.getPairKey()).isEqualTo(kv.key);
+        });
+        assertThat(removed).extracting(kv -> kv.value.getSlot()).containsExactly(0, 1, 2);
     }
 
     @Test

@@ -1,0 +1,64 @@
+package dev.qastream.generation;
+
+import dev.qastream.schemas.Chunk;
+import dev.qastream.schemas.GenerationCacheEntry;
+import dev.qastream.schemas.GenerationRequest;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
+
+import java.util.List;
+
+/** One request a worker took, from the poll until its result is committed (or its partition is revoked). */
+final class GenerationJob {
+    final ConsumerRecord<String, GenerationRequest> record;
+    final TopicPartition partition;
+    /** Model calls made for it. */
+    int attempts;
+    /** Transient failures in a row (for the backoff). */
+    int transientFailures;
+    /** Failures that count against {@code tiers.<tier>.retries}: unparseable output, generator errors. */
+    int countedFailures;
+    String lastFailure;
+    String rawOutput;
+    long readyAtMs;
+    /** Set once the job is decided; the ledger writes it when every earlier offset of its partition is decided. */
+    Outcome outcome;
+    /** Its partition was revoked: whatever it yields is discarded. */
+    boolean dropped;
+
+    GenerationJob(ConsumerRecord<String, GenerationRequest> record) {
+        this.record = record;
+        this.partition = new TopicPartition(record.topic(), record.partition());
+    }
+
+    GenerationRequest request() {
+        return record.value();
+    }
+
+    Chunk chunk() {
+        return record.value().getChunk();
+    }
+
+    String chunkId() {
+        return record.key();
+    }
+
+    /** What a decided job writes. */
+    sealed interface Outcome permits Produced, Escalated, DeadLettered, Skipped {
+    }
+
+    /** Pairs (possibly none) from a model call or the cache; {@code newEntry} is written to the cache topic. */
+    record Produced(List<GeneratedPair> pairs, String backend, String model, String promptVersion,
+                    String cacheKey, GenerationCacheEntry newEntry, boolean fromCache) implements Outcome {
+    }
+
+    record Escalated(String toTier, String failure) implements Outcome {
+    }
+
+    record DeadLettered(String reason, String rawOutput) implements Outcome {
+    }
+
+    /** A record with no request in it (a null value): only its offset is committed. */
+    record Skipped() implements Outcome {
+    }
+}

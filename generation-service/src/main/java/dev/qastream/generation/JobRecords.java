@@ -1,0 +1,147 @@
+package dev.qastream.generation;
+
+import dev.qastream.generation.GenerationJob.DeadLettered;
+import dev.qastream.generation.GenerationJob.Escalated;
+import dev.qastream.generation.GenerationJob.Produced;
+import dev.qastream.generation.worker.CacheView;
+import dev.qastream.generation.worker.EmptyChunks;
+import dev.qastream.generation.worker.PairRecords;
+import dev.qastream.generation.worker.WorkerMetrics;
+import dev.qastream.runtime.kafka.Topics;
+import dev.qastream.schemas.Chunk;
+import dev.qastream.schemas.DeadLetter;
+import dev.qastream.schemas.GenerationRequest;
+import dev.qastream.schemas.QaPair;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What a decided job writes, all in the worker's transaction: pairs and removal records carrying the
+ * request's revision, a new cache entry, an escalated request, or a dead letter with removals for every
+ * slot. {@link Written#afterCommit} moves the counters and the local cache, and logs; only after the commit.
+ */
+final class JobRecords {
+    private static final Logger log = LoggerFactory.getLogger(JobRecords.class);
+
+    private final String tier;
+    private final Topics topics;
+    private final int maxPairs;
+    private final WorkerMetrics metrics;
+    private final CacheView cache;
+    private final EmptyChunks empty;
+
+    JobRecords(String tier, Topics topics, int maxPairs, WorkerMetrics metrics, CacheView cache, EmptyChunks empty) {
+        this.empty = empty;
+        this.tier = tier;
+        this.topics = topics;
+        this.maxPairs = maxPairs;
+        this.metrics = metrics;
+        this.cache = cache;
+    }
+
+    /** Records to send, and what to do once they are committed. */
+    record Written(List<ProducerRecord<String, Object>> records, Runnable afterCommit) {
+    }
+
+    Written of(GenerationJob job, long nowMs) {
+        return switch (job.outcome) {
+            case Produced p -> produced(job, p, nowMs);
+            case Escalated e -> escalated(job, e, nowMs);
+            case DeadLettered d -> deadLettered(job, d, nowMs);
+            case GenerationJob.Skipped s -> new Written(List.of(), () -> { });
+        };
+    }
+
+    private Written produced(GenerationJob job, Produced p, long nowMs) {
+        Chunk chunk = job.chunk();
+        long revision = job.request().getRevision();
+        List<ProducerRecord<String, Object>> out = new ArrayList<>();
+        List<GeneratedPair> usable = p.pairs().stream().filter(JobRecords::usable).limit(maxPairs).toList();
+        for (int slot = 0; slot < usable.size(); slot++) {
+            GeneratedPair g = usable.get(slot);
+            QaPair pair = QaPair.newBuilder().setPairKey(PairRecords.pairKey(chunk.getChunkId(), slot))
+                    .setChunkId(chunk.getChunkId()).setDocumentId(chunk.getDocumentId()).setSlot(slot)
+                    .setQuestion(g.question().strip()).setAnswer(g.answer().strip()).setTier(tier)
+                    .setBackend(p.backend()).setModel(p.model()).setPromptVersion(p.promptVersion())
+                    .setChunkChecksum(chunk.getChecksum()).setGeneratedAtMs(nowMs).setRevision(revision)
+                    .setRemoved(false).setQuestionType(g.questionType()).build();
+            out.add(pairRecord(pair));
+        }
+        // Slots the new generation does not fill are removed at this revision: no stale pairs survive a shorter answer.
+        int removals = addRemovals(out, chunk, usable.size(), revision, nowMs);
+        if (p.newEntry() != null) {
+            out.add(new ProducerRecord<>(topics.cache.name(), p.cacheKey(), p.newEntry()));
+        }
+        String emptyReason = usable.isEmpty() ? (p.pairs().isEmpty() ? "no-pairs" : "no-usable-pairs") : null;
+        int n = usable.size();
+        return new Written(out, () -> {
+            metrics.committedPairs(n);
+            metrics.committedRemovals(removals);
+            if (p.newEntry() != null) {
+                cache.remember(p.cacheKey(), p.newEntry());
+            }
+            if (emptyReason != null) {
+                metrics.committedEmpty(emptyReason);
+                empty.add(new EmptyChunks.Entry(chunk.getChunkId(), revision, tier, emptyReason));
+                log.warn("{} worker: chunk {} (revision {}) yielded zero usable pairs: {} ({} returned {} pairs{})",
+                        tier, chunk.getChunkId(), revision, emptyReason, p.model(), p.pairs().size(),
+                        p.fromCache() ? ", from the cache" : "");
+            }
+        });
+    }
+
+    private Written escalated(GenerationJob job, Escalated e, long nowMs) {
+        GenerationRequest from = job.request();
+        List<String> tried = new ArrayList<>(from.getEscalatedFrom());
+        tried.add(tier);
+        GenerationRequest next = GenerationRequest.newBuilder(from).setTier(e.toTier()).setRoutedAtMs(nowMs)
+                .setEscalatedFrom(tried).setLastFailure(e.failure()).build();
+        List<ProducerRecord<String, Object>> out = List.of(
+                new ProducerRecord<>(Topics.requestTopic(e.toTier()), job.chunkId(), next));
+        return new Written(out, () -> {
+            metrics.committedEscalation();
+            log.info("{} worker: chunk {} escalated to the {} tier after {} attempts: {}",
+                    tier, job.chunkId(), e.toTier(), job.attempts, e.failure());
+        });
+    }
+
+    private Written deadLettered(GenerationJob job, DeadLettered d, long nowMs) {
+        Chunk chunk = job.chunk();
+        List<ProducerRecord<String, Object>> out = new ArrayList<>();
+        // The request's text cannot be turned into pairs: whatever older revisions left in its slots goes.
+        int removals = addRemovals(out, chunk, 0, job.request().getRevision(), nowMs);
+        List<String> tried = new ArrayList<>(job.request().getEscalatedFrom());
+        tried.add(tier);
+        DeadLetter dl = DeadLetter.newBuilder().setRequest(job.request()).setReason(d.reason())
+                .setAttempts(job.attempts).setFailedAtMs(nowMs).setRawOutput(d.rawOutput())
+                .setTiersTried(tried).setRemovedPairs(removals).build();
+        out.add(new ProducerRecord<>(topics.deadLetters.name(), job.chunkId(), dl));
+        return new Written(out, () -> {
+            metrics.committedDeadLetter();
+            metrics.committedRemovals(removals);
+            metrics.committedEmpty("dead-lettered");
+            empty.add(new EmptyChunks.Entry(chunk.getChunkId(), job.request().getRevision(), tier, "dead-lettered"));
+            log.warn("{} worker: chunk {} (revision {}) sent to the dead-letter topic after {} attempts (tiers {}): {}",
+                    tier, chunk.getChunkId(), job.request().getRevision(), job.attempts, tried, d.reason());
+        });
+    }
+
+    private int addRemovals(List<ProducerRecord<String, Object>> out, Chunk chunk, int fromSlot, long revision, long nowMs) {
+        for (int slot = fromSlot; slot < maxPairs; slot++) {
+            out.add(pairRecord(PairRecords.removal(chunk.getChunkId(), chunk.getDocumentId(), slot, revision, tier, nowMs)));
+        }
+        return Math.max(0, maxPairs - fromSlot);
+    }
+
+    private ProducerRecord<String, Object> pairRecord(QaPair pair) {
+        return new ProducerRecord<>(topics.pairs.name(), pair.getPairKey(), pair);
+    }
+
+    private static boolean usable(GeneratedPair g) {
+        return g.question() != null && !g.question().isBlank() && g.answer() != null && !g.answer().isBlank();
+    }
+}

@@ -1,0 +1,178 @@
+package dev.qastream.generation;
+
+import dev.qastream.runtime.ServiceContext;
+import dev.qastream.runtime.config.Config;
+import dev.qastream.runtime.kafka.ConsumerLag;
+import dev.qastream.runtime.kafka.KafkaSettings;
+import dev.qastream.runtime.kafka.TopicAdmin;
+import dev.qastream.runtime.kafka.TopicSnapshot;
+import dev.qastream.runtime.kafka.Topics;
+import dev.qastream.runtime.platform.EmbeddedPlatform;
+import dev.qastream.schemas.Chunk;
+import dev.qastream.schemas.ChunkQuality;
+import dev.qastream.schemas.DeadLetter;
+import dev.qastream.schemas.DocumentInfo;
+import dev.qastream.schemas.GenerationRequest;
+import dev.qastream.schemas.QaPair;
+import dev.qastream.schemas.TermTiers;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.RecordsToDelete;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** A real broker and registry for worker tests, and the few things every such test does. */
+final class WorkerHarness implements AutoCloseable {
+    final EmbeddedPlatform platform;
+    private final Path dataDir;
+
+    private WorkerHarness(EmbeddedPlatform platform, Path dataDir) {
+        this.platform = platform;
+        this.dataDir = dataDir;
+    }
+
+    static WorkerHarness start(Path dir) {
+        Path data = dir.resolve("data");
+        WorkerHarness h = new WorkerHarness(EmbeddedPlatform.start(data), data);
+        TopicAdmin.ensureTopics(h.ctx(Map.of()).kafka(), Topics.withPlainAvro());
+        return h;
+    }
+
+    /** A context with fast retries and the given overrides; its own meters. */
+    ServiceContext ctx(Map<String, String> overrides) {
+        Map<String, String> all = new HashMap<>(Map.of("data-dir", dataDir.toString(),
+                "generation.retry-backoff-ms", "20", "generation.retry-max-backoff-ms", "200",
+                "generation.max-pairs-per-chunk", "4"));
+        all.putAll(overrides);
+        Config config = Config.load(null).with(all);
+        KafkaSettings kafka = new KafkaSettings(platform.bootstrapServers(), config);
+        return ServiceContext.create(config, kafka, platform.registryApiUrl(), new SimpleMeterRegistry());
+    }
+
+    /** Empties the request and dead-letter topics (not compacted), so each test starts from its own records. */
+    void clearRequests(ServiceContext ctx) throws Exception {
+        try (Admin admin = Admin.create(ctx.kafka().admin())) {
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            for (String topic : List.of(Topics.requestTopic("fast"), Topics.requestTopic("balanced"),
+                    Topics.requestTopic("quality"), Topics.GENERATION_DLQ)) {
+                for (int p = 0; p < ctx.kafka().partitions(); p++) {
+                    latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
+                }
+            }
+            Map<TopicPartition, RecordsToDelete> delete = new HashMap<>();
+            admin.listOffsets(latest).all().get().forEach((tp, info) -> delete.put(tp, RecordsToDelete.beforeOffset(info.offset())));
+            admin.deleteRecords(delete).all().get();
+        }
+    }
+
+    static Chunk chunk(String id, String checksum) {
+        return Chunk.newBuilder()
+                .setChunkId(id).setDocumentId(id.substring(0, id.lastIndexOf('#'))).setOrdinal(0)
+                .setText("text of " + id).setChecksum(checksum).setTokenEstimate(10).setComplexity(0.5)
+                .setDocument(DocumentInfo.newBuilder().build())
+                .setTerms(TermTiers.newBuilder().build())
+                .setQuality(ChunkQuality.newBuilder().build())
+                .build();
+    }
+
+    static GenerationRequest request(String tier, Chunk chunk, long revision) {
+        return GenerationRequest.newBuilder().setTier(tier).setChunk(chunk).setRoutedAtMs(1L).setRevision(revision).build();
+    }
+
+    static void send(ServiceContext ctx, GenerationRequest... requests) {
+        var topic = ctx.topics().request("fast");
+        try (KafkaProducer<String, GenerationRequest> producer = new KafkaProducer<>(ctx.kafka().producer("test"),
+                topic.keySerde().serializer(), topic.valueSerde().serializer())) {
+            for (GenerationRequest r : requests) {
+                producer.send(new ProducerRecord<>(Topics.requestTopic(r.getTier()), r.getChunk().getChunkId(), r));
+            }
+        }
+    }
+
+    /** A worker on its own thread; stopped by close. */
+    static final class Running implements AutoCloseable {
+        final GenerationWorker worker;
+        final Thread thread;
+
+        Running(GenerationWorker worker) {
+            this.worker = worker;
+            this.thread = new Thread(worker, "test-worker");
+            this.thread.start();
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            worker.stop();
+            thread.join(20_000);
+            assertThat(thread.isAlive()).as("worker stopped").isFalse();
+        }
+    }
+
+    static Running run(ServiceContext ctx, String tier, PairGenerator generator, String group) {
+        return new Running(new GenerationWorker(ctx, tier, generator, group));
+    }
+
+    /** Waits until the groups have processed every request of their tiers. */
+    static void awaitDrained(ServiceContext ctx, Duration timeout, Map<String, String> groupByTier) throws InterruptedException {
+        try (ConsumerLag lag = new ConsumerLag(ctx.kafka())) {
+            awaitTrue(timeout, "requests drained", () -> groupByTier.entrySet().stream()
+                    .allMatch(e -> lag.lag(e.getValue(), List.of(Topics.requestTopic(e.getKey()))) == 0));
+        }
+    }
+
+    static void awaitTrue(Duration timeout, String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for: " + what);
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    /** Committed records on generation.pairs whose key starts with {@code prefix}, in offset order per partition. */
+    static List<ConsumerRecord<String, QaPair>> pairs(ServiceContext ctx, String prefix) {
+        return TopicSnapshot.records(ctx.kafka(), ctx.topics().pairs).stream()
+                .filter(r -> r.key().startsWith(prefix)).toList();
+    }
+
+    static List<DeadLetter> deadLetters(ServiceContext ctx, String prefix) {
+        return TopicSnapshot.records(ctx.kafka(), ctx.topics().deadLetters).stream()
+                .filter(r -> r.key().startsWith(prefix)).map(ConsumerRecord::value).toList();
+    }
+
+    /** What a downstream stage keeps: per pair key the record of the newest revision (ties: the later write). */
+    static Map<String, QaPair> newestRevisionWins(List<ConsumerRecord<String, QaPair>> records) {
+        Map<String, QaPair> state = new LinkedHashMap<>();
+        for (ConsumerRecord<String, QaPair> r : records) {
+            QaPair held = state.get(r.key());
+            if (held == null || r.value().getRevision() >= held.getRevision()) {
+                state.put(r.key(), r.value());
+            }
+        }
+        state.values().removeIf(QaPair::getRemoved);
+        return state;
+    }
+
+    double counter(ServiceContext ctx, String name, String... tags) {
+        return ctx.meters().find(name).tags(tags).counters().stream().mapToDouble(c -> c.count()).sum();
+    }
+
+    @Override
+    public void close() {
+        platform.close();
+    }
+}
