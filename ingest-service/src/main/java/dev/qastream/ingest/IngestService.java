@@ -258,7 +258,7 @@ public final class IngestService implements Service {
             reportedProblem = null;
         }
         lastRead.keySet().retainAll(present);
-        if (listing.skipped() != lastSkipped) {
+        if (listing.skipped() != lastSkipped && (listing.skipped() > 0 || lastSkipped > 0)) {
             log.info("ingest: {} files and folders skipped by the ignore rules (ingest.ignore, {})",
                     listing.skipped(), IgnoreRules.FILE_NAME);
             lastSkipped = listing.skipped();
