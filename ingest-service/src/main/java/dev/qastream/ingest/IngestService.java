@@ -351,9 +351,9 @@ public final class IngestService implements Service {
         boolean wipesAll = !known.isEmpty() && known.stream().noneMatch(id -> present.contains(id) || listing.hides(id));
         if (wipesAll && !allowInboxChange) {
             return String.format("inbox %s is not the folder this data dir adopted (%s, now %s) and none of the %d "
-                    + "documents ingested from it is there: an unmounted drive or a replaced folder? Nothing is "
-                    + "removed. Bring the folder back, or run with --switch-inbox (config: "
-                    + "ingest.allow-inbox-change: true) to adopt this folder and remove those documents",
+                    + "documents ingested from it is there (an unmounted drive or a replaced folder?). Bring the "
+                    + "folder back, or run with --switch-inbox (config: ingest.allow-inbox-change: true) to adopt "
+                    + "this folder and remove those documents",
                     inbox.root(), ownership.identity(), listing.folderIdentity(), known.size());
         }
         if (ownership.identity() != null) {

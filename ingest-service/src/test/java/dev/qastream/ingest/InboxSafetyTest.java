@@ -105,7 +105,7 @@ class InboxSafetyTest extends PlatformTestBase {
             ScanReport second = ingest.scanOnce();
 
             // Then the scan is refused with a reason, reported once, and nothing is removed
-            assertThat(first.refused()).contains("is not the folder this data dir adopted").contains("Nothing is removed");
+            assertThat(first.refused()).contains("is not the folder this data dir adopted").contains("nothing is removed");
             assertThat(first.errors()).isEqualTo(1);
             assertThat(second.errors()).isZero();
             assertThat(first.deleted() + second.deleted()).isZero();
