@@ -365,11 +365,12 @@ public final class IngestService implements Service {
     }
 
     /** A scan that does nothing: one error the first time this problem is seen, none while it lasts. */
-    private ScanReport refuse(String problem) {
+    private ScanReport refuse(String why) {
+        String problem = why + "; nothing is removed, and ingest goes on when the inbox is back";
         int errors = 0;
         if (!problem.equals(reportedProblem)) {
             publisher.begin();
-            error(inbox.root().toString(), problem + "; nothing is removed, and ingest goes on when the inbox is back", null);
+            error(inbox.root().toString(), problem, null);
             publisher.commit();
             reportedProblem = problem;
             errors = 1;

@@ -7,6 +7,7 @@ import dev.qastream.schemas.DocumentRecord;
 import dev.qastream.schemas.DocumentStatus;
 import dev.qastream.schemas.IngestError;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -57,6 +58,7 @@ class InboxSafetyTest extends PlatformTestBase {
 
         try (IngestService ingest = h.service(Map.of("ingest.poll-interval-ms", "100", "ingest.settle-ms", "100"))) {
             ingest.start();
+            restoreAfterwards(away);
 
             // When the inbox folder is moved away while the watcher scans every 100 ms
             Files.move(h.inbox, away);
@@ -100,6 +102,7 @@ class InboxSafetyTest extends PlatformTestBase {
         Set<String> seenDocuments = positions(h.documentRecords());
 
         try (IngestService ingest = h.service()) {
+            restoreAfterwards(away);
             // When it is scanned, twice
             ScanReport first = ingest.scanOnce();
             ScanReport second = ingest.scanOnce();
@@ -346,6 +349,30 @@ class InboxSafetyTest extends PlatformTestBase {
             Map<String, Chunk> chunks = h.chunks();
             assertThat(chunks).isEmpty();
         }
+    }
+
+    /** Should a test fail half-way, the tests after it still find the real inbox in place. */
+    private static void restoreAfterwards(Path away) {
+        restore = away;
+    }
+
+    private static Path restore;
+
+    @AfterEach
+    void putTheInboxBack() throws Exception {
+        if (restore != null && Files.isDirectory(restore)) {
+            if (Files.isDirectory(h.inbox)) {
+                try (var leftovers = Files.list(h.inbox)) {
+                    if (leftovers.findAny().isEmpty()) {
+                        Files.delete(h.inbox);
+                    }
+                }
+            }
+            if (!Files.exists(h.inbox)) {
+                Files.move(restore, h.inbox);
+            }
+        }
+        restore = null;
     }
 
     private static List<IngestError> errorsAbout(String path) {
