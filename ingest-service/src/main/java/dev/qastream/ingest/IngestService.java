@@ -19,7 +19,6 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -61,8 +60,7 @@ public final class IngestService implements Service {
 
     private final ServiceContext ctx;
     private final Inbox inbox;
-    private final Path dataDir;
-    private final boolean allowInboxChange;
+    private final InboxGuard guard;
     private final Chunker chunker;
     private final long maxBytes;
     private final long pollMs;
@@ -77,7 +75,6 @@ public final class IngestService implements Service {
     private Thread watcher;
     private volatile boolean running;
     private volatile ScanReport total = ScanReport.empty();
-    private InboxOwnership ownership;
     /** What each file looked like when it was last read, and its checksum: unchanged files are not read again. */
     private final Map<String, LastRead> lastRead = new ConcurrentHashMap<>();
     /** The inbox problem last reported, so that it is reported once, not on every scan. */
@@ -103,8 +100,8 @@ public final class IngestService implements Service {
         this.ctx = ctx;
         this.inbox = new Inbox(ctx.config().path("inbox"), ctx.config().longValue("ingest.settle-ms"),
                 ctx.config().string("ingest.ignore"), files);
-        this.dataDir = ctx.config().path("data-dir");
-        this.allowInboxChange = ctx.config().bool("ingest.allow-inbox-change");
+        this.guard = new InboxGuard(ctx.config().path("data-dir"), inbox.root(),
+                ctx.config().bool("ingest.allow-inbox-change"));
         this.chunker = new Chunker(ctx.config().integer("ingest.max-tokens"), ctx.config().integer("ingest.overlap-tokens"));
         this.maxBytes = ctx.config().longValue("ingest.max-file-mb") * 1024 * 1024;
         this.pollMs = ctx.config().longValue("ingest.poll-interval-ms");
@@ -136,7 +133,7 @@ public final class IngestService implements Service {
             publisher = new DocumentPublisher(ctx, "qastream-ingest-0");
             states = DocumentStates.load(ctx);
             try {
-                ownership = checkOwnership();
+                guard.checkOwnership(states.ids());
             } catch (RuntimeException e) {
                 publisher.close();
                 publisher = null;
@@ -184,59 +181,6 @@ public final class IngestService implements Service {
         return report;
     }
 
-    /**
-     * The data dir's inbox, adopted on first use. Another path is refused when it would remove documents,
-     * unless the configuration allows the change; the same folder moved to another path is followed.
-     */
-    private InboxOwnership checkOwnership() {
-        InboxOwnership owner = InboxOwnership.load(dataDir);
-        Path path = inbox.root();
-        String identity = folderIdentity(path);
-        if (owner.inbox() == null) {
-            owner.adopt(path, identity);
-            log.info("ingest: data dir {} belongs to inbox {} from now on", dataDir.toAbsolutePath(), path);
-            return owner;
-        }
-        if (owner.isInbox(path)) {
-            if (owner.identity() == null && identity != null) {
-                owner.adopt(path, identity);
-            }
-            return owner;
-        }
-        if (identity != null && identity.equals(owner.identity())) {
-            log.info("ingest: inbox {} is the folder {} under a new name; following it", path, owner.inbox());
-            owner.adopt(path, identity);
-            return owner;
-        }
-        Set<String> known = states.ids();
-        long missing = known.stream().filter(id -> !Files.exists(path.resolve(id), LinkOption.NOFOLLOW_LINKS)).count();
-        if (missing == 0) {
-            log.info("ingest: data dir {} moves from inbox {} to {}, which holds all its {} documents",
-                    dataDir.toAbsolutePath(), owner.inbox(), path, known.size());
-        } else if (allowInboxChange) {
-            log.warn("ingest: data dir {} switches from inbox {} to {} as asked (ingest.allow-inbox-change); "
-                    + "{} of its {} documents are not there and will be removed from the dataset",
-                    dataDir.toAbsolutePath(), owner.inbox(), path, missing, known.size());
-        } else {
-            throw new IllegalStateException(String.format(
-                    "data dir %s belongs to inbox %s (%d documents ingested from it); using it with inbox %s would "
-                    + "remove %d of them from the dataset (those not in %s). To keep both, give this inbox its own "
-                    + "data dir (--data-dir another-folder). To switch this data dir to %s and remove them, run again "
-                    + "with --switch-inbox (config: ingest.allow-inbox-change: true).",
-                    dataDir.toAbsolutePath(), owner.inbox(), known.size(), path, missing, path, path));
-        }
-        owner.adopt(path, identity);
-        return owner;
-    }
-
-    private static String folderIdentity(Path dir) {
-        try {
-            return Files.isDirectory(dir) ? FileStat.folderIdentity(dir) : null;
-        } catch (IOException e) {
-            return null;
-        }
-    }
-
     /** One pass over the inbox. */
     public synchronized ScanReport scanOnce() {
         open();
@@ -249,7 +193,7 @@ public final class IngestService implements Service {
         Set<String> present = new HashSet<>();
         entries.forEach(e -> present.add(e.documentId()));
         Set<String> known = states.ids();
-        String refusal = checkFolder(listing, known, present);
+        String refusal = guard.checkFolder(listing, known, present);
         if (refusal != null) {
             return refuse(refusal);
         }
@@ -332,36 +276,6 @@ public final class IngestService implements Service {
         chunksCounter.increment(report.chunksSent());
         total = total.plus(report);
         return report;
-    }
-
-    /**
-     * Null when the scan may go on; otherwise why not. A scan that would remove every known document is
-     * allowed only in the folder the data dir adopted (or when ingest.allow-inbox-change says so): an empty
-     * folder in its place is most often a mount point whose drive went away. Any other scan adopts the
-     * folder it sees, so re-creating the inbox with (some of) its documents is followed.
-     */
-    private String checkFolder(Inbox.Listing listing, Set<String> known, Set<String> present) {
-        if (listing.folderIdentity().equals(ownership.identity())) {
-            if (!known.isEmpty() && known.stream().noneMatch(id -> present.contains(id) || listing.hides(id))) {
-                log.warn("ingest: none of the {} documents is left in inbox {} (the same folder as before): "
-                        + "removing them all from the dataset", known.size(), inbox.root());
-            }
-            return null;
-        }
-        boolean wipesAll = !known.isEmpty() && known.stream().noneMatch(id -> present.contains(id) || listing.hides(id));
-        if (wipesAll && !allowInboxChange) {
-            return String.format("inbox %s is not the folder this data dir adopted (%s, now %s) and none of the %d "
-                    + "documents ingested from it is there (an unmounted drive or a replaced folder?). Bring the "
-                    + "folder back, or run with --switch-inbox (config: ingest.allow-inbox-change: true) to adopt "
-                    + "this folder and remove those documents",
-                    inbox.root(), ownership.identity(), listing.folderIdentity(), known.size());
-        }
-        if (ownership.identity() != null) {
-            log.info("ingest: inbox {} is a new folder ({}, was {}); adopting it", inbox.root(),
-                    listing.folderIdentity(), ownership.identity());
-        }
-        ownership.adopt(inbox.root(), listing.folderIdentity());
-        return null;
     }
 
     /** A scan that does nothing: one error the first time this problem is seen, none while it lasts. */
