@@ -1,125 +1,207 @@
 package dev.qastream.ingest;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.FileVisitResult;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * The watched folder. Lists the files ready to be read: a file counts once its size and modification
- * time have stayed the same for the settle time (so a file still being copied is not read half-way).
- * Sub-folders are walked; symbolic links are resolved only when they stay inside the inbox.
- * Polling is used rather than a WatchService: it is recursive, portable, and sees files that arrived
+ * The watched folder. Lists its documents, what it skipped (ignore rules) and what it could not read;
+ * says when the folder itself is missing or unreadable, so that "I cannot see it" is never taken for
+ * "it was deleted". A file counts as settled once its size, modification time, change time and file key
+ * have been seen unchanged for the settle time, so a file still being copied is not read half-way, even
+ * when the copy sets an old modification time. Symbolic links are resolved only when they stay inside
+ * the inbox. Polling rather than a WatchService: recursive, portable, and it sees files that arrived
  * while the service was down.
  */
 final class Inbox {
     private final Path root;
     private final long settleMs;
+    private final InboxFiles files;
+    private final IgnoreRules configuredIgnores;
     private final Map<Path, Seen> seen = new HashMap<>();
 
-    /** A file found in the inbox; {@code escapesInbox} when it is a link to somewhere outside. */
-    record Entry(String documentId, Path path, long size, boolean escapesInbox) {
+    /** A file found in the inbox; {@code escapesInbox} when it is a link to somewhere outside (then no stat). */
+    record Entry(String documentId, Path path, long size, boolean escapesInbox, FileStat stat) {
     }
 
-    private record Seen(long size, long modified, long since) {
+    /**
+     * One pass over the folder. {@code problem} non-null: the inbox itself could not be listed and nothing
+     * else is meaningful. {@code unreadable}: sub-folders (id ending in '/') and files that exist but could
+     * not be looked into, with the reason; documents under them are not deleted.
+     */
+    record Listing(String problem, String folderIdentity, List<Entry> entries, int skipped,
+                   Map<String, String> unreadable, IgnoreRules ignores) {
+        /** True when the document is in a folder that could not be read, or is itself unreadable. */
+        boolean hides(String documentId) {
+            if (unreadable.containsKey(documentId)) {
+                return true;
+            }
+            int slash = -1;
+            while ((slash = documentId.indexOf('/', slash + 1)) >= 0) {
+                if (unreadable.containsKey(documentId.substring(0, slash + 1))) {
+                    return true;
+                }
+            }
+            return false;
+        }
     }
 
-    Inbox(Path root, long settleMs) {
+    private record Seen(FileStat stat, long since) {
+    }
+
+    Inbox(Path root, long settleMs, String ignorePatterns, InboxFiles files) {
         this.root = root.toAbsolutePath().normalize();
         this.settleMs = settleMs;
+        this.files = files;
+        this.configuredIgnores = IgnoreRules.of(ignorePatterns);
     }
 
     Path root() {
         return root;
     }
 
-    /** Every regular file under the inbox, settled or not (for deletion detection). */
-    List<Entry> list() {
-        List<Entry> entries = new ArrayList<>();
-        if (!Files.isDirectory(root)) {
-            return entries;
-        }
+    /** Every document under the inbox, settled or not (for deletion detection). */
+    Listing list() {
+        String identity;
+        Path realRoot;
+        List<Path> top;
+        IgnoreRules ignores;
         try {
-            Path realRoot = root.toRealPath();
-            Files.walkFileTree(root, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
-                    return !dir.equals(root) && ignored(dir) ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                    if (ignored(file)) {
-                        return FileVisitResult.CONTINUE;
-                    }
-                    String id = documentId(file);
-                    if (attrs.isSymbolicLink()) {
-                        Path target;
-                        try {
-                            target = file.toRealPath();
-                        } catch (IOException e) {
-                            entries.add(new Entry(id, file, 0, true));
-                            return FileVisitResult.CONTINUE;
-                        }
-                        boolean inside = target.startsWith(realRoot) && Files.isRegularFile(target);
-                        entries.add(new Entry(id, file, inside ? Files.size(target) : 0, !inside));
-                    } else if (attrs.isRegularFile()) {
-                        entries.add(new Entry(id, file, attrs.size(), false));
-                    }
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult visitFileFailed(Path file, IOException exc) {
-                    return FileVisitResult.CONTINUE; // vanished between listing and visiting
-                }
-            });
+            if (!Files.exists(root)) {
+                return refused("inbox folder " + root + " does not exist (moved, renamed or unmounted?)");
+            }
+            if (!Files.isDirectory(root)) {
+                return refused("inbox " + root + " is not a folder");
+            }
+            identity = FileStat.folderIdentity(root);
+            realRoot = root.toRealPath();
+            top = files.list(root);
+            ignores = configuredIgnores.withInboxFile(root, files);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot list inbox " + root, e);
+            return refused("inbox folder " + root + " cannot be read: " + reason(e));
         }
-        return entries;
+        List<Entry> entries = new ArrayList<>();
+        Map<String, String> unreadable = new LinkedHashMap<>();
+        int[] skipped = {0};
+        walk(top, realRoot, ignores, entries, unreadable, skipped);
+        Set<Path> present = new HashSet<>();
+        entries.forEach(e -> present.add(e.path()));
+        seen.keySet().retainAll(present);
+        return new Listing(null, identity, entries, skipped[0], unreadable, ignores);
     }
 
-    /** True once the file has not changed for the settle time. */
-    boolean settled(Entry e, long nowMs) {
-        long modified;
+    private Listing refused(String problem) {
+        return new Listing(problem, null, List.of(), 0, Map.of(), configuredIgnores);
+    }
+
+    private void walk(List<Path> listed, Path realRoot, IgnoreRules ignores, List<Entry> entries,
+                      Map<String, String> unreadable, int[] skipped) {
+        List<Path> children = new ArrayList<>(listed);
+        children.sort(Comparator.naturalOrder());
+        for (Path child : children) {
+            String id = documentId(child);
+            if (id.equals(IgnoreRules.FILE_NAME)) {
+                continue;
+            }
+            BasicFileAttributes attrs;
+            try {
+                attrs = Files.readAttributes(child, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            } catch (NoSuchFileException e) {
+                continue; // vanished between listing and looking
+            } catch (IOException e) {
+                unreadable.put(id, reason(e));
+                continue;
+            }
+            if (ignores.matches(id, attrs.isDirectory())) {
+                skipped[0]++;
+                continue;
+            }
+            if (attrs.isDirectory()) {
+                List<Path> grandChildren;
+                try {
+                    grandChildren = files.list(child);
+                } catch (NoSuchFileException | NotDirectoryException e) {
+                    continue; // removed or replaced while we looked
+                } catch (IOException e) {
+                    unreadable.put(id + "/", reason(e));
+                    continue;
+                }
+                walk(grandChildren, realRoot, ignores, entries, unreadable, skipped);
+            } else if (attrs.isSymbolicLink()) {
+                link(child, id, realRoot, entries, unreadable);
+            } else if (attrs.isRegularFile()) {
+                try {
+                    entries.add(new Entry(id, child, attrs.size(), false, FileStat.of(child)));
+                } catch (NoSuchFileException e) {
+                    // vanished
+                } catch (IOException e) {
+                    unreadable.put(id, reason(e));
+                }
+            }
+        }
+    }
+
+    private void link(Path link, String id, Path realRoot, List<Entry> entries, Map<String, String> unreadable) {
+        Path target;
         try {
-            modified = Files.getLastModifiedTime(e.path(), LinkOption.NOFOLLOW_LINKS).toMillis();
-        } catch (IOException ex) {
-            return false;
+            target = link.toRealPath();
+        } catch (IOException e) {
+            entries.add(new Entry(id, link, 0, true, null));
+            return;
         }
-        if (nowMs - modified >= settleMs) {
-            seen.remove(e.path());
-            return true;
+        if (!target.startsWith(realRoot) || !Files.isRegularFile(target)) {
+            entries.add(new Entry(id, link, 0, true, null));
+            return;
         }
+        try {
+            FileStat stat = FileStat.of(target);
+            entries.add(new Entry(id, link, stat.size(), false, stat));
+        } catch (NoSuchFileException e) {
+            // vanished
+        } catch (IOException e) {
+            unreadable.put(id, reason(e));
+        }
+    }
+
+    /** True once the file's stat has been seen unchanged for the settle time (at once when that is 0). */
+    boolean settled(Entry e, long nowMs) {
         Seen previous = seen.get(e.path());
-        if (previous == null || previous.size != e.size() || previous.modified != modified) {
-            seen.put(e.path(), new Seen(e.size(), modified, nowMs));
-            return false;
+        if (previous == null || !previous.stat.sameAs(e.stat())) {
+            seen.put(e.path(), new Seen(e.stat(), nowMs));
+            return settleMs <= 0;
         }
-        if (nowMs - previous.since >= settleMs) {
-            seen.remove(e.path());
-            return true;
-        }
-        return false;
+        return nowMs - previous.since >= settleMs;
+    }
+
+    byte[] read(Path file) throws IOException {
+        return files.read(file);
     }
 
     String documentId(Path file) {
         return root.relativize(file.toAbsolutePath().normalize()).toString().replace('\\', '/');
     }
 
-    /** Hidden files and the temporary names editors and downloads use are not documents. */
-    private static boolean ignored(Path p) {
-        String name = p.getFileName().toString();
-        return name.startsWith(".") || name.endsWith("~") || name.endsWith(".tmp") || name.endsWith(".part")
-                || name.endsWith(".crdownload") || name.endsWith(".swp");
+    static String reason(IOException e) {
+        if (e instanceof AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof NoSuchFileException) {
+            return "not found";
+        }
+        String message = e.getMessage();
+        return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
     }
 }

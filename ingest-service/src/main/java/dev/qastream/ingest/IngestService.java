@@ -19,6 +19,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -26,10 +27,12 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HexFormat;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -40,6 +43,13 @@ import java.util.concurrent.Future;
  * file re-sends only the chunks whose text changed and tombstones those that disappeared; a deleted file
  * tombstones all its chunks; an unchanged file (checksum as recorded in ingest.documents) sends nothing.
  * A file that cannot be read becomes one error record with a reason, and ingest goes on.
+ *
+ * <p>"I cannot see it" is never "it was deleted": an inbox that is missing or unreadable stops the scan
+ * (one error, nothing removed) until it is back; documents in a sub-folder that cannot be listed, and files
+ * that cannot be read, are kept and reported. An inbox in which none of the known documents is left is
+ * emptied only when it is still the very folder the data dir adopted (same device and inode): an empty
+ * mount point whose drive went away is a different folder, and is refused. A data dir belongs to one inbox
+ * ({@link InboxOwnership}); another one is refused unless {@code ingest.allow-inbox-change} says so.
  */
 public final class IngestService implements Service {
     private static final Logger log = LoggerFactory.getLogger(IngestService.class);
@@ -50,6 +60,7 @@ public final class IngestService implements Service {
 
     private final ServiceContext ctx;
     private final Inbox inbox;
+    private final InboxGuard guard;
     private final Chunker chunker;
     private final long maxBytes;
     private final long pollMs;
@@ -57,12 +68,23 @@ public final class IngestService implements Service {
     private final Counter documentsCounter;
     private final Counter chunksCounter;
     private final Counter errorsCounter;
+    private final Counter filesReadCounter;
     private final ExecutorService parsers;
     private DocumentStates states;
     private DocumentPublisher publisher;
     private Thread watcher;
     private volatile boolean running;
     private volatile ScanReport total = ScanReport.empty();
+    /** What each file looked like when it was last read, and its checksum: unchanged files are not read again. */
+    private final Map<String, LastRead> lastRead = new ConcurrentHashMap<>();
+    /** The inbox problem last reported, so that it is reported once, not on every scan. */
+    private String reportedProblem;
+    /** Unreadable folders and files last reported, with the reason. */
+    private Map<String, String> reportedUnreadable = Map.of();
+    private int lastSkipped = -1;
+
+    private record LastRead(FileStat stat, String checksum) {
+    }
 
     /** Runs this service alone against the cluster and registry in the configuration. */
     public static void main(String[] args) {
@@ -70,8 +92,16 @@ public final class IngestService implements Service {
     }
 
     public IngestService(ServiceContext ctx) {
+        this(ctx, InboxFiles.LOCAL);
+    }
+
+    /** {@code files}: how folders are listed and files read (tests inject failures and count reads). */
+    IngestService(ServiceContext ctx, InboxFiles files) {
         this.ctx = ctx;
-        this.inbox = new Inbox(ctx.config().path("inbox"), ctx.config().longValue("ingest.settle-ms"));
+        this.inbox = new Inbox(ctx.config().path("inbox"), ctx.config().longValue("ingest.settle-ms"),
+                ctx.config().string("ingest.ignore"), files);
+        this.guard = new InboxGuard(ctx.config().path("data-dir"), inbox.root(),
+                ctx.config().bool("ingest.allow-inbox-change"));
         this.chunker = new Chunker(ctx.config().integer("ingest.max-tokens"), ctx.config().integer("ingest.overlap-tokens"));
         this.maxBytes = ctx.config().longValue("ingest.max-file-mb") * 1024 * 1024;
         this.pollMs = ctx.config().longValue("ingest.poll-interval-ms");
@@ -80,6 +110,8 @@ public final class IngestService implements Service {
         this.documentsCounter = Counter.builder("qastream.ingest.documents").register(m);
         this.chunksCounter = Counter.builder("qastream.ingest.chunks").register(m);
         this.errorsCounter = Counter.builder("qastream.ingest.errors").register(m);
+        this.filesReadCounter = Counter.builder("qastream.ingest.files.read")
+                .description("files read and checksummed (unchanged settled files are not)").register(m);
         int threads = Math.max(1, ctx.config().integer("ingest.parser-threads"));
         this.parsers = Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, "ingest-parser");
@@ -100,6 +132,13 @@ public final class IngestService implements Service {
             // run left open, so the states read next include everything that run committed.
             publisher = new DocumentPublisher(ctx, "qastream-ingest-0");
             states = DocumentStates.load(ctx);
+            try {
+                guard.checkOwnership(states.ids());
+            } catch (RuntimeException e) {
+                publisher.close();
+                publisher = null;
+                throw e;
+            }
             log.info("ingest: {} documents known from earlier runs; watching {}", states.size(), inbox.root());
         }
     }
@@ -146,13 +185,33 @@ public final class IngestService implements Service {
     public synchronized ScanReport scanOnce() {
         open();
         long now = System.currentTimeMillis();
-        List<Inbox.Entry> entries = inbox.list();
+        Inbox.Listing listing = inbox.list();
+        if (listing.problem() != null) {
+            return refuse(listing.problem());
+        }
+        List<Inbox.Entry> entries = listing.entries();
         Set<String> present = new HashSet<>();
+        entries.forEach(e -> present.add(e.documentId()));
+        Set<String> known = states.ids();
+        String refusal = guard.checkFolder(listing, known, present);
+        if (refusal != null) {
+            return refuse(refusal);
+        }
+        if (reportedProblem != null) {
+            log.info("ingest: inbox {} can be read again; scanning goes on", inbox.root());
+            reportedProblem = null;
+        }
+        lastRead.keySet().retainAll(present);
+        if (listing.skipped() != lastSkipped && (listing.skipped() > 0 || lastSkipped > 0)) {
+            log.info("ingest: {} files and folders skipped by the ignore rules (ingest.ignore, {})",
+                    listing.skipped(), IgnoreRules.FILE_NAME);
+            lastSkipped = listing.skipped();
+        }
         int[] c = new int[7]; // ingested, unchanged, deleted, errors, chunksSent, chunksRemoved, pending
         List<Runnable> afterCommit = new ArrayList<>();
+        c[3] += reportUnreadable(listing.unreadable());
         List<Inbox.Entry> ready = new ArrayList<>();
         for (Inbox.Entry e : entries) {
-            present.add(e.documentId());
             if (e.escapesInbox()) {
                 // Recorded as FAILED like an unreadable file, so neither a later scan nor a restart reports the
                 // same link again; pointing it somewhere else makes it new.
@@ -165,6 +224,8 @@ public final class IngestService implements Service {
                             "symbolic link points outside the inbox (or nowhere); not followed", afterCommit);
                     c[3]++;
                 }
+            } else if (unchangedSinceRead(e)) {
+                c[1]++;
             } else if (inbox.settled(e, now)) {
                 ready.add(e);
             } else {
@@ -196,24 +257,64 @@ public final class IngestService implements Service {
             sendNs += t2 - t1;
             commitNs += System.nanoTime() - t2;
         }
-        for (String gone : states.ids()) {
-            if (!present.contains(gone)) {
-                c[5] += delete(gone, afterCommit);
+        for (String gone : known) {
+            if (!present.contains(gone) && !listing.hides(gone)) {
+                c[5] += delete(gone, listing.ignores().coversDocument(gone), afterCommit);
                 c[2]++;
             }
         }
         commit(afterCommit);
         log.debug("scan: waited {} ms for parsers, {} ms sending, {} ms committing",
                 waitNs / 1_000_000, sendNs / 1_000_000, commitNs / 1_000_000);
-        ScanReport report = new ScanReport(c[0], c[1], c[2], c[3], c[4], c[5], c[6]);
+        ScanReport report = new ScanReport(c[0], c[1], c[2], c[3], c[4], c[5], c[6], listing.skipped(), null);
         if (report.changedAnything()) {
-            log.info("ingest: {} new or changed, {} deleted, {} errors; {} chunks sent, {} removed",
-                    report.ingested(), report.deleted(), report.errors(), report.chunksSent(), report.chunksRemoved());
+            log.info("ingest: {} new or changed, {} deleted, {} errors, {} skipped; {} chunks sent, {} removed",
+                    report.ingested(), report.deleted(), report.errors(), report.skipped(), report.chunksSent(),
+                    report.chunksRemoved());
         }
         documentsCounter.increment(report.ingested());
         chunksCounter.increment(report.chunksSent());
         total = total.plus(report);
         return report;
+    }
+
+    /** A scan that does nothing: one error the first time this problem is seen, none while it lasts. */
+    private ScanReport refuse(String why) {
+        String problem = why + "; nothing is removed, and ingest goes on when the inbox is back";
+        int errors = 0;
+        if (!problem.equals(reportedProblem)) {
+            publisher.begin();
+            error(inbox.root().toString(), problem, null);
+            publisher.commit();
+            reportedProblem = problem;
+            errors = 1;
+        }
+        ScanReport report = new ScanReport(0, 0, 0, errors, 0, 0, 0, 0, problem);
+        total = total.plus(report);
+        return report;
+    }
+
+    /** Folders that cannot be listed and files that cannot be looked at: reported once each; their documents stay. */
+    private int reportUnreadable(Map<String, String> unreadable) {
+        int reported = 0;
+        for (Map.Entry<String, String> u : unreadable.entrySet()) {
+            if (!u.getValue().equals(reportedUnreadable.get(u.getKey()))) {
+                publisher.begin();
+                error(u.getKey(), (u.getKey().endsWith("/") ? "folder cannot be read (" : "file cannot be read (")
+                        + u.getValue() + "); its documents are kept until it can be read again", null);
+                reported++;
+            }
+        }
+        reportedUnreadable = new HashMap<>(unreadable);
+        return reported;
+    }
+
+    /** True when the file looks exactly as when it was last read and that read is what ingest.documents holds. */
+    private boolean unchangedSinceRead(Inbox.Entry e) {
+        LastRead read = lastRead.get(e.documentId());
+        DocumentRecord recorded = states.get(e.documentId());
+        return read != null && recorded != null && read.stat().sameAs(e.stat())
+                && read.checksum().equals(recorded.getChecksum());
     }
 
     /** What a worker found out about one file: unchanged, unreadable (with the reason), or parsed into chunks. */
@@ -227,6 +328,7 @@ public final class IngestService implements Service {
         DocumentRecord previous = states.get(id);
         if (e.size() > maxBytes) {
             String checksum = "size:" + e.size();
+            lastRead.put(id, new LastRead(e.stat(), checksum));
             boolean same = previous != null && checksum.equals(previous.getChecksum());
             return new Prepared(id, checksum, e.size(), previous, same, String.format(
                     "file is %.1f MB, larger than the %d MB limit (ingest.max-file-mb)",
@@ -234,11 +336,20 @@ public final class IngestService implements Service {
         }
         byte[] bytes;
         try {
-            bytes = Files.readAllBytes(e.path());
+            bytes = inbox.read(e.path());
+            filesReadCounter.increment();
+        } catch (NoSuchFileException ex) {
+            return null; // vanished; the next scan sees it gone
         } catch (IOException ex) {
-            return null; // vanished or unreadable right now; the next scan sees it again
+            // Reported (once: the reason is the checksum) and kept, never taken for a deletion; tried again
+            // on every scan, since nothing about the file need change when it becomes readable.
+            String reason = "file cannot be read (" + Inbox.reason(ex) + ")";
+            String checksum = "unreadable:" + reason;
+            boolean same = previous != null && checksum.equals(previous.getChecksum());
+            return new Prepared(id, checksum, e.size(), previous, same, reason, null, null);
         }
         String checksum = sha256(bytes);
+        lastRead.put(id, new LastRead(e.stat(), checksum));
         if (previous != null && checksum.equals(previous.getChecksum())) {
             return new Prepared(id, checksum, bytes.length, previous, true, null, null, null);
         }
@@ -321,7 +432,7 @@ public final class IngestService implements Service {
         afterCommit.add(() -> states.apply(id, record));
     }
 
-    private int delete(String id, List<Runnable> afterCommit) {
+    private int delete(String id, boolean ignored, List<Runnable> afterCommit) {
         publisher.begin();
         DocumentRecord previous = states.get(id);
         int n = previous.getChunkChecksums().size();
@@ -330,7 +441,12 @@ public final class IngestService implements Service {
         }
         publisher.document(id, null);
         afterCommit.add(() -> states.apply(id, null));
-        log.info("ingest: {} was deleted; removed its {} chunks", id, n);
+        if (ignored) {
+            log.info("ingest: {} now matches an ignore rule (ingest.ignore or {}); removed its {} chunks from the "
+                    + "dataset, as that rule asks", id, IgnoreRules.FILE_NAME, n);
+        } else {
+            log.info("ingest: {} was deleted; removed its {} chunks", id, n);
+        }
         return n;
     }
 

@@ -84,6 +84,11 @@ final class IngestHarness implements AutoCloseable {
         return service(Map.of());
     }
 
+    /** A fresh ingest service whose folder listings and file reads go through {@code files}. */
+    IngestService service(Map<String, String> overrides, InboxFiles files) {
+        return new IngestService(context(overrides), files);
+    }
+
     private ServiceContext context(Map<String, String> overrides) {
         Config config = overrides.isEmpty() ? base : base.with(overrides);
         return ServiceContext.create(config, new KafkaSettings(platform.bootstrapServers(), config),

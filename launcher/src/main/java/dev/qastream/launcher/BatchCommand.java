@@ -19,12 +19,19 @@ final class BatchCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions options;
 
+    @Option(names = "--switch-inbox", description = "let the data dir switch to this inbox, removing from the dataset "
+            + "the documents of its former inbox that are not in this one (config: ingest.allow-inbox-change)")
+    boolean switchInbox;
+
     @Option(names = "--timeout", defaultValue = "PT30M", description = "give up after this long (ISO-8601, default PT30M)")
     Duration timeout;
 
     @Override
     public Integer call() throws Exception {
         Config config = options.load();
+        if (switchInbox) {
+            config = config.with("ingest.allow-inbox-change", true);
+        }
         if (!Files.isDirectory(config.path("inbox"))) {
             System.err.println("error: inbox folder does not exist: " + config.path("inbox").toAbsolutePath());
             return 2;
@@ -37,6 +44,10 @@ final class BatchCommand implements Callable<Integer> {
             String lagging = Drain.await(stack, timeout, System.out::println);
             double seconds = (System.nanoTime() - t0) / 1e9;
             print(stack, scan, seconds, config);
+            if (scan.refused() != null) {
+                System.err.println("error: the inbox was not scanned: " + scan.refused());
+                return 1;
+            }
             if (lagging != null) {
                 System.err.println("error: not finished after " + timeout + "; still lagging: " + lagging);
                 return 1;
@@ -48,8 +59,8 @@ final class BatchCommand implements Callable<Integer> {
     private static void print(Stack stack, ScanReport scan, double seconds, Config config) {
         Counts c = Counts.of(stack);
         System.out.println("---------------- batch summary ----------------");
-        System.out.printf("documents      %6d new or changed, %d unchanged, %d deleted%n",
-                scan.ingested(), scan.unchanged(), scan.deleted());
+        System.out.printf("documents      %6d new or changed, %d unchanged, %d deleted, %d skipped (ignore rules)%n",
+                scan.ingested(), scan.unchanged(), scan.deleted(), scan.skipped());
         System.out.printf("chunks         %6d sent, %d removed%n", scan.chunksSent(), scan.chunksRemoved());
         System.out.printf("pairs          %6.0f generated, %.0f dead-lettered%n", c.pairs(), c.deadLetters());
         System.out.printf("scored         %6.0f accepted, %.0f rejected%n", c.accepted(), c.rejected());

@@ -3,6 +3,7 @@ package dev.qastream.launcher;
 import dev.qastream.runtime.config.Config;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
 import java.util.concurrent.Callable;
@@ -14,9 +15,16 @@ final class UpCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions options;
 
+    @Option(names = "--switch-inbox", description = "let the data dir switch to this inbox, removing from the dataset "
+            + "the documents of its former inbox that are not in this one (config: ingest.allow-inbox-change)")
+    boolean switchInbox;
+
     @Override
     public Integer call() throws Exception {
         Config config = options.load();
+        if (switchInbox) {
+            config = config.with("ingest.allow-inbox-change", true);
+        }
         Files.createDirectories(config.path("inbox"));
         Stack stack = Stack.start(config);
         stack.watchInbox();
