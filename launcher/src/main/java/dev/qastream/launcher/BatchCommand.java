@@ -1,11 +1,13 @@
 package dev.qastream.launcher;
 
 import dev.qastream.ingest.ScanReport;
+import dev.qastream.launcher.report.ReportFiles;
 import dev.qastream.runtime.config.Config;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -37,11 +39,22 @@ final class BatchCommand implements Callable<Integer> {
             String lagging = Drain.await(stack, timeout, System.out::println);
             double seconds = (System.nanoTime() - t0) / 1e9;
             print(stack, scan, seconds, config);
+            writeReport(stack, config);
             if (lagging != null) {
                 System.err.println("error: not finished after " + timeout + "; still lagging: " + lagging);
                 return 1;
             }
             return 0;
+        }
+    }
+
+    private static void writeReport(Stack stack, Config config) {
+        try {
+            ReportFiles.writeFromTopics(stack.context(), config.path("out"));
+            System.out.println("quality report: " + config.path("out").resolve(ReportFiles.HTML_FILE)
+                    + " (figures in " + ReportFiles.JSON_FILE + ")");
+        } catch (IOException | RuntimeException e) {
+            System.err.println("warning: quality report not written: " + e.getMessage());
         }
     }
 
