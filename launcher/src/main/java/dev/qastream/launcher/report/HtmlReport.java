@@ -66,20 +66,20 @@ public final class HtmlReport {
 
     private static void kpis(StringBuilder h, Counts c) {
         h.append("<section class=\"kpis\">");
-        kpi(h, "documents", "Documents", c.documents(), c.documentsFailed() > 0 ? number(c.documentsFailed()) + " failed" : "ingested");
-        kpi(h, "chunks", "Chunks", c.chunks(), "in ingested documents");
-        kpi(h, "pairs", "Pairs scored", c.pairs(), number(c.removals()) + " removed since");
-        kpi(h, "accepted", "Accepted", c.accepted(), percent(ReportState.rate(c.accepted(), c.pairs())) + " of pairs");
-        kpi(h, "rejected", "Rejected", c.rejected(), percent(ReportState.rate(c.rejected(), c.pairs())) + " of pairs");
-        kpi(h, "dataset", "Dataset", c.dataset(), "conversations");
-        kpi(h, "removals", "Removals", c.removals(), "pairs of changed chunks");
-        kpi(h, "deadLetters", "Dead letters", c.deadLetters(), "requests given up");
-        kpi(h, "ingestErrors", "Ingest errors", c.ingestErrors(), "unreadable inputs");
+        kpi(h, "documents", "Documents", c.documents(), "", c.documentsFailed() > 0 ? number(c.documentsFailed()) + " failed" : "ingested");
+        kpi(h, "chunks", "Chunks", c.chunks(), "", "in those documents");
+        kpi(h, "pairs", "Pairs", c.pairs(), "", "generated and scored");
+        kpi(h, "accepted", "Accepted", c.accepted(), "accent", percent(ReportState.rate(c.accepted(), c.pairs())) + " of pairs");
+        kpi(h, "rejected", "Rejected", c.rejected(), "", percent(ReportState.rate(c.rejected(), c.pairs())) + " of pairs");
+        kpi(h, "dataset", "Dataset", c.dataset(), "accent", "conversations");
+        kpi(h, "removals", "Removed", c.removals(), "", "pairs of changed chunks");
+        kpi(h, "deadLetters", "Dead letters", c.deadLetters(), c.deadLetters() > 0 ? "warn" : "", "requests given up");
+        kpi(h, "ingestErrors", "Errors", c.ingestErrors(), c.ingestErrors() > 0 ? "warn" : "", "unreadable inputs");
         h.append("</section>");
     }
 
-    private static void kpi(StringBuilder h, String metric, String label, long value, String note) {
-        h.append("<div class=\"kpi\"><div class=\"label\">").append(escape(label)).append("</div>")
+    private static void kpi(StringBuilder h, String metric, String label, long value, String style, String note) {
+        h.append("<div class=\"kpi ").append(style).append("\"><div class=\"label\">").append(escape(label)).append("</div>")
                 .append("<div class=\"value\" data-metric=\"").append(metric).append("\" data-value=\"").append(value)
                 .append("\">").append(number(value)).append("</div><div class=\"note\">").append(escape(note))
                 .append("</div></div>");
@@ -127,7 +127,7 @@ public final class HtmlReport {
                     .append(" <span class=\"muted\">mean ").append(Html.decimal(s.mean())).append(" · ")
                     .append(number(s.count())).append(" pairs</span></h3>")
                     .append(Svg.histogram(s.score() + " score histogram", s.bins(), overall ? Svg.PRIMARY : "#748ffc",
-                            overall ? 360 : 250, overall ? 170 : 130))
+                            overall ? 400 : 300, overall ? 190 : 120))
                     .append("</div>");
         }
         h.append("</div>");
@@ -201,7 +201,8 @@ public final class HtmlReport {
             return;
         }
         h.append("<p class=\"muted\"><span data-metric=\"flaggedPairs\" data-value=\"").append(c.pairs()).append("\">")
-                .append(number(c.pairs())).append("</span> pairs carry a flag").append(c.items().size() < c.pairs()
+                .append(number(c.pairs())).append("</span>").append(c.pairs() == 1 ? " pair carries" : " pairs carry")
+                .append(" a flag").append(c.items().size() < c.pairs()
                         ? "; the first " + c.items().size() + " are listed" : "").append(".</p>")
                 .append("<table><thead><tr><th>pair</th><th>document</th><th>flag</th></tr></thead><tbody>");
         for (Conflict x : c.items()) {
