@@ -107,6 +107,16 @@ class ReportEndToEndTest {
             assertThat(followed).isEqualTo(c);
             assertThat(updater.writes()).isGreaterThan(1);
             assertThat(updater.healthy()).isTrue();
+
+            // and /metrics serves the pipeline's meters and the Kafka clients' and Streams apps' own
+            String scrape = stack.http().meters().scrape();
+            Files.writeString(Path.of("target/metrics-scrape.txt"), scrape);
+            assertThat(scrape).contains("qastream_ingest_documents_total 3.0", "qastream_ingest_bytes_total",
+                    "qastream_ingest_chunks_removed_total", "qastream_sink_records_total{change=\"upsert\"}",
+                    "qastream_dataset_pairs " + c.dataset() + ".0");
+            for (String meter : DashboardMeters.KAFKA) {
+                assertThat(scrape).as("Kafka client meter %s", meter).contains(meter);
+            }
         }
     }
 
