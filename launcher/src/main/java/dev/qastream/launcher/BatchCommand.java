@@ -50,9 +50,10 @@ final class BatchCommand implements Callable<Integer> {
 
     private static void writeReport(Stack stack, Config config) {
         try {
+            long t0 = System.nanoTime();
             ReportFiles.writeFromTopics(stack.context(), config.path("out"));
-            System.out.println("quality report: " + config.path("out").resolve(ReportFiles.HTML_FILE)
-                    + " (figures in " + ReportFiles.JSON_FILE + ")");
+            System.out.printf("quality report: %s (figures in %s; built in %.1f s)%n",
+                    config.path("out").resolve(ReportFiles.HTML_FILE), ReportFiles.JSON_FILE, (System.nanoTime() - t0) / 1e9);
         } catch (IOException | RuntimeException e) {
             System.err.println("warning: quality report not written: " + e.getMessage());
         }

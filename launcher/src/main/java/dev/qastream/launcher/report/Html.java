@@ -44,6 +44,11 @@ final class Html {
         return String.format(Locale.ROOT, "%.2f", v);
     }
 
+    /** A rate: one decimal below 100, none above. */
+    static String rate(double v) {
+        return String.format(Locale.ROOT, v >= 100 ? "%,.0f" : "%.1f", v);
+    }
+
     static String duration(long ms) {
         if (ms < 0) {
             return "–";

@@ -262,8 +262,8 @@ public final class HtmlReport {
             return;
         }
         h.append("<div class=\"stats\">");
-        stat(h, "documents per minute", Html.decimal(t.documentsPerMinute()), "over " + number(t.documentsMeasured()) + " documents");
-        stat(h, "pairs per minute", Html.decimal(t.pairsPerMinute()), Html.duration(t.lastScoredMs() - t.firstIngestMs()) + " from first ingest to last score");
+        stat(h, "documents per minute", Html.rate(t.documentsPerMinute()), "over " + number(t.documentsMeasured()) + " documents");
+        stat(h, "pairs per minute", Html.rate(t.pairsPerMinute()), Html.duration(t.lastScoredMs() - t.firstIngestMs()) + " from first ingest to last score");
         stats(h, "ingest → first pair", t.toFirstPairMs());
         stats(h, "ingest → dataset", t.toDatasetMs());
         h.append("</div><h3>Pairs scored over time <span class=\"muted\">").append(escape(Html.time(t.firstIngestMs())))
