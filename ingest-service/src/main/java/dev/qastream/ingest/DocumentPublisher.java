@@ -6,6 +6,7 @@ import dev.qastream.runtime.kafka.Topics;
 import dev.qastream.schemas.Chunk;
 import dev.qastream.schemas.DocumentRecord;
 import dev.qastream.schemas.IngestError;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
@@ -19,6 +20,7 @@ import java.time.Duration;
 final class DocumentPublisher implements AutoCloseable {
     private final Topics topics;
     private final KafkaProducer<String, Object> producer;
+    private final KafkaClientMetrics producerMetrics;
     private boolean inTransaction;
 
     DocumentPublisher(ServiceContext ctx, String transactionalId) {
@@ -26,6 +28,8 @@ final class DocumentPublisher implements AutoCloseable {
         this.producer = new KafkaProducer<>(ctx.kafka().transactionalProducer(transactionalId),
                 topics.documents.keySerde().serializer(),
                 TopicValueSerializer.of(topics.documents, topics.chunks, topics.errors));
+        producerMetrics = new KafkaClientMetrics(producer);
+        producerMetrics.bindTo(ctx.meters());
         producer.initTransactions();
     }
 
@@ -73,6 +77,7 @@ final class DocumentPublisher implements AutoCloseable {
 
     @Override
     public void close() {
+        producerMetrics.close();
         producer.close(Duration.ofSeconds(5));
     }
 }

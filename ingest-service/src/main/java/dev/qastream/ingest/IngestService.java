@@ -13,6 +13,8 @@ import dev.qastream.schemas.DocumentRecord;
 import dev.qastream.schemas.DocumentStatus;
 import dev.qastream.schemas.IngestError;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,6 +71,11 @@ public final class IngestService implements Service {
     private final Counter chunksCounter;
     private final Counter errorsCounter;
     private final Counter filesReadCounter;
+    private final Counter deletedCounter;
+    private final Counter chunksRemovedCounter;
+    private final Counter unchangedCounter;
+    private final Counter bytesCounter;
+    private final Timer scanTimer;
     private final ExecutorService parsers;
     private DocumentStates states;
     private DocumentPublisher publisher;
@@ -112,6 +119,18 @@ public final class IngestService implements Service {
         this.errorsCounter = Counter.builder("qastream.ingest.errors").register(m);
         this.filesReadCounter = Counter.builder("qastream.ingest.files.read")
                 .description("files read and checksummed (unchanged settled files are not)").register(m);
+        this.deletedCounter = Counter.builder("qastream.ingest.documents.deleted")
+                .description("documents removed from the inbox").register(m);
+        this.chunksRemovedCounter = Counter.builder("qastream.ingest.chunks.removed")
+                .description("chunks tombstoned because their document changed or was deleted").register(m);
+        this.unchangedCounter = Counter.builder("qastream.ingest.documents.unchanged")
+                .description("files seen again with the checksum already published").register(m);
+        this.bytesCounter = Counter.builder("qastream.ingest.bytes").baseUnit("bytes")
+                .description("size of the documents ingested (new or changed)").register(m);
+        this.scanTimer = Timer.builder("qastream.ingest.scan")
+                .description("one pass over the inbox: read, parse, chunk, publish, commit").register(m);
+        Gauge.builder("qastream.ingest.documents.known", this, s -> s.states == null ? 0 : s.states.size())
+                .description("documents on record in ingest.documents (ingested or failed)").register(m);
         int threads = Math.max(1, ctx.config().integer("ingest.parser-threads"));
         this.parsers = Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, "ingest-parser");
@@ -274,6 +293,10 @@ public final class IngestService implements Service {
         }
         documentsCounter.increment(report.ingested());
         chunksCounter.increment(report.chunksSent());
+        deletedCounter.increment(report.deleted());
+        chunksRemovedCounter.increment(report.chunksRemoved());
+        unchangedCounter.increment(report.unchanged());
+        scanTimer.record(System.currentTimeMillis() - now, java.util.concurrent.TimeUnit.MILLISECONDS);
         total = total.plus(report);
         return report;
     }
@@ -410,6 +433,7 @@ public final class IngestService implements Service {
                 .setDocument(p.parsed.info()).setUpdatedAtMs(System.currentTimeMillis()).build();
         publisher.document(p.id, record);
         afterCommit.add(() -> states.apply(p.id, record));
+        bytesCounter.increment(p.size);
         c[0]++;
         return 1;
     }

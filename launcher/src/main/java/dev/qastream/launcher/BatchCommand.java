@@ -1,11 +1,13 @@
 package dev.qastream.launcher;
 
 import dev.qastream.ingest.ScanReport;
+import dev.qastream.launcher.report.ReportFiles;
 import dev.qastream.runtime.config.Config;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -44,6 +46,7 @@ final class BatchCommand implements Callable<Integer> {
             String lagging = Drain.await(stack, timeout, System.out::println);
             double seconds = (System.nanoTime() - t0) / 1e9;
             print(stack, scan, seconds, config);
+            writeReport(stack, config);
             if (scan.refused() != null) {
                 System.err.println("error: the inbox was not scanned: " + scan.refused());
                 return 1;
@@ -53,6 +56,17 @@ final class BatchCommand implements Callable<Integer> {
                 return 1;
             }
             return 0;
+        }
+    }
+
+    private static void writeReport(Stack stack, Config config) {
+        try {
+            long t0 = System.nanoTime();
+            ReportFiles.writeFromTopics(stack.context(), config.path("out"));
+            System.out.printf("quality report: %s (figures in %s; built in %.1f s)%n",
+                    config.path("out").resolve(ReportFiles.HTML_FILE), ReportFiles.JSON_FILE, (System.nanoTime() - t0) / 1e9);
+        } catch (IOException | RuntimeException e) {
+            System.err.println("warning: quality report not written: " + e.getMessage());
         }
     }
 

@@ -91,12 +91,20 @@ public final class Stack implements AutoCloseable {
 
     private void startHttp() throws IOException {
         int port = config.integer("http.port");
+        String host = config.string("http.host");
         try {
-            http.start("127.0.0.1", port);
+            http.start(host, port);
         } catch (BindException e) {
             log.warn("port {} is taken; serving /metrics and /health on a free port instead", port);
-            http.start("127.0.0.1", 0);
+            http.start(host, 0);
         }
+    }
+
+    /** Starts one more part of this process (e.g. the report updater); it is stopped before the platform. */
+    public void attach(Service service) {
+        service.start();
+        http.addHealthCheck(service.name(), service::healthy);
+        services.add(service);
     }
 
     public void watchInbox() {

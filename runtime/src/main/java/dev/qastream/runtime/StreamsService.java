@@ -1,5 +1,7 @@
 package dev.qastream.runtime;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
@@ -20,15 +22,24 @@ public class StreamsService implements Service {
     private final Topology topology;
     private final Properties props = new Properties();
     private final List<String> inputTopics;
+    private final MeterRegistry meters;
     private KafkaStreams streams;
+    private KafkaStreamsMetrics streamsMetrics;
 
     public StreamsService(String name, String applicationId, Topology topology, Map<String, Object> props,
                           List<String> inputTopics) {
+        this(name, applicationId, topology, props, inputTopics, null);
+    }
+
+    /** With {@code meters}, the Streams app's own metrics (threads, tasks, its clients) are published there too. */
+    public StreamsService(String name, String applicationId, Topology topology, Map<String, Object> props,
+                          List<String> inputTopics, MeterRegistry meters) {
         this.name = name;
         this.applicationId = applicationId;
         this.topology = topology;
         this.props.putAll(props);
         this.inputTopics = inputTopics;
+        this.meters = meters;
     }
 
     @Override
@@ -39,6 +50,10 @@ public class StreamsService implements Service {
     @Override
     public void start() {
         streams = new KafkaStreams(topology, props);
+        if (meters != null) {
+            streamsMetrics = new KafkaStreamsMetrics(streams);
+            streamsMetrics.bindTo(meters);
+        }
         long t0 = System.nanoTime();
         streams.setStateListener((now, before) -> {
             if (now == KafkaStreams.State.RUNNING) {
@@ -74,6 +89,9 @@ public class StreamsService implements Service {
             // for the old member's session to expire.
             streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
                     .withTimeout(Duration.ofSeconds(30)));
+        }
+        if (streamsMetrics != null) {
+            streamsMetrics.close();
         }
     }
 }

@@ -3,7 +3,9 @@ package dev.qastream.sink;
 import dev.qastream.runtime.ServiceContext;
 import dev.qastream.runtime.kafka.Partitions;
 import dev.qastream.schemas.DatasetRecord;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -40,6 +42,10 @@ public final class DatasetFileWriter implements Runnable {
     private final AtomicInteger size = new AtomicInteger();
     private volatile Map<TopicPartition, Long> positions = Map.of();
     private volatile boolean running = true;
+    private final KafkaClientMetrics consumerMetrics;
+    private final Counter upserts;
+    private final Counter removals;
+    private final Counter fileWrites;
 
     public DatasetFileWriter(ServiceContext ctx, Path file) {
         this.file = file;
@@ -47,6 +53,14 @@ public final class DatasetFileWriter implements Runnable {
         this.consumer = new KafkaConsumer<>(ctx.kafka().consumer(null),
                 ctx.topics().dataset.keySerde().deserializer(), ctx.topics().dataset.valueSerde().deserializer());
         Gauge.builder("qastream.dataset.pairs", size, AtomicInteger::get).register(ctx.meters());
+        this.upserts = Counter.builder("qastream.sink.records").tag("change", "upsert")
+                .description("dataset records added or replaced").register(ctx.meters());
+        this.removals = Counter.builder("qastream.sink.records").tag("change", "removal")
+                .description("dataset records removed (tombstones)").register(ctx.meters());
+        this.fileWrites = Counter.builder("qastream.sink.file.writes")
+                .description("atomic rewrites of the dataset file").register(ctx.meters());
+        this.consumerMetrics = new KafkaClientMetrics(consumer);
+        consumerMetrics.bindTo(ctx.meters());
     }
 
     @Override
@@ -59,7 +73,9 @@ public final class DatasetFileWriter implements Runnable {
                 for (ConsumerRecord<String, DatasetRecord> r : records) {
                     if (r.value() == null) {
                         dirty |= lines.remove(r.key()) != null;
+                        removals.increment();
                     } else {
+                        upserts.increment();
                         String line = DatasetJson.toLine(r.value());
                         dirty |= !line.equals(lines.put(r.key(), line));
                     }
@@ -81,6 +97,7 @@ public final class DatasetFileWriter implements Runnable {
         } catch (IOException | RuntimeException e) {
             log.error("dataset file writer failed", e);
         } finally {
+            consumerMetrics.close();
             consumer.close(Duration.ofSeconds(5));
         }
     }
@@ -95,6 +112,7 @@ public final class DatasetFileWriter implements Runnable {
             }
         }
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        fileWrites.increment();
     }
 
     /** Positions reached per partition, and so whether the file reflects everything up to given end offsets. */

@@ -26,7 +26,7 @@ public final class SinkService implements Service {
     public SinkService(ServiceContext ctx) {
         this.streams = new StreamsService("sink", APP_ID,
                 SinkTopology.build(ctx.topics(), ctx.config().string("sink.system-prompt")),
-                ctx.kafka().streams(APP_ID), List.of(Topics.SCORING_SCORED));
+                ctx.kafka().streams(APP_ID), List.of(Topics.SCORING_SCORED), ctx.meters());
         this.writer = new DatasetFileWriter(ctx, ctx.config().path("out").resolve(DATASET_FILE));
     }
 
