@@ -57,7 +57,8 @@ public final class ServiceMain {
             System.exit(2);
         }
         try {
-            runUntilStopped(config, endpoints, "0.0.0.0", factory);
+            // /metrics and /health on http.host: loopback unless configured (containers set 0.0.0.0).
+            runUntilStopped(config, endpoints, config.string("http.host"), factory);
         } catch (Exception e) {
             log.error("service failed", e);
             System.exit(1);
