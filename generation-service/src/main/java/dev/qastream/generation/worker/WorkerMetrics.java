@@ -34,7 +34,8 @@ public final class WorkerMetrics {
     /** One model call finished: outcome ok, empty, transient, unparseable, permanent or error. */
     public void call(String model, String outcome, Duration latency, int tokensIn, int tokensOut) {
         meters.counter("qastream.generation.requests", "tier", tier, "model", model, "outcome", outcome).increment();
-        Timer.builder("qastream.generation.latency").tag("tier", tier).tag("model", model).register(meters).record(latency);
+        Timer.builder("qastream.generation.latency").tag("tier", tier).tag("model", model)
+                .publishPercentileHistogram().register(meters).record(latency);
         if (tokensIn > 0) {
             meters.counter("qastream.generation.tokens", "tier", tier, "model", model, "direction", "in").increment(tokensIn);
         }
