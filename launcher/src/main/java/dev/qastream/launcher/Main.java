@@ -8,6 +8,7 @@ import picocli.CommandLine.Command;
 @Command(name = "pipeline", mixinStandardHelpOptions = true, version = "qastream 0.1.0",
         description = "Turns technical documents into scored question/answer datasets, on Kafka.",
         subcommands = {UpCommand.class, BatchCommand.class, TailCommand.class, BenchCommand.class,
+                ExportCommand.class, ReplayCommand.class, RescoreCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

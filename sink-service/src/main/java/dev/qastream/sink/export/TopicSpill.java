@@ -19,8 +19,8 @@ import java.util.function.Consumer;
  * {@link KeyedSpill}, as raw bytes: the newest value per key survives and tombstones delete, whatever
  * compaction has not done yet. Values stay in their wire format; the export decodes them one at a time.
  */
-public final class DatasetTopicReader {
-    private DatasetTopicReader() {
+public final class TopicSpill {
+    private TopicSpill() {
     }
 
     /** Returns the number of records read. */
