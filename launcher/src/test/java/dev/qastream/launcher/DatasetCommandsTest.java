@@ -198,7 +198,20 @@ class DatasetCommandsTest {
     @Test
     @Order(5)
     void rescoreFollowsTheThresholdWithoutAnyGenerationAndExportSeesTheResult() throws Exception {
-        // Given the processed dataset (some pairs were rejected), and what generation has produced so far
+        // Given the processed dataset, plus two poor pairs that scoring rejects at the default threshold
+        ConsumerRecord<String, Chunk> chunk = chunks.values().iterator().next();
+        try (KafkaProducer<String, QaPair> p = new KafkaProducer<>(ctx().kafka().producer("test"),
+                ctx().topics().pairs.keySerde().serializer(), ctx().topics().pairs.valueSerde().serializer())) {
+            for (int slot : new int[] {20, 21}) {
+                String key = chunk.key() + "#" + slot;
+                p.send(new ProducerRecord<>(Topics.GENERATION_PAIRS, key, QaPair.newBuilder().setPairKey(key)
+                        .setChunkId(chunk.key()).setDocumentId(chunk.value().getDocumentId()).setSlot(slot)
+                        .setQuestion("tell me").setAnswer("Yes.").setTier("fast").setBackend("test").setModel("test")
+                        .setPromptVersion("test").setChunkChecksum(chunk.value().getChecksum()).setGeneratedAtMs(1L)
+                        .setRevision(chunk.offset()).build()));
+            }
+        }
+        assertThat(Drain.await(stack, Duration.ofMinutes(2), s -> { })).isNull();
         Map<String, Double> scores = datasetScores();
         Map<String, Long> pairRevisions = pairRevisions();
         Set<String> generated = livePairs();
