@@ -225,10 +225,12 @@ class DatasetCommandsTest {
         assertThat(Main.run("rescore", "--config", dir.resolve("lenient.yaml").toString())).isZero();
 
         // Then every generated pair is in the dataset, and no generation happened (no request, no new revision)
-        Map<String, Double> lenient = withPlatform(DatasetCommandsTest::datasetScores);
+        List<Object> after = withPlatform(() -> List.of(datasetScores(), requestEnds(), pairRevisions()));
+        @SuppressWarnings("unchecked")
+        Map<String, Double> lenient = (Map<String, Double>) after.get(0);
         assertThat(lenient.keySet()).containsExactlyInAnyOrderElementsOf(generated);
-        assertThat(withPlatform(DatasetCommandsTest::requestEnds)).isEqualTo(requests);
-        assertThat(withPlatform(DatasetCommandsTest::pairRevisions)).isEqualTo(pairRevisions);
+        assertThat(after.get(1)).isEqualTo(requests);
+        assertThat(after.get(2)).isEqualTo(pairRevisions);
         assertThat(Files.readAllLines(dir.resolve("out/dataset.jsonl"))).hasSize(lenient.size());
 
         // When the threshold is raised back to 0.75

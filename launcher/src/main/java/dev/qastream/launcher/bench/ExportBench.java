@@ -65,6 +65,7 @@ public final class ExportBench {
             for (ExportFormat format : formats) {
                 List<Double> seconds = new ArrayList<>();
                 List<Double> heaps = new ArrayList<>();
+                List<Double> live = new ArrayList<>();
                 long exported = 0;
                 for (int round = 0; round < rounds; round++) {
                     System.gc();
@@ -73,10 +74,12 @@ public final class ExportBench {
                     exported = export(ctx, config, format);
                     seconds.add((System.nanoTime() - start) / 1e9);
                     heaps.add(sampler.stop() / 1e6);
+                    live.add(sampler.peakLive() / 1e6);
                 }
                 out.printf("export_%s_pairs: %d%n", format.cliName(), exported);
                 out.printf("export_%s_s: %.1f (runs %s)%n", format.cliName(), median(seconds), fmt(seconds));
                 out.printf("export_%s_peak_heap_mb: %.0f (runs %s)%n", format.cliName(), median(heaps), fmt(heaps));
+                out.printf("export_%s_peak_live_heap_mb: %.0f (runs %s)%n", format.cliName(), median(live), fmt(live));
             }
         }
     }
@@ -127,13 +130,40 @@ public final class ExportBench {
                 .setGeneratedAtMs(1_700_000_000_000L + i).build();
     }
 
-    /** Peak heap in use, sampled every 5 ms on a daemon thread. */
+    /**
+     * Peak heap in use, sampled every 5 ms on a daemon thread (garbage included, so it approaches -Xmx), and
+     * peak live heap: the most in use right after any collection during the run (from GC notifications).
+     */
     private static final class HeapSampler {
         private final AtomicLong peak = new AtomicLong();
+        private final AtomicLong peakLive = new AtomicLong();
         private volatile boolean running = true;
         private final Thread thread;
+        private final List<Runnable> unsubscribe = new ArrayList<>();
 
         HeapSampler() {
+            for (var gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+                if (gc instanceof javax.management.NotificationEmitter emitter) {
+                    javax.management.NotificationListener listener = (n, h) -> {
+                        if (n.getUserData() instanceof javax.management.openmbean.CompositeData cd) {
+                            var info = com.sun.management.GarbageCollectionNotificationInfo.from(cd);
+                            long after = info.getGcInfo().getMemoryUsageAfterGc().entrySet().stream()
+                                    .filter(e -> !e.getKey().contains("Metaspace") && !e.getKey().contains("Code")
+                                            && !e.getKey().contains("Class"))
+                                    .mapToLong(e -> e.getValue().getUsed()).sum();
+                            peakLive.accumulateAndGet(after, Math::max);
+                        }
+                    };
+                    emitter.addNotificationListener(listener, null, null);
+                    unsubscribe.add(() -> {
+                        try {
+                            emitter.removeNotificationListener(listener);
+                        } catch (javax.management.ListenerNotFoundException e) {
+                            // already gone
+                        }
+                    });
+                }
+            }
             MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
             thread = Thread.ofPlatform().daemon().name("heap-sampler").start(() -> {
                 while (running) {
@@ -150,7 +180,12 @@ public final class ExportBench {
         long stop() throws InterruptedException {
             running = false;
             thread.join();
+            unsubscribe.forEach(Runnable::run);
             return peak.get();
+        }
+
+        long peakLive() {
+            return peakLive.get();
         }
     }
 
