@@ -67,7 +67,7 @@ final class HfCard {
                 if (items.getType() == Schema.Type.RECORD) {
                     feature.set("list", features(items));
                 } else {
-                    feature.putObject("sequence").put("dtype", dtype(items));
+                    feature.put("sequence", dtype(items));
                 }
             } else {
                 feature.put("dtype", dtype(type));
