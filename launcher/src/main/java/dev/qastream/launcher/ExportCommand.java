@@ -16,11 +16,12 @@ import java.util.concurrent.Callable;
 
 /** Writes the dataset (the compacted dataset.pairs topic) in a format a fine-tuning tool reads. */
 @Command(name = "export", mixinStandardHelpOptions = true,
-        description = {"Write the dataset for fine-tuning, read from the compacted dataset.pairs topic.",
-                "Works beside a running `up` (same --data-dir) or on the data dir a finished `batch` left.",
-                "Formats: chat (messages JSONL with metadata), mlx (train/valid/test.jsonl for MLX-LM LoRA),",
-                "alpaca and sharegpt (LLaMA-Factory, with dataset_info.json), parquet (one file, typed columns),",
-                "hf (a Hugging Face dataset folder: data/*.parquet and a README.md card)."})
+        description = {"Write the dataset for fine-tuning, read from the compacted dataset.pairs topic, beside a running"
+                + " `up` (same --data-dir) or on the data dir a finished `batch` left; into --out DIR"
+                + " (default: out/export-FORMAT).",
+                "Formats: chat (messages JSONL with metadata), mlx (train/valid/test.jsonl for MLX-LM LoRA),"
+                + " alpaca and sharegpt (LLaMA-Factory, with dataset_info.json), parquet (one file, typed columns),"
+                + " hf (a Hugging Face dataset folder: data/*.parquet and a README.md card)."})
 final class ExportCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions options;

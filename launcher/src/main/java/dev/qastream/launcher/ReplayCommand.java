@@ -10,8 +10,8 @@ import java.util.concurrent.Callable;
 
 /** Generates the dataset again after a prompt change, paying a model only for what the cache does not cover. */
 @Command(name = "replay", mixinStandardHelpOptions = true,
-        description = {"Send every chunk to generation again with the current prompts and tier settings,",
-                "or (--dead-letters) re-drive the requests that ended on generation.dlq once the cause is fixed.",
+        description = {"Send every chunk to generation again with the current prompts and tier settings, or"
+                + " (--dead-letters) re-drive the requests that ended on generation.dlq once the cause is fixed.",
                 "Chunks whose response is in generation.cache cost no model call; stale pairs leave the dataset.",
                 "Beside a running `up` the running stack does the work; otherwise the stack runs here until done."})
 final class ReplayCommand implements Callable<Integer> {

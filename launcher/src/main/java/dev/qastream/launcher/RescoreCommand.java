@@ -10,11 +10,12 @@ import java.util.concurrent.Callable;
 
 /** Scores every pair again after a change to the scoring settings; no model is called. */
 @Command(name = "rescore", mixinStandardHelpOptions = true,
-        description = {"Score every generated pair again with the current scoring settings (threshold, weights,",
-                "dedup threshold) and let the dataset follow: pairs now rejected leave it, pairs now accepted return.",
-                "No model is called. Without a running `up`, the stack runs here with the configuration given",
-                "(--config) until done. Beside a running `up`, that stack scores with the configuration it was",
-                "started with: restart it with the new settings first."})
+        description = {"Score every generated pair again with the current scoring settings (threshold, weights,"
+                + " dedup threshold) and let the dataset follow: pairs now rejected leave it, pairs now accepted"
+                + " return. No model is called.",
+                "Without a running `up`, the stack runs here with the configuration given (--config) until done."
+                + " Beside a running `up`, that stack scores with the configuration it was started with: restart it"
+                + " with the new settings first."})
 final class RescoreCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions options;
