@@ -62,6 +62,7 @@ public final class DatasetFileWriter implements Runnable {
 
     @Override
     public void run() {
+        KeyedSpill.deleteLeftovers(storeDir); // one sink per data dir: a store found here was left by a crash
         try (KeyedSpill lines = KeyedSpill.create(storeDir)) {
             List<TopicPartition> partitions = Partitions.assignAll(consumer, topic, true);
             boolean rewrite = true; // the file on disk is from an earlier run: replace it once caught up

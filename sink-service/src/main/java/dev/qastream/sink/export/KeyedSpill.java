@@ -51,6 +51,22 @@ public final class KeyedSpill implements AutoCloseable {
         }
     }
 
+    /** Deletes every store under {@code parent} that a process which died left behind. */
+    public static void deleteLeftovers(Path parent) {
+        if (!Files.isDirectory(parent)) {
+            return;
+        }
+        try (Stream<Path> children = Files.list(parent)) {
+            for (Path child : children.filter(p -> p.getFileName().toString().startsWith("spill-")).toList()) {
+                try (Stream<Path> files = Files.walk(child)) {
+                    files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                }
+            }
+        } catch (IOException e) {
+            // leftovers only take disk space
+        }
+    }
+
     /** The newest value of a key; null removes it. */
     public void put(String key, byte[] value) {
         try {
