@@ -1,6 +1,8 @@
 package dev.qastream.launcher;
 
+import dev.qastream.launcher.bench.ExportBench;
 import dev.qastream.launcher.bench.IngestBench;
+import dev.qastream.sink.export.ExportFormat;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -9,7 +11,7 @@ import java.nio.file.Path;
 
 /** Benchmarks that print their figures as {@code name: value} lines. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Measure throughput; prints name: value lines.",
-        subcommands = {BenchCommand.Ingest.class})
+        subcommands = {BenchCommand.Ingest.class, BenchCommand.Export.class})
 final class BenchCommand implements Runnable {
 
     @Override
@@ -45,6 +47,29 @@ final class BenchCommand implements Runnable {
                 }
             }
             throw new IllegalArgumentException("no corpus found; pass --corpus DIR");
+        }
+    }
+
+    @Command(name = "export", mixinStandardHelpOptions = true,
+            description = "Export a synthetic dataset of N pairs from the embedded broker in each format: seconds and peak heap.")
+    static final class Export implements java.util.concurrent.Callable<Integer> {
+        @Option(names = "--pairs", defaultValue = "100000", description = "pairs in the synthetic dataset")
+        int pairs;
+
+        @Option(names = "--rounds", defaultValue = "3", description = "runs per format; the median is reported")
+        int rounds;
+
+        @Option(names = "--formats", defaultValue = "chat,mlx,alpaca,sharegpt,parquet,hf", split = ",",
+                description = "formats to measure")
+        java.util.List<String> formats;
+
+        @Option(names = "--work-dir", defaultValue = "target/bench-export", description = "scratch folder (wiped)")
+        Path workDir;
+
+        @Override
+        public Integer call() throws Exception {
+            new ExportBench(workDir, pairs, rounds, formats.stream().map(ExportFormat::parse).toList(), System.out).run();
+            return 0;
         }
     }
 }

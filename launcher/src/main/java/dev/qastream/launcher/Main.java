@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
         description = "Turns technical documents into scored question/answer datasets, on Kafka.",
         subcommands = {UpCommand.class, BatchCommand.class, TailCommand.class, BenchCommand.class,
                 StatusCommand.class, DoctorCommand.class, TopicsCommand.class, PlatformCommand.class,
-                ServiceCommand.class, SimulateLlmCommand.class, CommandLine.HelpCommand.class})
+                ServiceCommand.class, SimulateLlmCommand.class, ExportCommand.class,
+                ReplayCommand.class, RescoreCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {

@@ -12,7 +12,7 @@ import org.apache.kafka.streams.Topology;
 /**
  * scoring.scored -> dataset.pairs: an accepted pair becomes (or replaces) its conversation; a rejected
  * or removed pair that was in the dataset becomes a tombstone, so the compacted dataset holds exactly
- * the accepted pairs.
+ * the pairs accepted now. Versioned: the newest revision per pair key wins ({@link DatasetMembership}).
  */
 public final class SinkTopology {
     private SinkTopology() {
@@ -22,8 +22,7 @@ public final class SinkTopology {
         StreamsBuilder builder = new StreamsBuilder();
         builder.addStateStore(DatasetMembership.store());
         builder.stream(topics.scored.name(), topics.scored.consumed())
-                .mapValues(scored -> scored != null && scored.getAccepted() ? toRecord(scored, systemPrompt) : null)
-                .process(DatasetMembership::new, DatasetMembership.STORE)
+                .process(() -> new DatasetMembership(scored -> toRecord(scored, systemPrompt)), DatasetMembership.STORE)
                 .to(topics.dataset.name(), topics.dataset.produced());
         return builder.build();
     }
@@ -47,6 +46,10 @@ public final class SinkTopology {
                 .setTier2ConfigTerms(terms.getTier2ConfigTerms().size())
                 .setTier3NetworkElements(terms.getTier3NetworkElements().size())
                 .setTier4RareTerms(terms.getTier4RareTerms().size())
+                .setRevision(pair.getRevision())
+                .setQuestionType(pair.getQuestionType())
+                .setGeneratedAtMs(pair.getGeneratedAtMs())
+                .setFlags(scored.getFlags())
                 .build();
     }
 }

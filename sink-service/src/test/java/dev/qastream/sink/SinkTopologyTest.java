@@ -85,17 +85,131 @@ class SinkTopologyTest {
     }
 
     private static ScoredPair scored(String key, boolean accepted, double overall) {
+        return scored(key, accepted, overall, 0, false);
+    }
+
+    /** A scored pair of a chunk revision; {@code removed}: the versioned removal of that pair key. */
+    static ScoredPair scored(String key, boolean accepted, double overall, long revision, boolean removed) {
         QaPair pair = QaPair.newBuilder()
                 .setPairKey(key).setChunkId("a.md#0").setDocumentId("a.md").setSlot(0)
                 .setQuestion("What is the default of NRCellDU.pagingLoadLimit?")
                 .setAnswer("The default value of NRCellDU.pagingLoadLimit is 16.")
                 .setTier("balanced").setBackend("extractive").setModel("extractive-v1")
-                .setPromptVersion("extractive-v1-abc").setChunkChecksum("c").setGeneratedAtMs(1L).build();
+                .setPromptVersion("extractive-v1-abc").setChunkChecksum("c").setGeneratedAtMs(1L)
+                .setRevision(revision).setRemoved(removed).setQuestionType("parameter").build();
+        if (removed) {
+            pair.setQuestion("");
+            pair.setAnswer("");
+        }
         return ScoredPair.newBuilder()
                 .setPair(pair).setStructural(overall).setOverall(overall).setAccepted(accepted)
                 .setDocument(DocumentInfo.newBuilder().setFeatureName("Paging Load Control").build())
                 .setTerms(TermTiers.newBuilder().setTier1ExactParams(List.of("NRCellDU.pagingLoadLimit"))
                         .setTier2ConfigTerms(List.of("QoS")).setTier3NetworkElements(List.of("gNB", "AMF")).build())
-                .setScoredAtMs(2L).build();
+                .setFlags(List.of("conflicts with b.md#0#0")).setScoredAtMs(2L).build();
+    }
+
+    private static ScoredPair accepted(String key, long revision) {
+        return scored(key, true, 0.9, revision, false);
+    }
+
+    private static ScoredPair removal(String key, long revision) {
+        return scored(key, false, 0, revision, true);
+    }
+
+    /** What dataset.pairs received, as "key=upsert@revision" or "key=tombstone". */
+    private List<String> changes() {
+        return dataset.readKeyValuesToList().stream()
+                .map(kv -> kv.key + "=" + (kv.value == null ? "tombstone" : "upsert@" + kv.value.getRevision()))
+                .toList();
+    }
+
+    @Test
+    void aChunkGeneratedAgainDropsTheSlotsTheNewGenerationDoesNotHold() {
+        // Given a chunk at revision 5 with three accepted pairs
+        scored.pipeInput("a.md#0#0", accepted("a.md#0#0", 5));
+        scored.pipeInput("a.md#0#1", accepted("a.md#0#1", 5));
+        scored.pipeInput("a.md#0#2", accepted("a.md#0#2", 5));
+        // When revision 9 of the chunk yields one pair and removals for the other slots
+        scored.pipeInput("a.md#0#0", accepted("a.md#0#0", 9));
+        scored.pipeInput("a.md#0#1", removal("a.md#0#1", 9));
+        scored.pipeInput("a.md#0#2", removal("a.md#0#2", 9));
+        scored.pipeInput("a.md#0#3", removal("a.md#0#3", 9));
+
+        // Then slot 0 is replaced, slots 1 and 2 leave, and the never-filled slot 3 sends nothing
+        assertThat(changes()).containsExactly("a.md#0#0=upsert@5", "a.md#0#1=upsert@5", "a.md#0#2=upsert@5",
+                "a.md#0#0=upsert@9", "a.md#0#1=tombstone", "a.md#0#2=tombstone");
+    }
+
+    @Test
+    void aDeletedDocumentsPairsLeaveTheDataset() {
+        // Given two chunks of a document in the dataset
+        scored.pipeInput("a.md#0#0", accepted("a.md#0#0", 3));
+        scored.pipeInput("a.md#1#0", accepted("a.md#1#0", 4));
+        // When the document is deleted: a removal of every slot at the tombstone's revision
+        scored.pipeInput("a.md#0#0", removal("a.md#0#0", 7));
+        scored.pipeInput("a.md#0#1", removal("a.md#0#1", 7));
+        scored.pipeInput("a.md#1#0", removal("a.md#1#0", 8));
+
+        // Then both pairs leave
+        assertThat(changes()).containsExactly("a.md#0#0=upsert@3", "a.md#1#0=upsert@4",
+                "a.md#0#0=tombstone", "a.md#1#0=tombstone");
+    }
+
+    @Test
+    void rescoringRemovesARejectedPairAndBringsBackOneAcceptedAgain() {
+        // Given an accepted pair
+        scored.pipeInput("a.md#0#0", accepted("a.md#0#0", 5));
+        // When the same revision is re-scored as rejected (threshold raised), then accepted (lowered again)
+        scored.pipeInput("a.md#0#0", scored("a.md#0#0", false, 0.8, 5, false));
+        scored.pipeInput("a.md#0#0", scored("a.md#0#0", true, 0.8, 5, false));
+
+        // Then it leaves and comes back
+        assertThat(changes()).containsExactly("a.md#0#0=upsert@5", "a.md#0#0=tombstone", "a.md#0#0=upsert@5");
+    }
+
+    @Test
+    void anOlderRevisionArrivingLateIsIgnoredIncludingItsRemovals() {
+        // Given revision 9 arrived first: slot 0 accepted, slot 1 removed
+        scored.pipeInput("a.md#0#0", accepted("a.md#0#0", 9));
+        scored.pipeInput("a.md#0#1", removal("a.md#0#1", 9));
+        // When revision 5 (a slower tier) arrives later: slot 0 removed, slot 1 accepted
+        scored.pipeInput("a.md#0#0", removal("a.md#0#0", 5));
+        scored.pipeInput("a.md#0#1", accepted("a.md#0#1", 5));
+
+        // Then neither changes the dataset: slot 0 stays, slot 1 stays out
+        assertThat(changes()).containsExactly("a.md#0#0=upsert@9");
+    }
+
+    @Test
+    void aLegacyNullRemovalStillRemoves() {
+        // Given an accepted pair
+        scored.pipeInput("a.md#0#0", accepted("a.md#0#0", 9));
+        // When an unversioned null arrives (written before revisions existed), twice
+        scored.pipeInput("a.md#0#0", (ScoredPair) null);
+        scored.pipeInput("a.md#0#0", (ScoredPair) null);
+
+        // Then the pair leaves, once
+        assertThat(changes()).containsExactly("a.md#0#0=upsert@9", "a.md#0#0=tombstone");
+    }
+
+    @Test
+    void recordsCarryRevisionQuestionTypeGenerationTimeAndFlags() {
+        scored.pipeInput("a.md#0#0", accepted("a.md#0#0", 42));
+
+        DatasetRecord record = dataset.readValue();
+        assertThat(record.getRevision()).isEqualTo(42);
+        assertThat(record.getQuestionType()).isEqualTo("parameter");
+        assertThat(record.getGeneratedAtMs()).isEqualTo(1L);
+        assertThat(record.getFlags()).containsExactly("conflicts with b.md#0#0");
+    }
+
+    @Test
+    void membershipWrittenBeforeRevisionsIsStillRead() {
+        var serde = DatasetMembership.membershipSerde();
+        assertThat(serde.deserializer().deserialize("t", new byte[] {1}))
+                .isEqualTo(new DatasetMembership.Membership(0, true));
+        var m = new DatasetMembership.Membership(123456789L, false);
+        assertThat(serde.deserializer().deserialize("t", serde.serializer().serialize("t", m))).isEqualTo(m);
     }
 }

@@ -23,6 +23,7 @@ public final class KafkaSettings {
     private final int partitions;
     private final Path stateDir;
     private final String compression;
+    private final long deleteRetentionMs;
 
     public KafkaSettings(String bootstrapServers, Config config) {
         this.bootstrapServers = bootstrapServers;
@@ -30,6 +31,7 @@ public final class KafkaSettings {
         this.partitions = config.integer("kafka.partitions");
         this.stateDir = config.path("data-dir").resolve("streams");
         this.compression = config.string("kafka.compression");
+        this.deleteRetentionMs = config.integer("kafka.delete-retention-hours") * 3_600_000L;
     }
 
     public String bootstrapServers() {
@@ -42,6 +44,11 @@ public final class KafkaSettings {
 
     public int partitions() {
         return partitions;
+    }
+
+    /** How long compacted topics keep a tombstone after compaction reaches it (delete.retention.ms). */
+    public long deleteRetentionMs() {
+        return deleteRetentionMs;
     }
 
     public Map<String, Object> admin() {

@@ -1,0 +1,191 @@
+package dev.qastream.launcher;
+
+import dev.qastream.generation.CacheKey;
+import dev.qastream.generation.GenerationService;
+import dev.qastream.generation.PairGenerator;
+import dev.qastream.generation.router.TierRouting;
+import dev.qastream.runtime.ServiceContext;
+import dev.qastream.runtime.kafka.Topic;
+import dev.qastream.runtime.kafka.TopicSnapshot;
+import dev.qastream.runtime.kafka.Topics;
+import dev.qastream.schemas.Chunk;
+import dev.qastream.schemas.DeadLetter;
+import dev.qastream.schemas.GenerationRequest;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.Serdes;
+
+import java.nio.file.FileSystems;
+import java.nio.file.Path;
+import java.nio.file.PathMatcher;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Sends chunks to generation again: every chunk (newest value of every key of ingest.chunks, its offset
+ * being its revision) routed by complexity with today's settings, or the requests that ended on the DLQ.
+ * The workers answer from the generation cache what they can; a plan counts, per tier, how many chunks
+ * the cache does not cover, i.e. how many would reach a model.
+ */
+final class ChunkReplay {
+    /** One request to send, and whether the generation cache already covers it. */
+    record Item(String chunkId, GenerationRequest request, boolean cached) {
+    }
+
+    record Plan(List<Item> items, int skipped) {
+        /** tier -> {requests, reaching a model}, cheapest tier first. */
+        Map<String, int[]> perTier() {
+            Map<String, int[]> m = new LinkedHashMap<>();
+            Topics.TIERS.forEach(t -> m.put(t, new int[2]));
+            for (Item i : items) {
+                int[] c = m.computeIfAbsent(i.request().getTier(), t -> new int[2]);
+                c[0]++;
+                if (!i.cached()) {
+                    c[1]++;
+                }
+            }
+            return m;
+        }
+
+        String describe() {
+            StringBuilder b = new StringBuilder();
+            int total = 0;
+            int model = 0;
+            for (var e : perTier().entrySet()) {
+                b.append(String.format("  %-9s %6d chunks, %6d reach a model%n", e.getKey(), e.getValue()[0], e.getValue()[1]));
+                total += e.getValue()[0];
+                model += e.getValue()[1];
+            }
+            b.append(String.format("  %-9s %6d chunks, %6d reach a model (the rest are answered from generation.cache)",
+                    "total", total, model));
+            return b.toString();
+        }
+    }
+
+    private final ServiceContext ctx;
+    private final PathMatcher documents;
+    private final String tier;
+
+    /** @param documentGlob null for all; @param tier null for all */
+    ChunkReplay(ServiceContext ctx, String documentGlob, String tier) {
+        this.ctx = ctx;
+        this.documents = documentGlob == null ? null : FileSystems.getDefault().getPathMatcher("glob:" + documentGlob);
+        if (tier != null && !Topics.TIERS.contains(tier)) {
+            throw new IllegalArgumentException("unknown tier '" + tier + "'; tiers are " + Topics.TIERS);
+        }
+        this.tier = tier;
+    }
+
+    /** Every current chunk, routed as the router would route it now. */
+    Plan planChunks() {
+        Map<String, ConsumerRecord<String, Chunk>> chunks = currentChunks();
+        TierRouting routing = TierRouting.from(ctx.config());
+        Set<String> cache = cacheKeys();
+        Map<String, PairGenerator> generators = new HashMap<>();
+        List<Item> items = new ArrayList<>();
+        long now = System.currentTimeMillis();
+        for (ConsumerRecord<String, Chunk> r : chunks.values()) {
+            Chunk chunk = r.value();
+            String t = routing.tierFor(chunk.getComplexity());
+            if (!matches(chunk.getDocumentId(), t)) {
+                continue;
+            }
+            GenerationRequest request = GenerationRequest.newBuilder().setTier(t).setChunk(chunk).setRoutedAtMs(now)
+                    .setRevision(r.offset()).build();
+            items.add(new Item(r.key(), request, isCached(request, cache, generators)));
+        }
+        return new Plan(items, 0);
+    }
+
+    /**
+     * The newest dead letter of each chunk, re-sent as it was requested, unless the chunk has changed since
+     * (a newer revision went its own way) or is gone.
+     */
+    Plan planDeadLetters() {
+        Map<String, ConsumerRecord<String, Chunk>> chunks = currentChunks();
+        Map<String, DeadLetter> newest = new TreeMap<>();
+        for (ConsumerRecord<String, DeadLetter> r : TopicSnapshot.records(ctx.kafka(), ctx.topics().deadLetters)) {
+            if (r.value() == null) {
+                continue;
+            }
+            GenerationRequest req = r.value().getRequest();
+            newest.merge(req.getChunk().getChunkId(), r.value(),
+                    (old, now) -> now.getRequest().getRevision() >= old.getRequest().getRevision() ? now : old);
+        }
+        Set<String> cache = cacheKeys();
+        Map<String, PairGenerator> generators = new HashMap<>();
+        List<Item> items = new ArrayList<>();
+        int skipped = 0;
+        long now = System.currentTimeMillis();
+        for (var e : newest.entrySet()) {
+            GenerationRequest req = e.getValue().getRequest();
+            ConsumerRecord<String, Chunk> current = chunks.get(e.getKey());
+            if (current == null || current.offset() > req.getRevision()) {
+                skipped++;
+                continue;
+            }
+            if (!matches(req.getChunk().getDocumentId(), req.getTier())) {
+                continue;
+            }
+            GenerationRequest again = GenerationRequest.newBuilder(req).setRoutedAtMs(now).build();
+            items.add(new Item(e.getKey(), again, isCached(again, cache, generators)));
+        }
+        return new Plan(items, skipped);
+    }
+
+    /** Publishes the plan's requests to their tiers' request topics; returns how many. */
+    int send(Plan plan) {
+        Topic<String, GenerationRequest> anyTier = ctx.topics().request("fast");
+        try (KafkaProducer<String, GenerationRequest> producer = new KafkaProducer<>(ctx.kafka().producer("qastream-replay"),
+                anyTier.keySerde().serializer(), anyTier.valueSerde().serializer())) {
+            for (Item i : plan.items()) {
+                producer.send(new ProducerRecord<>(Topics.requestTopic(i.request().getTier()), i.chunkId(), i.request()));
+            }
+            producer.flush();
+        }
+        return plan.items().size();
+    }
+
+    private boolean matches(String documentId, String chunkTier) {
+        return (documents == null || documents.matches(Path.of(documentId))) && (tier == null || tier.equals(chunkTier));
+    }
+
+    private boolean isCached(GenerationRequest request, Set<String> cache, Map<String, PairGenerator> generators) {
+        PairGenerator g = generators.computeIfAbsent(request.getTier(), t -> GenerationService.generatorFor(ctx, t));
+        return cache.contains(CacheKey.of(request.getChunk().getChecksum(), g));
+    }
+
+    /** Newest value of every key of ingest.chunks, with its offset (the revision); removed chunks left out. */
+    private Map<String, ConsumerRecord<String, Chunk>> currentChunks() {
+        Map<String, ConsumerRecord<String, Chunk>> latest = new TreeMap<>();
+        for (ConsumerRecord<String, Chunk> r : TopicSnapshot.records(ctx.kafka(), ctx.topics().chunks)) {
+            if (r.value() == null) {
+                latest.remove(r.key());
+            } else {
+                latest.put(r.key(), r);
+            }
+        }
+        return latest;
+    }
+
+    /** Keys of generation.cache that hold an entry (values are not decoded). */
+    private Set<String> cacheKeys() {
+        Set<String> keys = new HashSet<>();
+        Topic<String, byte[]> raw = new Topic<>(Topics.GENERATION_CACHE, Serdes.String(), Serdes.ByteArray(), true);
+        for (ConsumerRecord<String, byte[]> r : TopicSnapshot.records(ctx.kafka(), raw)) {
+            if (r.value() == null) {
+                keys.remove(r.key());
+            } else {
+                keys.add(r.key());
+            }
+        }
+        return keys;
+    }
+}
