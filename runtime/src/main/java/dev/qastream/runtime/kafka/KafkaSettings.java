@@ -11,6 +11,7 @@ import org.apache.kafka.streams.StreamsConfig;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Properties;
 
 /**
  * Client properties for every producer, consumer and Streams app, built one way.
@@ -24,6 +25,7 @@ public final class KafkaSettings {
     private final Path stateDir;
     private final String compression;
     private final long deleteRetentionMs;
+    private final Map<String, Object> clientProperties;
 
     public KafkaSettings(String bootstrapServers, Config config) {
         this.bootstrapServers = bootstrapServers;
@@ -32,6 +34,7 @@ public final class KafkaSettings {
         this.stateDir = config.path("data-dir").resolve("streams");
         this.compression = config.string("kafka.compression");
         this.deleteRetentionMs = config.integer("kafka.delete-retention-hours") * 3_600_000L;
+        this.clientProperties = clientProperties(config.string("kafka.client-properties"));
     }
 
     public String bootstrapServers() {
@@ -51,8 +54,27 @@ public final class KafkaSettings {
         return deleteRetentionMs;
     }
 
+    /**
+     * Security and other client settings of a real cluster (SASL, SSL, ...), from a Java properties file,
+     * given to every admin, producer, consumer and Streams client as they are.
+     */
+    private static Map<String, Object> clientProperties(String file) {
+        Map<String, Object> props = new HashMap<>();
+        if (file == null || file.isBlank()) {
+            return props;
+        }
+        Properties loaded = new Properties();
+        try (java.io.Reader r = java.nio.file.Files.newBufferedReader(Path.of(file))) {
+            loaded.load(r);
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("cannot read kafka.client-properties file " + file + ": " + e.getMessage(), e);
+        }
+        loaded.stringPropertyNames().forEach(k -> props.put(k, loaded.getProperty(k)));
+        return props;
+    }
+
     public Map<String, Object> admin() {
-        Map<String, Object> p = new HashMap<>();
+        Map<String, Object> p = new HashMap<>(clientProperties);
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         return p;
     }
@@ -105,7 +127,7 @@ public final class KafkaSettings {
     }
 
     public Map<String, Object> streams(String applicationId) {
-        Map<String, Object> p = new HashMap<>();
+        Map<String, Object> p = new HashMap<>(clientProperties);
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);

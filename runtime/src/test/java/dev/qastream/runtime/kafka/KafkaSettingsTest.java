@@ -1,0 +1,46 @@
+package dev.qastream.runtime.kafka;
+
+import dev.qastream.runtime.config.Config;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class KafkaSettingsTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void clientPropertiesFileReachesEveryKindOfClient() throws Exception {
+        // Given a SASL/SSL properties file named in the configuration
+        Path props = dir.resolve("client.properties");
+        Files.writeString(props, """
+                security.protocol=SASL_SSL
+                sasl.mechanism=PLAIN
+                ssl.truststore.location=/etc/kafka/truststore.jks
+                """);
+        Config config = Config.load(null).with("kafka.client-properties", props.toString());
+
+        // When client settings are built
+        KafkaSettings settings = new KafkaSettings("broker:9093", config);
+
+        // Then admin, producer, transactional producer, consumer and Streams settings all carry them
+        for (var p : java.util.List.of(settings.admin(), settings.producer("c"), settings.transactionalProducer("t"),
+                settings.consumer("g"), settings.streams("app"))) {
+            assertThat(p).containsEntry("security.protocol", "SASL_SSL").containsEntry("sasl.mechanism", "PLAIN");
+        }
+        // and our own settings still win where they overlap
+        assertThat(settings.admin()).containsEntry("bootstrap.servers", "broker:9093");
+    }
+
+    @Test
+    void missingClientPropertiesFileIsAClearError() {
+        Config config = Config.load(null).with("kafka.client-properties", dir.resolve("nope.properties").toString());
+        assertThatThrownBy(() -> new KafkaSettings("b:9092", config))
+                .hasMessageContaining("kafka.client-properties").hasMessageContaining("nope.properties");
+    }
+}
