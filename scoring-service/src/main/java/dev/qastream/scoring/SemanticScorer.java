@@ -1,0 +1,88 @@
+package dev.qastream.scoring;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Embedding scores of a pair: coherence (question to answer) and relevance (pair to its chunk, and to the
+ * corpus domain, so that a licence paragraph is not relevant even in a chunk made of licence text).
+ * Raw cosines of the small model sit in a narrow band (unrelated texts around 0.1, close ones above 0.5),
+ * so each is mapped linearly from that band onto [0, 1].
+ */
+public final class SemanticScorer {
+    static final double COHERENCE_LOW = 0.15;
+    static final double COHERENCE_HIGH = 0.55;
+    static final double CHUNK_LOW = 0.15;
+    static final double CHUNK_HIGH = 0.50;
+    static final double DOMAIN_LOW = 0.08;
+    static final double DOMAIN_HIGH = 0.30;
+
+    private final Embedder embedder;
+    private final List<String> domain;
+    private volatile List<float[]> domainVectors;
+
+    public SemanticScorer(Embedder embedder, List<String> domain) {
+        this.embedder = embedder;
+        this.domain = List.copyOf(domain);
+    }
+
+    public Embedder embedder() {
+        return embedder;
+    }
+
+    /** Question and answer embedded in one call. */
+    public PairVectors pairVectors(String question, String answer) {
+        List<float[]> v = embedder.embed(List.of(question, answer));
+        return new PairVectors(v.get(0), v.get(1));
+    }
+
+    public record PairVectors(float[] question, float[] answer) {
+        public float[] pair() {
+            return Vectors.mean(question, answer);
+        }
+    }
+
+    public record Semantic(double coherence, double relevance, double chunkRelevance, double domainRelevance,
+                           List<String> reasons) {
+    }
+
+    public Semantic score(PairVectors v, float[] chunk) {
+        float[] pair = v.pair();
+        double coherence = ramp(Vectors.cosine(v.question(), v.answer()), COHERENCE_LOW, COHERENCE_HIGH);
+        double toChunk = ramp(Vectors.cosine(pair, chunk), CHUNK_LOW, CHUNK_HIGH);
+        double best = -1;
+        for (float[] d : domainVectors()) {
+            best = Math.max(best, Vectors.cosine(v.answer(), d));
+        }
+        double toDomain = ramp(best, DOMAIN_LOW, DOMAIN_HIGH);
+        double relevance = Math.min(toChunk, toDomain);
+        List<String> reasons = new ArrayList<>();
+        if (coherence < 0.5) {
+            reasons.add(String.format("answer does not address the question (coherence %.2f)", coherence));
+        }
+        if (toChunk < 0.5) {
+            reasons.add(String.format("pair is not about its chunk (relevance %.2f)", toChunk));
+        }
+        if (toDomain < 0.5) {
+            reasons.add(String.format("pair is off the corpus domain (domain relevance %.2f)", toDomain));
+        }
+        return new Semantic(round(coherence), round(relevance), toChunk, toDomain, reasons);
+    }
+
+    private List<float[]> domainVectors() {
+        List<float[]> d = domainVectors;
+        if (d == null) {
+            d = embedder.embed(domain);
+            domainVectors = d;
+        }
+        return d;
+    }
+
+    static double ramp(double x, double low, double high) {
+        return Math.max(0, Math.min(1, (x - low) / (high - low)));
+    }
+
+    private static double round(double d) {
+        return Math.round(d * 10_000) / 10_000.0;
+    }
+}
