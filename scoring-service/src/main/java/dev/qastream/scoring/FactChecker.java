@@ -38,7 +38,7 @@ public final class FactChecker {
     private static final Set<String> NOT_VALUES = Set.of("a", "an", "the", "not", "set", "that", "this", "to", "used",
             "applied", "given", "configured", "defined", "specified", "it", "in", "of", "for", "parameter", "value");
     private static final Pattern RANGE_CLAIM = Pattern.compile("(?i)(?:\\bfrom|\\bbetween|\\branges?(?:\\s+(?:is|of))?|"
-            + "\\bvalues?\\s+(?:are|is|of)|\\brange|:)\\s*\\[?\\s*(" + NUM + ")\\s*(?:" + unitAlt() + ")?\\s*"
+            + "\\bvalues?\\s+(?:are|is|of)|\\brange|\\b(?:are|is|accepts?|takes?)|:)\\s*\\[?\\s*(" + NUM + ")\\s*(?:" + unitAlt() + ")?\\s*"
             + "(?:to|and|–|\\.\\.|,|-)\\s*(" + NUM + ")");
     private static final Pattern DOC_RANGE = Pattern.compile("(" + NUM + ")\\s*(?:" + unitAlt() + ")?\\s*(?:to|–|\\.\\.|\\s-\\s|-)\\s*(" + NUM + ")"
             + "|\\[\\s*(" + NUM + ")\\s*,\\s*(" + NUM + ")\\s*]");

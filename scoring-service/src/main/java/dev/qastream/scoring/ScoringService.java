@@ -4,17 +4,26 @@ import dev.qastream.runtime.ServiceContext;
 import dev.qastream.runtime.ServiceMain;
 import dev.qastream.runtime.StreamsService;
 import dev.qastream.runtime.kafka.Topics;
-import dev.qastream.schemas.Chunk;
-import dev.qastream.schemas.QaPair;
 import dev.qastream.schemas.ScoredPair;
 import io.micrometer.core.instrument.Counter;
-import org.apache.kafka.streams.kstream.ValueJoiner;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
 
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 
-/** Runs the scoring topology and counts accepted and rejected pairs. */
+/** Runs the scoring topology; counts accepted and rejected pairs, cross-document conflicts, and diversity. */
 public final class ScoringService extends StreamsService {
     public static final String APP_ID = "qastream-scoring";
+
+    private final Diversity diversity;
 
     /** Runs this service alone against the cluster and registry in the configuration. */
     public static void main(String[] args) {
@@ -22,20 +31,73 @@ public final class ScoringService extends StreamsService {
     }
 
     public ScoringService(ServiceContext ctx) {
-        super("scoring", APP_ID, ScoringTopology.build(ctx.topics(), countingScorer(ctx)),
-                ctx.kafka().streams(APP_ID),
-                List.of(Topics.GENERATION_PAIRS, Topics.INGEST_CHUNKS, APP_ID + "-pairs-by-chunk-repartition"));
+        this(ctx, new Diversity());
     }
 
-    private static ValueJoiner<QaPair, Chunk, ScoredPair> countingScorer(ServiceContext ctx) {
-        PairScorer scorer = new PairScorer(new StructuralScorer(),
-                new AcceptancePolicy(ctx.config().decimal("scoring.accept-threshold")), System::currentTimeMillis);
-        Counter accepted = Counter.builder("qastream.scoring.pairs").tag("outcome", "accepted").register(ctx.meters());
-        Counter rejected = Counter.builder("qastream.scoring.pairs").tag("outcome", "rejected").register(ctx.meters());
-        return (pair, chunk) -> {
-            ScoredPair s = scorer.score(pair, chunk);
+    private ScoringService(ServiceContext ctx, Diversity diversity) {
+        super("scoring", APP_ID, ScoringTopology.build(ctx.topics(), scorer(ctx), metrics(ctx.meters(), diversity)),
+                withCatalogueTopic(ctx), List.of(Topics.GENERATION_PAIRS, Topics.INGEST_CHUNKS,
+                        APP_ID + "-pairs-by-chunk-repartition", APP_ID + "-scored-by-document-repartition"));
+        this.diversity = diversity;
+    }
+
+    /** Question types and diversity of the accepted pairs so far, for a summary. */
+    public Diversity diversity() {
+        return diversity;
+    }
+
+    static PairScorer scorer(ServiceContext ctx) {
+        ScoringSettings settings = ScoringSettings.from(ctx.config());
+        // The judge's model backend is not wired yet: enabling it scores without a judge (see PairJudge).
+        return new PairScorer(new StructuralScorer(), new SemanticScorer(MiniLmEmbedder.shared(), settings.domain()),
+                settings, PairJudge.NONE, System::currentTimeMillis);
+    }
+
+    private static ScoringListener metrics(MeterRegistry meters, Diversity diversity) {
+        Counter accepted = Counter.builder("qastream.scoring.pairs").tag("outcome", "accepted").register(meters);
+        Counter rejected = Counter.builder("qastream.scoring.pairs").tag("outcome", "rejected").register(meters);
+        Counter duplicates = Counter.builder("qastream.scoring.duplicates").register(meters);
+        Counter conflicts = Counter.builder("qastream.scoring.conflicts")
+                .description("distinct cross-document conflicts (default, range or MO class of one parameter)").register(meters);
+        Set<String> seenConflicts = ConcurrentHashMap.newKeySet();
+        Map<String, Counter> types = new ConcurrentHashMap<>();
+        Gauge.builder("qastream.scoring.diversity", diversity, d -> d.overall().score()).register(meters);
+        return (ScoredPair s, float[] vector) -> {
             (s.getAccepted() ? accepted : rejected).increment();
-            return s;
+            if (s.getDuplicateOf() != null) {
+                duplicates.increment();
+            }
+            for (String flag : s.getFlags()) {
+                if (flag.startsWith("conflict:") && seenConflicts.add(flag)) {
+                    conflicts.increment();
+                }
+            }
+            if (s.getAccepted()) {
+                String type = QuestionTypes.of(s.getPair());
+                types.computeIfAbsent(type, t -> Counter.builder("qastream.scoring.question.types").tag("type", t)
+                        .register(meters)).increment();
+            }
+            diversity.record(s, vector);
         };
+    }
+
+    /** The catalogue topic is internal to scoring but not created by Kafka Streams: make sure it exists. */
+    private static Map<String, Object> withCatalogueTopic(ServiceContext ctx) {
+        try (Admin admin = Admin.create(ctx.kafka().admin())) {
+            if (!admin.listTopics().names().get().contains(ScoringTopology.CATALOGUE_TOPIC)) {
+                admin.createTopics(List.of(new NewTopic(ScoringTopology.CATALOGUE_TOPIC, ctx.kafka().partitions(),
+                        (short) ctx.kafka().replicationFactor())
+                        .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)))).all().get();
+            }
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw new IllegalStateException("cannot create " + ScoringTopology.CATALOGUE_TOPIC + ": "
+                        + e.getCause().getMessage(), e.getCause());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating " + ScoringTopology.CATALOGUE_TOPIC, e);
+        }
+        return ctx.kafka().streams(APP_ID);
     }
 }

@@ -14,8 +14,8 @@ public final class SemanticScorer {
     static final double COHERENCE_HIGH = 0.55;
     static final double CHUNK_LOW = 0.15;
     static final double CHUNK_HIGH = 0.50;
-    static final double DOMAIN_LOW = 0.08;
-    static final double DOMAIN_HIGH = 0.30;
+    static final double DOMAIN_LOW = 0.15;
+    static final double DOMAIN_HIGH = 0.35;
 
     private final Embedder embedder;
     private final List<String> domain;
