@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 /** Entry point of the ./pipeline command. */
 @Command(name = "pipeline", mixinStandardHelpOptions = true, version = "qastream 0.1.0",
         description = "Turns technical documents into scored question/answer datasets, on Kafka.",
-        subcommands = {UpCommand.class, BatchCommand.class, TailCommand.class, BenchCommand.class,
+        subcommands = {UpCommand.class, BatchCommand.class, TailCommand.class, ScoreCommand.class, BenchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

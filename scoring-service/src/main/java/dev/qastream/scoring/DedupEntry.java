@@ -20,13 +20,24 @@ import java.util.TreeSet;
  * @param seq order of first arrival: among duplicates the earliest is kept
  */
 public record DedupEntry(String pairKey, long seq, Status status, String duplicateOf, String normalizedQuestion,
-                         Set<String> names, float[] vector, ScoredPair merit) {
+                         Set<String> names, float[] vector, byte[] meritAvro) {
     public enum Status { KEPT, DUPLICATE, REJECTED }
 
     private static final PlainAvroSerde<ScoredPair> SCORED = PlainAvroSerde.of(ScoredPair.class);
 
+    public static DedupEntry of(String pairKey, long seq, Status status, String duplicateOf, String normalizedQuestion,
+                                Set<String> names, float[] vector, ScoredPair merit) {
+        return new DedupEntry(pairKey, seq, status, duplicateOf, normalizedQuestion, names, vector,
+                SCORED.serializer().serialize(null, merit));
+    }
+
+    /** The pair as scored on its merits; decoded only when needed (scans of a document compare signatures). */
+    public ScoredPair merit() {
+        return SCORED.deserializer().deserialize(null, meritAvro);
+    }
+
     public DedupEntry with(Status s, String of) {
-        return new DedupEntry(pairKey, seq, s, of, normalizedQuestion, names, vector, merit);
+        return new DedupEntry(pairKey, seq, s, of, normalizedQuestion, names, vector, meritAvro);
     }
 
     public byte[] toBytes() {
@@ -46,9 +57,8 @@ public record DedupEntry(String pairKey, long seq, Status status, String duplica
             for (float f : vector) {
                 out.writeFloat(f);
             }
-            byte[] avro = SCORED.serializer().serialize(null, merit);
-            out.writeInt(avro.length);
-            out.write(avro);
+            out.writeInt(meritAvro.length);
+            out.write(meritAvro);
             out.flush();
             return bytes.toByteArray();
         } catch (IOException e) {
@@ -75,8 +85,7 @@ public record DedupEntry(String pairKey, long seq, Status status, String duplica
             }
             byte[] avro = new byte[in.readInt()];
             in.readFully(avro);
-            return new DedupEntry(key, seq, status, of.isEmpty() ? null : of, q, names, v,
-                    SCORED.deserializer().deserialize(null, avro));
+            return new DedupEntry(key, seq, status, of.isEmpty() ? null : of, q, names, v, avro);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -119,7 +119,7 @@ public final class Deduplicator {
     }
 
     private static DedupEntry entry(String pairKey, long seq, DedupEntry.Status status, String of, Scored s) {
-        return new DedupEntry(pairKey, seq, status, of, s.normalizedQuestion(), s.names(), s.vector(), s.scored());
+        return DedupEntry.of(pairKey, seq, status, of, s.normalizedQuestion(), s.names(), s.vector(), s.scored());
     }
 
     /** A store in memory: for the score command, which deduplicates one file of pairs. */
