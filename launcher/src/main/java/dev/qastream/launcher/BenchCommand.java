@@ -1,6 +1,8 @@
 package dev.qastream.launcher;
 
 import dev.qastream.launcher.bench.IngestBench;
+import dev.qastream.launcher.bench.QualityBench;
+import dev.qastream.runtime.config.Config;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -9,12 +11,13 @@ import java.nio.file.Path;
 
 /** Benchmarks that print their figures as {@code name: value} lines. */
 @Command(name = "bench", description = "Measure throughput; prints name: value lines.",
-        subcommands = {BenchCommand.Ingest.class})
+        subcommands = {BenchCommand.Ingest.class, BenchCommand.Quality.class})
 final class BenchCommand implements Runnable {
 
     @Override
     public void run() {
         System.out.println("usage: pipeline bench ingest [--corpus DIR] [--docs N] [--rounds N]");
+        System.out.println("       pipeline bench quality [--verbose]");
     }
 
     @Command(name = "ingest", description = "Parse + chunk + produce on the embedded broker vs parse + chunk alone.")
@@ -45,6 +48,24 @@ final class BenchCommand implements Runnable {
                 }
             }
             throw new IllegalArgumentException("no corpus found; pass --corpus DIR");
+        }
+    }
+
+    @Command(name = "quality", mixinStandardHelpOptions = true,
+            description = "Scoring quality on an evaluation set built from fixture documents: ROC AUC, acceptance of "
+                    + "correct pairs, rejection per kind of corruption.")
+    static final class Quality implements java.util.concurrent.Callable<Integer> {
+        @Option(names = "--config", description = "YAML configuration file (scoring.* settings to evaluate)")
+        Path configFile;
+
+        @Option(names = "--verbose", description = "print every pair scored the wrong way, with its reasons, to stderr")
+        boolean verbose;
+
+        @Override
+        public Integer call() throws Exception {
+            QualityBench bench = new QualityBench(Config.load(configFile), System.out, verbose);
+            bench.print(bench.run());
+            return 0;
         }
     }
 }

@@ -10,8 +10,8 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * Exact and near-duplicate pairs within one document: the same normalised question, or question and answer
- * together at an embedding cosine of at least the threshold while naming the same parameters (template
+ * Exact and near-duplicate pairs within one document: the same normalised question, or a question and an answer
+ * each at an embedding cosine of at least the threshold to the other pair's while naming the same parameters (template
  * questions about two different parameters embed very close, and are not duplicates).
  *
  * <p>The first accepted pair is kept; a later one is rejected with {@code duplicateOf} naming it. Re-scoring
@@ -108,8 +108,14 @@ public final class Deduplicator {
         if (!a.normalizedQuestion().isEmpty() && a.normalizedQuestion().equals(b.normalizedQuestion())) {
             return true;
         }
-        return a.vector().length > 0 && a.vector().length == b.vector().length && a.names().equals(b.names())
-                && Vectors.cosine(a.vector(), b.vector()) >= threshold;
+        // Vectors hold the question's then the answer's: both must be close, so two questions of one template
+        // about one parameter (its default, its range) with different answers are not duplicates.
+        if (a.vector().length == 0 || a.vector().length != b.vector().length || !a.names().equals(b.names())) {
+            return false;
+        }
+        int half = a.vector().length / 2;
+        return Vectors.cosine(a.vector(), b.vector(), 0, half) >= threshold
+                && Vectors.cosine(a.vector(), b.vector(), half, half) >= threshold;
     }
 
     private static ScoredPair asDuplicate(ScoredPair merit, DedupEntry kept) {

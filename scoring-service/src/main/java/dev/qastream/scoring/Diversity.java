@@ -20,8 +20,16 @@ public final class Diversity {
 
     private final Map<String, Entry> accepted = new LinkedHashMap<>();
 
-    /** Records a written pair: an accepted one counts, anything else for its key stops counting. */
+    /**
+     * Records a written pair: an accepted one counts, anything else for its key stops counting.
+     *
+     * @param vector the question's and the answer's vectors one after the other (as scoring keeps them), or empty
+     */
     public synchronized void record(ScoredPair s, float[] vector) {
+        if (vector != null && vector.length > 0) {
+            int half = vector.length / 2;
+            vector = Vectors.mean(java.util.Arrays.copyOfRange(vector, 0, half), java.util.Arrays.copyOfRange(vector, half, vector.length));
+        }
         String key = s.getPair().getPairKey();
         if (s.getAccepted()) {
             accepted.put(key, new Entry(s.getPair().getDocumentId(), QuestionTypes.of(s.getPair()), vector));

@@ -20,6 +20,7 @@ import java.util.function.LongSupplier;
  */
 public final class PairScorer {
     public static final String REMOVED_REASON = "removed (chunk regenerated or deleted)";
+    static final double MIN_COHERENCE_WITHOUT_SUBJECT = 0.6;
 
     private final StructuralScorer structural;
     private final FactChecker facts = new FactChecker();
@@ -92,7 +93,13 @@ public final class PairScorer {
             overall = (1 - settings.judgeWeight()) * overall + settings.judgeWeight() * judged;
         }
         overall = Math.round(overall * 10_000) / 10_000.0;
-        boolean vetoed = s.instruction() != null || !f.contradictions().isEmpty();
+        // An answer that never names what the question asks about must at least be close to the question.
+        boolean elsewhere = coherence != null && coherence < MIN_COHERENCE_WITHOUT_SUBJECT
+                && s.reasons().stream().anyMatch(r -> r.startsWith(StructuralScorer.MISSING_SUBJECT));
+        if (elsewhere) {
+            reasons.add("answer is about something else than the question");
+        }
+        boolean vetoed = s.instruction() != null || !f.contradictions().isEmpty() || elsewhere;
         boolean accepted = settings.policy().accepts(overall) && !vetoed;
         if (!settings.policy().accepts(overall)) {
             reasons.add(String.format("overall score %.2f is below the threshold %.2f", overall, settings.policy().threshold()));
@@ -114,7 +121,7 @@ public final class PairScorer {
                 .build();
         String both = pair.getQuestion() + "\n" + pair.getAnswer();
         return new Scored(scored, Scored.normalizeQuestion(pair.getQuestion()), Scored.names(both),
-                vectors == null ? new float[0] : vectors.pair());
+                vectors == null ? new float[0] : vectors.both());
     }
 
     /** A removal passed through: not scored, never accepted. */

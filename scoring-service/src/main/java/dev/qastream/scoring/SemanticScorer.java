@@ -40,6 +40,13 @@ public final class SemanticScorer {
         public float[] pair() {
             return Vectors.mean(question, answer);
         }
+
+        /** Question and answer vectors one after the other, as deduplication compares them. */
+        public float[] both() {
+            float[] out = java.util.Arrays.copyOf(question, question.length + answer.length);
+            System.arraycopy(answer, 0, out, question.length, answer.length);
+            return out;
+        }
     }
 
     public record Semantic(double coherence, double relevance, double chunkRelevance, double domainRelevance,
@@ -49,7 +56,7 @@ public final class SemanticScorer {
     public Semantic score(PairVectors v, float[] chunk) {
         float[] pair = v.pair();
         double coherence = ramp(Vectors.cosine(v.question(), v.answer()), COHERENCE_LOW, COHERENCE_HIGH);
-        double toChunk = ramp(Vectors.cosine(pair, chunk), CHUNK_LOW, CHUNK_HIGH);
+        double toChunk = ramp(Vectors.cosine(v.answer(), chunk), CHUNK_LOW, CHUNK_HIGH);
         double best = -1;
         for (float[] d : domainVectors()) {
             best = Math.max(best, Vectors.cosine(v.answer(), d));
@@ -61,7 +68,7 @@ public final class SemanticScorer {
             reasons.add(String.format("answer does not address the question (coherence %.2f)", coherence));
         }
         if (toChunk < 0.5) {
-            reasons.add(String.format("pair is not about its chunk (relevance %.2f)", toChunk));
+            reasons.add(String.format("answer is not about its chunk (relevance %.2f)", toChunk));
         }
         if (toDomain < 0.5) {
             reasons.add(String.format("pair is off the corpus domain (domain relevance %.2f)", toDomain));

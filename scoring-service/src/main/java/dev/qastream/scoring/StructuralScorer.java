@@ -35,10 +35,12 @@ import java.util.regex.Pattern;
  * question does not start with a question word       0.15
  * question shorter than 3 or longer than 60 words    0.15
  * answer shorter than 3 words                        0.15
+ * answer never names what the question asks about   0.15  (a parameter or counter of the chunk)
  * names no parameter, counter or term of the chunk   0.10
  * </pre>
  */
 public final class StructuralScorer {
+    static final String MISSING_SUBJECT = "answer never names ";
     static final int MIN_QUESTION_WORDS = 3;
     static final int MAX_QUESTION_WORDS = 60;
     static final int MIN_ANSWER_WORDS = 3;
@@ -119,6 +121,9 @@ public final class StructuralScorer {
             unknownPenalty += step;
             p.failIf(true, step, "mentions unknown " + kind + unknown);
         }
+        List<String> subjects = subjects(q, chunk);
+        p.failIf(!subjects.isEmpty() && subjects.stream().noneMatch(n -> mentions(a, n)), 0.15,
+                MISSING_SUBJECT + String.join(" or ", subjects) + ", which the question asks about");
         p.failIf(!vocabulary.isNamedIn(both), 0.10, "names no parameter, counter or term of the chunk");
         StructuralScore s = p.result();
         return new StructuralScore(s.score(), s.reasons(), invented, instruction);
@@ -135,6 +140,21 @@ public final class StructuralScorer {
             }
         }
         return unknown;
+    }
+
+    /** Bare names of the chunk's parameters and counters that the question names. */
+    private static List<String> subjects(String question, Chunk chunk) {
+        List<String> out = new ArrayList<>();
+        for (ParameterFact f : ParameterFact.of(chunk)) {
+            if (mentions(question, f.name()) && !out.contains(f.name())) {
+                out.add(f.name());
+            }
+        }
+        return out;
+    }
+
+    private static boolean mentions(String text, String name) {
+        return Pattern.compile("(?<![A-Za-z0-9_])" + Pattern.quote(name) + "(?![A-Za-z0-9_])").matcher(text).find();
     }
 
     private static boolean startsLikeQuestion(String q) {

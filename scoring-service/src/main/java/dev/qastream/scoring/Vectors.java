@@ -32,6 +32,15 @@ public final class Vectors {
         return d;
     }
 
+    /** Cosine of two unit vectors stored at {@code [offset, offset + length)} of each array. */
+    public static double cosine(float[] a, float[] b, int offset, int length) {
+        double d = 0;
+        for (int i = offset; i < offset + length; i++) {
+            d += a[i] * b[i];
+        }
+        return d;
+    }
+
     /** Unit vector of the sum: one vector for a question and its answer together. */
     public static float[] mean(float[] a, float[] b) {
         float[] s = new float[a.length];
