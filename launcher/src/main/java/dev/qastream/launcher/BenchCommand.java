@@ -2,6 +2,7 @@ package dev.qastream.launcher;
 
 import dev.qastream.launcher.bench.IngestBench;
 import dev.qastream.launcher.bench.QualityBench;
+import dev.qastream.launcher.bench.ScoringBench;
 import dev.qastream.runtime.config.Config;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -11,13 +12,14 @@ import java.nio.file.Path;
 
 /** Benchmarks that print their figures as {@code name: value} lines. */
 @Command(name = "bench", description = "Measure throughput; prints name: value lines.",
-        subcommands = {BenchCommand.Ingest.class, BenchCommand.Quality.class})
+        subcommands = {BenchCommand.Ingest.class, BenchCommand.Quality.class, BenchCommand.Scoring.class})
 final class BenchCommand implements Runnable {
 
     @Override
     public void run() {
         System.out.println("usage: pipeline bench ingest [--corpus DIR] [--docs N] [--rounds N]");
         System.out.println("       pipeline bench quality [--verbose]");
+        System.out.println("       pipeline bench scoring [--copies N] [--rounds N]");
     }
 
     @Command(name = "ingest", description = "Parse + chunk + produce on the embedded broker vs parse + chunk alone.")
@@ -65,6 +67,25 @@ final class BenchCommand implements Runnable {
         public Integer call() throws Exception {
             QualityBench bench = new QualityBench(Config.load(configFile), System.out, verbose);
             bench.print(bench.run());
+            return 0;
+        }
+    }
+
+    @Command(name = "scoring", mixinStandardHelpOptions = true,
+            description = "Pairs per second through the scoring topology beside the embedding model alone, same run.")
+    static final class Scoring implements java.util.concurrent.Callable<Integer> {
+        @Option(names = "--config", description = "YAML configuration file")
+        Path configFile;
+
+        @Option(names = "--copies", defaultValue = "20", description = "copies of the fixture documents (about 70 pairs each)")
+        int copies;
+
+        @Option(names = "--rounds", defaultValue = "3", description = "measured rounds; the median is reported")
+        int rounds;
+
+        @Override
+        public Integer call() throws Exception {
+            new ScoringBench(Config.load(configFile), copies, rounds, System.out).run();
             return 0;
         }
     }

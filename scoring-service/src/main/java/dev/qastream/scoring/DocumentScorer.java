@@ -27,7 +27,7 @@ public final class DocumentScorer {
         this.scorer = scorer;
         this.chunks = List.copyOf(chunks);
         this.catalogue = catalogue;
-        this.chunkVectors = scorer.semantic().embedder().embed(chunks.stream().map(Chunk::getText).toList());
+        this.chunkVectors = scorer.semantic().chunkVectors(chunks.stream().map(Chunk::getText).toList());
     }
 
     /** A question and answer to score; {@code questionType} may be null. */

@@ -12,6 +12,7 @@ import java.util.List;
  * offline. Loading takes a second or more, so there is one instance per JVM ({@link #shared()}).
  */
 public final class MiniLmEmbedder implements Embedder {
+    private static final int SERIAL_BELOW = 8;
     private static volatile MiniLmEmbedder shared;
     private final AllMiniLmL6V2QuantizedEmbeddingModel model = new AllMiniLmL6V2QuantizedEmbeddingModel();
 
@@ -38,7 +39,17 @@ public final class MiniLmEmbedder implements Embedder {
             // The model rejects empty text; a blank answer still needs a vector (it scores low anyway).
             segments.add(TextSegment.from(t == null || t.isBlank() ? "." : t));
         }
-        List<Embedding> out = model.embedAll(segments).content();
+        // A few texts (a pair's question and answer) run on the calling thread: the ONNX runtime already spreads one
+        // text over the cores, and handing two texts to a pool and waiting costs more than it gains.
+        List<Embedding> out;
+        if (segments.size() <= SERIAL_BELOW) {
+            out = new ArrayList<>(segments.size());
+            for (TextSegment s : segments) {
+                out.add(model.embed(s).content());
+            }
+        } else {
+            out = model.embedAll(segments).content();
+        }
         List<float[]> vectors = new ArrayList<>(out.size());
         for (Embedding e : out) {
             vectors.add(Vectors.normalize(e.vector()));

@@ -38,7 +38,8 @@ import java.util.Properties;
  *   <li>Pairs are re-keyed by chunk id and scored next to the chunk table (co-partitioned, so Kafka Streams
  *       orders both inputs by timestamp and a pair never overtakes the chunk it was made from). A pair older
  *       than the revision already seen for its key is dropped; removals pass without scoring. Question and
- *       answer are embedded in one call; each chunk version is embedded once and kept in a store.</li>
+ *       answer are embedded in one call; each chunk version is embedded once, when it arrives (while its
+ *       pairs are being generated), and kept in a store.</li>
  *   <li>Scored pairs are re-keyed by document id and deduplicated against the document's other pairs
  *       ({@link Deduplicator}, state in a store), then written keyed by pair key.</li>
  * </ol>
@@ -81,6 +82,12 @@ public final class ScoringTopology {
 
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CatalogueStore.KEYS_STORE),
                 Serdes.String(), Serdes.String()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CHUNK_VECTOR_STORE),
+                Serdes.String(), Serdes.ByteArray()));
+        if (scorer.semantic() != null) {
+            // Chunks are embedded as they arrive, while their pairs are being generated: off the pairs' path.
+            chunks.toStream().process(() -> new ChunkVectorProcessor(scorer.semantic()), CHUNK_VECTOR_STORE);
+        }
         chunks.toStream().process(CatalogueStore.Feed::new, CatalogueStore.KEYS_STORE)
                 .to(CATALOGUE_TOPIC, Produced.with(Serdes.String(), Serdes.String()));
         builder.addGlobalStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(CatalogueStore.GLOBAL_STORE),
@@ -89,8 +96,6 @@ public final class ScoringTopology {
 
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(REVISION_STORE),
                 Serdes.String(), Serdes.Long()));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CHUNK_VECTOR_STORE),
-                Serdes.String(), Serdes.ByteArray()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DEDUP_STORE),
                 Serdes.String(), Serdes.ByteArray()));
 
@@ -169,19 +174,47 @@ public final class ScoringTopology {
             context.forward(record.withKey(pair.getDocumentId()).withValue(out));
         }
 
-        /** The chunk's embedding, computed once per chunk version and kept. */
         private float[] chunkVector(Chunk chunk) {
+            return ChunkVectorProcessor.vector(chunk, chunkVectors, scorer.semantic());
+        }
+    }
+
+    /** Keeps each chunk version's embedding; a removed chunk's goes too. */
+    static final class ChunkVectorProcessor implements Processor<String, Chunk, Void, Void> {
+        private final SemanticScorer semantic;
+        private KeyValueStore<String, byte[]> store;
+
+        ChunkVectorProcessor(SemanticScorer semantic) {
+            this.semantic = semantic;
+        }
+
+        @Override
+        public void init(ProcessorContext<Void, Void> context) {
+            store = context.getStateStore(CHUNK_VECTOR_STORE);
+        }
+
+        @Override
+        public void process(Record<String, Chunk> record) {
+            if (record.value() == null) {
+                store.delete(record.key());
+            } else {
+                vector(record.value(), store, semantic);
+            }
+        }
+
+        /** The stored embedding of this chunk version, or computed now and stored. */
+        static float[] vector(Chunk chunk, KeyValueStore<String, byte[]> store, SemanticScorer semantic) {
             byte[] checksum = chunk.getChecksum().getBytes(StandardCharsets.UTF_8);
-            byte[] stored = chunkVectors.get(chunk.getChunkId());
+            byte[] stored = store.get(chunk.getChunkId());
             if (stored != null) {
                 int n = ByteBuffer.wrap(stored).getInt();
                 if (n == checksum.length && java.util.Arrays.equals(stored, 4, 4 + n, checksum, 0, n)) {
                     return Vectors.fromBytes(stored, 4 + n, stored.length - 4 - n);
                 }
             }
-            float[] v = scorer.semantic().embedder().embed(chunk.getText());
+            float[] v = semantic.chunkVectors(List.of(chunk.getText())).get(0);
             byte[] vec = Vectors.toBytes(v);
-            chunkVectors.put(chunk.getChunkId(), ByteBuffer.allocate(4 + checksum.length + vec.length)
+            store.put(chunk.getChunkId(), ByteBuffer.allocate(4 + checksum.length + vec.length)
                     .putInt(checksum.length).put(checksum).put(vec).array());
             return v;
         }

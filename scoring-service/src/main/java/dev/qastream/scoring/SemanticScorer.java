@@ -16,6 +16,7 @@ public final class SemanticScorer {
     static final double CHUNK_HIGH = 0.50;
     static final double DOMAIN_LOW = 0.15;
     static final double DOMAIN_HIGH = 0.35;
+    static final int CHUNK_CHARS = 1000;
 
     private final Embedder embedder;
     private final List<String> domain;
@@ -28,6 +29,23 @@ public final class SemanticScorer {
 
     public Embedder embedder() {
         return embedder;
+    }
+
+    /**
+     * The part of a chunk that is embedded: its head, about 256 word pieces, the length the model was trained
+     * on (sentence-transformers truncates there too). A full 512-token chunk costs many short texts.
+     */
+    public static String chunkHead(String text) {
+        if (text == null || text.length() <= CHUNK_CHARS) {
+            return text == null ? "" : text;
+        }
+        int cut = text.lastIndexOf(' ', CHUNK_CHARS);
+        return text.substring(0, cut > CHUNK_CHARS / 2 ? cut : CHUNK_CHARS);
+    }
+
+    /** Embeds chunks (their heads), many at a time. */
+    public List<float[]> chunkVectors(List<String> texts) {
+        return embedder.embed(texts.stream().map(SemanticScorer::chunkHead).toList());
     }
 
     /** Question and answer embedded in one call. */
