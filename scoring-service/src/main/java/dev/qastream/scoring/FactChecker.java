@@ -387,7 +387,7 @@ public final class FactChecker {
     static List<ParameterFact> named(String text, List<ParameterFact> facts) {
         List<ParameterFact> out = new ArrayList<>();
         for (ParameterFact f : facts) {
-            if (Pattern.compile("(?<![A-Za-z0-9_])" + Pattern.quote(f.name()) + "(?![A-Za-z0-9_])").matcher(text).find()) {
+            if (WordPatterns.of(f.name(), true).matcher(text).find()) {
                 out.add(f);
             }
         }

@@ -154,7 +154,7 @@ public final class StructuralScorer {
     }
 
     private static boolean mentions(String text, String name) {
-        return Pattern.compile("(?<![A-Za-z0-9_])" + Pattern.quote(name) + "(?![A-Za-z0-9_])").matcher(text).find();
+        return WordPatterns.of(name, true).matcher(text).find();
     }
 
     private static boolean startsLikeQuestion(String q) {
