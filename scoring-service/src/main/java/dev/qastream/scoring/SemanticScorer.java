@@ -5,7 +5,9 @@ import java.util.List;
 
 /**
  * Embedding scores of a pair: coherence (question to answer) and relevance (pair to its chunk, and to the
- * corpus domain, so that a licence paragraph is not relevant even in a chunk made of licence text).
+ * corpus domain, so that a licence paragraph is not relevant even in a chunk made of licence text: the domain
+ * is a set of reference sentences, and an answer closer to one of the off-domain references than to any domain
+ * one has no domain relevance).
  * Raw cosines of the small model sit in a narrow band (unrelated texts around 0.1, close ones above 0.5),
  * so each is mapped linearly from that band onto [0, 1].
  */
@@ -20,11 +22,14 @@ public final class SemanticScorer {
 
     private final Embedder embedder;
     private final List<String> domain;
+    private final List<String> offDomain;
     private volatile List<float[]> domainVectors;
+    private volatile List<float[]> offDomainVectors;
 
     public SemanticScorer(Embedder embedder, List<String> domain) {
         this.embedder = embedder;
-        this.domain = List.copyOf(domain);
+        this.domain = domain.stream().filter(l -> !l.startsWith("-")).toList();
+        this.offDomain = domain.stream().filter(l -> l.startsWith("-")).map(l -> l.substring(1).strip()).toList();
     }
 
     public Embedder embedder() {
@@ -74,12 +79,11 @@ public final class SemanticScorer {
     public Semantic score(PairVectors v, float[] chunk) {
         float[] pair = v.pair();
         double coherence = ramp(Vectors.cosine(v.question(), v.answer()), COHERENCE_LOW, COHERENCE_HIGH);
-        double toChunk = ramp(Vectors.cosine(v.answer(), chunk), CHUNK_LOW, CHUNK_HIGH);
-        double best = -1;
-        for (float[] d : domainVectors()) {
-            best = Math.max(best, Vectors.cosine(v.answer(), d));
-        }
-        double toDomain = ramp(best, DOMAIN_LOW, DOMAIN_HIGH);
+        // The answer carries the facts; the pair (with its question) keeps a short correct answer relevant.
+        double toChunk = ramp((Vectors.cosine(v.answer(), chunk) + Vectors.cosine(pair, chunk)) / 2, CHUNK_LOW, CHUNK_HIGH);
+        double best = best(v.answer(), domainVectors());
+        double worst = best(v.answer(), offDomainVectors());
+        double toDomain = worst > best ? 0 : ramp(best, DOMAIN_LOW, DOMAIN_HIGH);
         double relevance = Math.min(toChunk, toDomain);
         List<String> reasons = new ArrayList<>();
         if (coherence < 0.5) {
@@ -94,11 +98,28 @@ public final class SemanticScorer {
         return new Semantic(round(coherence), round(relevance), toChunk, toDomain, reasons);
     }
 
+    private static double best(float[] v, List<float[]> references) {
+        double best = -1;
+        for (float[] r : references) {
+            best = Math.max(best, Vectors.cosine(v, r));
+        }
+        return best;
+    }
+
     private List<float[]> domainVectors() {
         List<float[]> d = domainVectors;
         if (d == null) {
-            d = embedder.embed(domain);
+            d = domain.isEmpty() ? List.of() : embedder.embed(domain);
             domainVectors = d;
+        }
+        return d;
+    }
+
+    private List<float[]> offDomainVectors() {
+        List<float[]> d = offDomainVectors;
+        if (d == null) {
+            d = offDomain.isEmpty() ? List.of() : embedder.embed(offDomain);
+            offDomainVectors = d;
         }
         return d;
     }
