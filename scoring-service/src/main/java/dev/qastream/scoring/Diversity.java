@@ -45,6 +45,11 @@ public final class Diversity {
         return summarise(new ArrayList<>(accepted.values()));
     }
 
+    /** Diversity score of one document's accepted pairs (0 when it has none). */
+    public synchronized double score(String document) {
+        return summarise(accepted.values().stream().filter(e -> e.document().equals(document)).toList()).score();
+    }
+
     public synchronized Map<String, Summary> perDocument() {
         Map<String, List<Entry>> byDoc = new TreeMap<>();
         accepted.values().forEach(e -> byDoc.computeIfAbsent(e.document(), d -> new ArrayList<>()).add(e));

@@ -34,7 +34,9 @@ public final class FactChecker {
                     + "(?:\\s+setting)?\\s*(?:is|=|:|of)\\s+(?:set\\s+to\\s+|configured\\s+as\\s+)?" + VALUE),
             Pattern.compile("(?i)\\bdefaults?\\s+to\\s+" + VALUE),
             Pattern.compile("(?i)\\b(?:is|are|stays|remains)\\s+(?:set\\s+to\\s+)?" + VALUE + "\\s+by\\s+default\\b"),
-            Pattern.compile("(?i)\\bby\\s+default,?\\s+(?:[\\w.]+\\s+){0,3}?(?:is|are)\\s+(?:set\\s+to\\s+)?" + VALUE));
+            Pattern.compile("(?i)\\bby\\s+default,?\\s+(?:[\\w.]+\\s+){0,3}?(?:is|are)\\s+(?:set\\s+to\\s+)?" + VALUE),
+            // "ships with false (disabled) as its default"
+            Pattern.compile("(?i)\\b(?:with|has|uses|takes)\\s+" + VALUE + "(?:\\s*\\([^)]*\\))?\\s+as\\s+(?:its|the|a)\\s+default\\b"));
     private static final Set<String> NOT_VALUES = Set.of("a", "an", "the", "not", "set", "that", "this", "to", "used",
             "applied", "given", "configured", "defined", "specified", "it", "in", "of", "for", "parameter", "value");
     private static final Pattern RANGE_CLAIM = Pattern.compile("(?i)(?:\\bfrom|\\bbetween|\\branges?(?:\\s+(?:is|of))?|"

@@ -22,6 +22,8 @@ import java.util.concurrent.ExecutionException;
 /** Runs the scoring topology; counts accepted and rejected pairs, cross-document conflicts, and diversity. */
 public final class ScoringService extends StreamsService {
     public static final String APP_ID = "qastream-scoring";
+    private static final int MAX_DOCUMENT_GAUGES = 1000;
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ScoringService.class);
 
     private final Diversity diversity;
 
@@ -48,7 +50,9 @@ public final class ScoringService extends StreamsService {
 
     static PairScorer scorer(ServiceContext ctx) {
         ScoringSettings settings = ScoringSettings.from(ctx.config());
-        // The judge's model backend is not wired yet: enabling it scores without a judge (see PairJudge).
+        if (settings.judgeEnabled()) {
+            log.warn("scoring.judge.enabled is set, but no model-backed judge is built yet: scoring without a judge");
+        }
         return new PairScorer(new StructuralScorer(), new SemanticScorer(MiniLmEmbedder.shared(), settings.domain()),
                 settings, PairJudge.NONE, System::currentTimeMillis);
     }
@@ -61,7 +65,9 @@ public final class ScoringService extends StreamsService {
                 .description("distinct cross-document conflicts (default, range or MO class of one parameter)").register(meters);
         Set<String> seenConflicts = ConcurrentHashMap.newKeySet();
         Map<String, Counter> types = new ConcurrentHashMap<>();
-        Gauge.builder("qastream.scoring.diversity", diversity, d -> d.overall().score()).register(meters);
+        Gauge.builder("qastream.scoring.diversity", diversity, d -> d.overall().score())
+                .description("question-type entropy and embedding spread of the accepted pairs, in [0, 1]").register(meters);
+        Set<String> documents = ConcurrentHashMap.newKeySet();
         return (ScoredPair s, float[] vector) -> {
             (s.getAccepted() ? accepted : rejected).increment();
             if (s.getDuplicateOf() != null) {
@@ -78,6 +84,12 @@ public final class ScoringService extends StreamsService {
                         .register(meters)).increment();
             }
             diversity.record(s, vector);
+            String doc = s.getPair().getDocumentId();
+            // One gauge per document, up to a bound that keeps the metrics endpoint readable.
+            if (s.getAccepted() && documents.size() < MAX_DOCUMENT_GAUGES && documents.add(doc)) {
+                Gauge.builder("qastream.scoring.document.diversity", diversity, d -> d.score(doc)).tag("document", doc)
+                        .register(meters);
+            }
         };
     }
 

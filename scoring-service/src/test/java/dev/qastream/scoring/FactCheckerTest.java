@@ -41,6 +41,13 @@ class FactCheckerTest {
     }
 
     @Test
+    void defaultStatedInOtherWordsIsCheckedToo() {
+        FactCheck f = check("Which value does EUtranCellFDD.ulPowerBoostEnabled ship with?",
+                "EUtranCellFDD.ulPowerBoostEnabled ships with true (enabled) as its default.");
+        assertThat(f.contradictions()).singleElement().asString().startsWith("answer says default true; the document says false");
+    }
+
+    @Test
     void wrongNumericDefaultIsAContradiction() {
         FactCheck f = check("What is the default of ulPowerBoostRsrpThreshold?", "By default the threshold is -100 dBm.");
         assertThat(f.contradictions()).singleElement().asString()

@@ -73,23 +73,11 @@ final class QualitySet {
             String m = p.getMoClass();
             String dv = shownDefault(p);
             if (dv != null) {
-                out.add(switch (i % 3) {
-                    case 0 -> new Pair(d.id(), "correct", "What is the default value of " + q + "?", "The default value of " + q + " is " + dv + ".");
-                    case 1 -> new Pair(d.id(), "correct", "What is " + b + " set to by default?", "By default, " + b + " is set to " + dv + ".");
-                    default -> new Pair(d.id(), "correct", "If an operator never configures " + q + ", what value does it take?",
-                            q + " defaults to " + dv + ", which applies until an operator changes it.");
-                });
+                out.add(defaultPair(d, p, i, dv, "correct"));
             }
             out.add(range(d, p, i, null));
             if (m != null) {
-                out.add(switch (i % 3) {
-                    case 0 -> new Pair(d.id(), "correct", "Which MO class does the parameter " + b + " belong to?",
-                            "The parameter " + b + " belongs to the " + m + " MO class.");
-                    case 1 -> new Pair(d.id(), "correct", "In which managed object is " + b + " configured?",
-                            b + " is configured in the " + m + " managed object.");
-                    default -> new Pair(d.id(), "correct", "Where is the attribute " + b + " defined?",
-                            b + " is an attribute of the " + m + " MO class.");
-                });
+                out.add(moPair(d, p, i, m, "correct"));
             }
             if (p.getDescription() != null) {
                 out.add(describe(d, p, i));
@@ -105,6 +93,35 @@ final class QualitySet {
         }
         out.removeIf(x -> x == null);
         return out;
+    }
+
+    /** A pair naming {@code mo} as the parameter's MO class, in one of four wordings. */
+    private static Pair moPair(Doc d, Parameter p, int i, String mo, String kind) {
+        String b = p.getName();
+        return switch (i % 4) {
+            case 0 -> new Pair(d.id(), kind, "Which MO class does the parameter " + b + " belong to?",
+                    "The parameter " + b + " belongs to the " + mo + " MO class.");
+            case 1 -> new Pair(d.id(), kind, "In which managed object is " + b + " configured?",
+                    b + " is configured in the " + mo + " managed object.");
+            case 2 -> new Pair(d.id(), kind, "Where is the attribute " + b + " defined?",
+                    b + " is an attribute of the " + mo + " MO class.");
+            default -> new Pair(d.id(), kind, "How is " + b + " addressed in the configuration?",
+                    "It is addressed as " + mo + "." + b + ".");
+        };
+    }
+
+    /** A pair stating {@code value} as the default, in one of four wordings. */
+    private static Pair defaultPair(Doc d, Parameter p, int i, String value, String kind) {
+        String q = qualified(p);
+        String b = p.getName();
+        return switch (i % 4) {
+            case 0 -> new Pair(d.id(), kind, "What is the default value of " + q + "?", "The default value of " + q + " is " + value + ".");
+            case 1 -> new Pair(d.id(), kind, "What is " + b + " set to by default?", "By default, " + b + " is set to " + value + ".");
+            case 2 -> new Pair(d.id(), kind, "If an operator never configures " + q + ", what value does it take?",
+                    q + " defaults to " + value + ", which applies until an operator changes it.");
+            default -> new Pair(d.id(), kind, "Which value does " + q + " ship with?",
+                    q + " ships with " + value + " as its default, and an operator can change it per node.");
+        };
     }
 
     private static Pair range(Doc d, Parameter p, int i, String wrongHigh) {
@@ -123,10 +140,12 @@ final class QualitySet {
         }
         String lo = r.group(1);
         String hi = wrongHigh != null ? wrongHigh : r.group(2);
-        return switch (i % 3) {
+        return switch (i % 4) {
             case 0 -> new Pair(d.id(), "correct", "What are the valid values of " + q + "?", "The valid values of " + q + " are " + lo + " to " + hi + unit + ".");
             case 1 -> new Pair(d.id(), "correct", "What range does " + p.getName() + " accept?", p.getName() + " accepts values from " + lo + " to " + hi + unit + ".");
-            default -> new Pair(d.id(), "correct", "Between which limits can " + q + " be set?", q + " can be set between " + lo + " and " + hi + unit + ".");
+            case 2 -> new Pair(d.id(), "correct", "Between which limits can " + q + " be set?", q + " can be set between " + lo + " and " + hi + unit + ".");
+            default -> new Pair(d.id(), "correct", "How far can " + q + " be tuned?", "Operators can tune " + q + " anywhere in the "
+                    + lo + " to " + hi + unit + " interval.");
         };
     }
 
@@ -148,8 +167,7 @@ final class QualitySet {
             String q = qualified(p);
             String wrong = wrongDefault(p);
             if (wrong != null) {
-                out.add(new Pair(d.id(), "wrong_default", i % 2 == 0 ? "What is the default value of " + q + "?" : "What is " + p.getName() + " set to by default?",
-                        i % 2 == 0 ? "The default value of " + q + " is " + wrong + "." : "By default, " + p.getName() + " is set to " + wrong + "."));
+                out.add(defaultPair(d, p, i, wrong, "wrong_default"));
             }
             Matcher r = p.getValidValues() == null ? null : RANGE.matcher(p.getValidValues());
             if (r != null && r.matches()) {
@@ -158,14 +176,16 @@ final class QualitySet {
                 double wrongHi = hi + Math.max(1, Math.round((hi - lo) / 2));
                 Pair wr = range(d, p, i, fmt(wrongHi));
                 out.add(new Pair(d.id(), "wrong_range", wr.question(), wr.answer()));
+                if (i % 2 == 1) {
+                    Pair low = range(d, p, i + 1, r.group(2));
+                    String wrongLo = fmt(lo - Math.max(1, Math.round((hi - lo) / 4)));
+                    out.add(new Pair(d.id(), "wrong_range", low.question(), low.answer().replaceFirst(java.util.regex.Pattern.quote(r.group(1)), wrongLo)));
+                }
             }
             if (p.getMoClass() != null) {
                 String other = moClasses.stream().filter(m -> !family(m).equals(family(p.getMoClass()))).sorted()
                         .skip(i % Math.max(1, moClasses.size() - 2)).findFirst().orElse("ManagedElement");
-                out.add(new Pair(d.id(), "wrong_mo_class", i % 2 == 0 ? "Which MO class does the parameter " + p.getName() + " belong to?"
-                        : "In which managed object is " + p.getName() + " configured?",
-                        i % 2 == 0 ? "The parameter " + p.getName() + " belongs to the " + other + " MO class."
-                                : p.getName() + " is configured in the " + other + " managed object."));
+                out.add(moPair(d, p, i, other, "wrong_mo_class"));
             }
             if (p.getDescription() != null) {
                 Pair base = describe(d, p, i);
