@@ -3,6 +3,9 @@ package dev.qastream.launcher;
 import dev.qastream.launcher.bench.ExportBench;
 import dev.qastream.launcher.bench.IngestBench;
 import dev.qastream.sink.export.ExportFormat;
+import dev.qastream.launcher.bench.QualityBench;
+import dev.qastream.launcher.bench.ScoringBench;
+import dev.qastream.runtime.config.Config;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -11,7 +14,8 @@ import java.nio.file.Path;
 
 /** Benchmarks that print their figures as {@code name: value} lines. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Measure throughput; prints name: value lines.",
-        subcommands = {BenchCommand.Ingest.class, BenchCommand.Export.class})
+        subcommands = {BenchCommand.Ingest.class, BenchCommand.Export.class, BenchCommand.Quality.class,
+                BenchCommand.Scoring.class})
 final class BenchCommand implements Runnable {
 
     @Override
@@ -69,6 +73,40 @@ final class BenchCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             new ExportBench(workDir, pairs, rounds, formats.stream().map(ExportFormat::parse).toList(), System.out).run();
+
+    @Command(name = "quality", mixinStandardHelpOptions = true,
+            description = "Scoring quality on an evaluation set built from fixture documents: ROC AUC, acceptance of "
+                    + "correct pairs, rejection per kind of corruption.")
+    static final class Quality implements java.util.concurrent.Callable<Integer> {
+        @Option(names = "--config", description = "YAML configuration file (scoring.* settings to evaluate)")
+        Path configFile;
+
+        @Option(names = "--verbose", description = "print every pair scored the wrong way, with its reasons, to stderr")
+        boolean verbose;
+
+        @Override
+        public Integer call() throws Exception {
+            QualityBench bench = new QualityBench(Config.load(configFile), System.out, verbose);
+            bench.print(bench.run());
+            return 0;
+        }
+    }
+
+    @Command(name = "scoring", mixinStandardHelpOptions = true,
+            description = "Pairs per second through the scoring topology beside the embedding model alone, same run.")
+    static final class Scoring implements java.util.concurrent.Callable<Integer> {
+        @Option(names = "--config", description = "YAML configuration file")
+        Path configFile;
+
+        @Option(names = "--copies", defaultValue = "20", description = "copies of the fixture documents (about 70 pairs each)")
+        int copies;
+
+        @Option(names = "--rounds", defaultValue = "3", description = "measured rounds; the median is reported")
+        int rounds;
+
+        @Override
+        public Integer call() throws Exception {
+            new ScoringBench(Config.load(configFile), copies, rounds, System.out).run();
             return 0;
         }
     }

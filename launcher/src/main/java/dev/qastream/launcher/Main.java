@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 /** Entry point of the ./pipeline command. */
 @Command(name = "pipeline", mixinStandardHelpOptions = true, version = "qastream 0.1.0",
         description = "Turns technical documents into scored question/answer datasets, on Kafka.",
-        subcommands = {UpCommand.class, BatchCommand.class, TailCommand.class, BenchCommand.class,
+        subcommands = {UpCommand.class, BatchCommand.class, TailCommand.class, ScoreCommand.class, BenchCommand.class,
                 StatusCommand.class, DoctorCommand.class, TopicsCommand.class, PlatformCommand.class,
                 ServiceCommand.class, SimulateLlmCommand.class, ExportCommand.class,
                 ReplayCommand.class, RescoreCommand.class, CommandLine.HelpCommand.class})

@@ -77,6 +77,11 @@ class OperateStackTest {
                 assertThat(json.get("value").isNull()).as("only tombstones have a value field in compact form").isTrue();
                 continue;
             }
+            if (json.path("removed").asBoolean(false)) {
+                // a versioned removal of a slot (chunk regenerated with fewer pairs): no question or answer
+                assertThat(json.get("revision").asLong()).isNotNegative();
+                continue;
+            }
             assertThat(json.get("accepted").isBoolean()).isTrue();
             assertThat(json.get("overall").isNumber()).isTrue();
             assertThat(json.get("question").asText()).isNotBlank();

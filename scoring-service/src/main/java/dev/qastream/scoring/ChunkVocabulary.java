@@ -60,9 +60,7 @@ final class ChunkVocabulary {
     }
 
     private static boolean containsWord(String haystack, String word, boolean caseSensitive) {
-        int flags = caseSensitive ? 0 : Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE;
-        return Pattern.compile("(?<![A-Za-z0-9_])" + Pattern.quote(word) + "(?![A-Za-z0-9_])", flags)
-                .matcher(haystack).find();
+        return WordPatterns.of(word, caseSensitive).matcher(haystack).find();
     }
 
     private static <T> List<T> orEmpty(List<T> list) {

@@ -8,48 +8,138 @@ import dev.qastream.schemas.TermTiers;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalDouble;
 import java.util.function.LongSupplier;
 
-/** Scores one pair against the chunk it was generated from and decides acceptance. */
+/**
+ * Scores one pair against the chunk it was generated from, on its own merits: structure, facts, embeddings
+ * and (when enabled) a judge. Deduplication against other pairs happens afterwards ({@link Deduplicator}).
+ *
+ * <p>A pair is accepted when its overall score meets the threshold and nothing rejects it outright: a
+ * contradiction of the document, or text that addresses the model.
+ */
 public final class PairScorer {
+    public static final String REMOVED_REASON = "removed (chunk regenerated or deleted)";
+    static final double MIN_COHERENCE_WITHOUT_SUBJECT = 0.6;
+
     private final StructuralScorer structural;
-    private final AcceptancePolicy policy;
+    private final FactChecker facts = new FactChecker();
+    private final SemanticScorer semantic;
+    private final ScoringSettings settings;
+    private final PairJudge judge;
     private final LongSupplier clock;
 
-    public PairScorer(StructuralScorer structural, AcceptancePolicy policy, LongSupplier clock) {
+    public PairScorer(StructuralScorer structural, SemanticScorer semantic, ScoringSettings settings, PairJudge judge,
+                      LongSupplier clock) {
         this.structural = structural;
-        this.policy = policy;
+        this.semantic = semantic;
+        this.settings = settings;
+        this.judge = settings.judgeEnabled() ? judge : PairJudge.NONE;
         this.clock = clock;
     }
 
+    /** Structural and fact scores only, no embeddings: for tests of the rules. */
+    public PairScorer(StructuralScorer structural, AcceptancePolicy policy, LongSupplier clock) {
+        this(structural, null, new ScoringSettings(policy, ScoringSettings.DEFAULT_NEAR_DUPLICATE, List.of(), false,
+                "quality", 0.25), PairJudge.NONE, clock);
+    }
+
+    public SemanticScorer semantic() {
+        return semantic;
+    }
+
+    public ScoringSettings settings() {
+        return settings;
+    }
+
+    /** Scores without embeddings (the rules alone). */
     public ScoredPair score(QaPair pair, Chunk chunk) {
+        return score(pair, chunk, Catalogue.EMPTY, null, null).scored();
+    }
+
+    /**
+     * @param vectors     the pair's question and answer embedded, or null to score without embeddings
+     * @param chunkVector the chunk's embedding (computed once per chunk version by the caller), or null
+     */
+    public Scored score(QaPair pair, Chunk chunk, Catalogue catalogue, SemanticScorer.PairVectors vectors,
+                        float[] chunkVector) {
+        if (pair.getRemoved()) {
+            return Scored.removal(removed(pair));
+        }
         if (chunk == null) {
-            return rejected(pair, "source chunk " + pair.getChunkId() + " no longer exists");
+            return unscored(pair, "source chunk " + pair.getChunkId() + " no longer exists");
         }
         if (!chunk.getChecksum().equals(pair.getChunkChecksum())) {
-            return rejected(pair, "generated from an older version of chunk " + pair.getChunkId());
+            return unscored(pair, "generated from an older version of chunk " + pair.getChunkId());
         }
-        StructuralScore s = structural.score(pair, chunk);
-        double overall = policy.overall(s.score(), null, null, null);
+        StructuralScore s = structural.score(pair, chunk, catalogue);
+        FactCheck f = facts.check(pair.getQuestion(), pair.getAnswer(), chunk, catalogue);
         List<String> reasons = new ArrayList<>(s.reasons());
-        boolean accepted = policy.accepts(overall);
-        if (!accepted) {
-            reasons.add(String.format("overall score %.2f is below the threshold %.2f", overall, policy.threshold()));
+        reasons.addAll(f.reasons());
+        double accuracy = s.invented().isEmpty() ? f.accuracy() : 0;
+        Double coherence = null;
+        Double relevance = null;
+        if (vectors != null && chunkVector != null && semantic != null) {
+            SemanticScorer.Semantic sem = semantic.score(vectors, chunkVector);
+            coherence = sem.coherence();
+            relevance = sem.relevance();
+            reasons.addAll(sem.reasons());
         }
-        return ScoredPair.newBuilder()
+        double overall = settings.policy().overall(s.score(), coherence, relevance, accuracy);
+        OptionalDouble opinion = judge.judge(pair, chunk);
+        Double judged = null;
+        if (opinion.isPresent()) {
+            judged = Math.max(0, Math.min(1, opinion.getAsDouble()));
+            overall = (1 - settings.judgeWeight()) * overall + settings.judgeWeight() * judged;
+        }
+        overall = Math.round(overall * 10_000) / 10_000.0;
+        // An answer that never names what the question asks about must at least be close to the question.
+        boolean elsewhere = coherence != null && coherence < MIN_COHERENCE_WITHOUT_SUBJECT
+                && s.reasons().stream().anyMatch(r -> r.startsWith(StructuralScorer.MISSING_SUBJECT));
+        if (elsewhere) {
+            reasons.add("answer is about something else than the question");
+        }
+        boolean vetoed = s.instruction() != null || !f.contradictions().isEmpty() || elsewhere;
+        boolean accepted = settings.policy().accepts(overall) && !vetoed;
+        if (!settings.policy().accepts(overall)) {
+            reasons.add(String.format("overall score %.2f is below the threshold %.2f", overall, settings.policy().threshold()));
+        }
+        ScoredPair scored = ScoredPair.newBuilder()
                 .setPair(pair)
                 .setStructural(s.score())
+                .setCoherence(coherence)
+                .setRelevance(relevance)
+                .setAccuracy(accuracy)
                 .setOverall(overall)
                 .setAccepted(accepted)
                 .setReasons(reasons)
                 .setDocument(chunk.getDocument())
                 .setTerms(chunk.getTerms())
                 .setScoredAtMs(clock.getAsLong())
+                .setFlags(f.flags())
+                .setJudge(judged)
+                .build();
+        String both = pair.getQuestion() + "\n" + pair.getAnswer();
+        return new Scored(scored, Scored.normalizeQuestion(pair.getQuestion()), Scored.names(both),
+                vectors == null ? new float[0] : vectors.both());
+    }
+
+    /** A removal passed through: not scored, never accepted. */
+    public ScoredPair removed(QaPair pair) {
+        return ScoredPair.newBuilder()
+                .setPair(pair)
+                .setStructural(0)
+                .setOverall(0)
+                .setAccepted(false)
+                .setReasons(List.of(REMOVED_REASON))
+                .setDocument(DocumentInfo.newBuilder().build())
+                .setTerms(TermTiers.newBuilder().build())
+                .setScoredAtMs(clock.getAsLong())
                 .build();
     }
 
-    private ScoredPair rejected(QaPair pair, String reason) {
-        return ScoredPair.newBuilder()
+    private Scored unscored(QaPair pair, String reason) {
+        ScoredPair s = ScoredPair.newBuilder()
                 .setPair(pair)
                 .setStructural(0)
                 .setOverall(0)
@@ -59,5 +149,6 @@ public final class PairScorer {
                 .setTerms(TermTiers.newBuilder().build())
                 .setScoredAtMs(clock.getAsLong())
                 .build();
+        return new Scored(s, Scored.normalizeQuestion(pair.getQuestion()), Scored.names(pair.getQuestion()), new float[0]);
     }
 }

@@ -4,17 +4,28 @@ import dev.qastream.runtime.ServiceContext;
 import dev.qastream.runtime.ServiceMain;
 import dev.qastream.runtime.StreamsService;
 import dev.qastream.runtime.kafka.Topics;
-import dev.qastream.schemas.Chunk;
-import dev.qastream.schemas.QaPair;
 import dev.qastream.schemas.ScoredPair;
 import io.micrometer.core.instrument.Counter;
-import org.apache.kafka.streams.kstream.ValueJoiner;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
 
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 
-/** Runs the scoring topology and counts accepted and rejected pairs. */
+/** Runs the scoring topology; counts accepted and rejected pairs, cross-document conflicts, and diversity. */
 public final class ScoringService extends StreamsService {
     public static final String APP_ID = "qastream-scoring";
+    private static final int MAX_DOCUMENT_GAUGES = 1000;
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ScoringService.class);
+
+    private final Diversity diversity;
 
     /** Runs this service alone against the cluster and registry in the configuration. */
     public static void main(String[] args) {
@@ -22,20 +33,94 @@ public final class ScoringService extends StreamsService {
     }
 
     public ScoringService(ServiceContext ctx) {
-        super("scoring", APP_ID, ScoringTopology.build(ctx.topics(), countingScorer(ctx)),
-                ctx.kafka().streams(APP_ID),
-                List.of(Topics.GENERATION_PAIRS, Topics.INGEST_CHUNKS, APP_ID + "-pairs-by-chunk-repartition"));
+        this(ctx, new Diversity());
     }
 
-    private static ValueJoiner<QaPair, Chunk, ScoredPair> countingScorer(ServiceContext ctx) {
-        PairScorer scorer = new PairScorer(new StructuralScorer(),
-                new AcceptancePolicy(ctx.config().decimal("scoring.accept-threshold")), System::currentTimeMillis);
-        Counter accepted = Counter.builder("qastream.scoring.pairs").tag("outcome", "accepted").register(ctx.meters());
-        Counter rejected = Counter.builder("qastream.scoring.pairs").tag("outcome", "rejected").register(ctx.meters());
-        return (pair, chunk) -> {
-            ScoredPair s = scorer.score(pair, chunk);
+    private ScoringService(ServiceContext ctx, Diversity diversity) {
+        super("scoring", APP_ID, ScoringTopology.build(ctx.topics(), scorer(ctx), metrics(ctx.meters(), diversity)),
+                withCatalogueTopic(ctx), List.of(Topics.GENERATION_PAIRS, Topics.INGEST_CHUNKS,
+                        APP_ID + "-pairs-by-chunk-repartition", APP_ID + "-scored-by-document-repartition"), ctx.meters());
+        this.diversity = diversity;
+    }
+
+    /** Question types and diversity of the accepted pairs so far, for a summary. */
+    public Diversity diversity() {
+        return diversity;
+    }
+
+    static PairScorer scorer(ServiceContext ctx) {
+        ScoringSettings settings = ScoringSettings.from(ctx.config());
+        if (settings.judgeEnabled()) {
+            log.warn("scoring.judge.enabled is set, but no model-backed judge is built yet: scoring without a judge");
+        }
+        return new PairScorer(new StructuralScorer(), new SemanticScorer(MiniLmEmbedder.shared(), settings.domain()),
+                settings, PairJudge.NONE, System::currentTimeMillis);
+    }
+
+    private static ScoringListener metrics(MeterRegistry meters, Diversity diversity) {
+        Counter accepted = Counter.builder("qastream.scoring.pairs").tag("outcome", "accepted").register(meters);
+        Counter rejected = Counter.builder("qastream.scoring.pairs").tag("outcome", "rejected").register(meters);
+        // A removal (chunk regenerated with fewer pairs, or deleted) is not a judged pair: counted apart.
+        Counter removed = Counter.builder("qastream.scoring.pairs").tag("outcome", "removed").register(meters);
+        Counter duplicates = Counter.builder("qastream.scoring.duplicates").register(meters);
+        Counter conflicts = Counter.builder("qastream.scoring.conflicts")
+                .description("distinct cross-document conflicts (default, range or MO class of one parameter)").register(meters);
+        Set<String> seenConflicts = ConcurrentHashMap.newKeySet();
+        Map<String, Counter> types = new ConcurrentHashMap<>();
+        Gauge.builder("qastream.scoring.diversity", diversity, d -> d.overall().score())
+                .description("question-type entropy and embedding spread of the accepted pairs, in [0, 1]").register(meters);
+        Set<String> documents = ConcurrentHashMap.newKeySet();
+        return (ScoredPair s, float[] vector) -> {
+            if (s.getPair().getRemoved()) {
+                removed.increment();
+                diversity.record(s, vector);
+                return;
+            }
             (s.getAccepted() ? accepted : rejected).increment();
-            return s;
+            if (!s.getAccepted()) {
+                String reason = RejectionReasons.category(s);
+                meters.counter("qastream.scoring.rejections", "reason", reason).increment();
+            }
+            if (s.getDuplicateOf() != null) {
+                duplicates.increment();
+            }
+            for (String flag : s.getFlags()) {
+                if (flag.startsWith("conflict:") && seenConflicts.add(flag)) {
+                    conflicts.increment();
+                }
+            }
+            if (s.getAccepted()) {
+                String type = QuestionTypes.of(s.getPair());
+                types.computeIfAbsent(type, t -> Counter.builder("qastream.scoring.question.types").tag("type", t)
+                        .register(meters)).increment();
+            }
+            diversity.record(s, vector);
+            String doc = s.getPair().getDocumentId();
+            // One gauge per document, up to a bound that keeps the metrics endpoint readable.
+            if (s.getAccepted() && documents.size() < MAX_DOCUMENT_GAUGES && documents.add(doc)) {
+                Gauge.builder("qastream.scoring.document.diversity", diversity, d -> d.score(doc)).tag("document", doc)
+                        .register(meters);
+            }
         };
+    }
+
+    /** The catalogue topic is internal to scoring but not created by Kafka Streams: make sure it exists. */
+    private static Map<String, Object> withCatalogueTopic(ServiceContext ctx) {
+        try (Admin admin = Admin.create(ctx.kafka().admin())) {
+            if (!admin.listTopics().names().get().contains(ScoringTopology.CATALOGUE_TOPIC)) {
+                admin.createTopics(List.of(new NewTopic(ScoringTopology.CATALOGUE_TOPIC, ctx.kafka().partitions(),
+                        (short) ctx.kafka().replicationFactor())
+                        .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)))).all().get();
+            }
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw new IllegalStateException("cannot create " + ScoringTopology.CATALOGUE_TOPIC + ": "
+                        + e.getCause().getMessage(), e.getCause());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating " + ScoringTopology.CATALOGUE_TOPIC, e);
+        }
+        return ctx.kafka().streams(APP_ID);
     }
 }

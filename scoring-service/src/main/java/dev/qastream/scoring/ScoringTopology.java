@@ -4,26 +4,57 @@ import dev.qastream.runtime.kafka.Topics;
 import dev.qastream.schemas.Chunk;
 import dev.qastream.schemas.QaPair;
 import dev.qastream.schemas.ScoredPair;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.kstream.Joined;
+import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.KTable;
 import org.apache.kafka.streams.kstream.Materialized;
+import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
-import org.apache.kafka.streams.kstream.ValueJoiner;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+import org.apache.kafka.streams.state.TimestampedKeyValueStore;
+import org.apache.kafka.streams.state.ValueAndTimestamp;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Properties;
 
 /**
- * generation.pairs joined with the chunk table -> scoring.scored: every pair with its scores and
- * the reasons. Pairs are re-keyed by chunk id and joined to a co-partitioned KTable, so Kafka Streams
- * orders both inputs by timestamp and a pair never overtakes the chunk it was made from.
- * Tombstones pass through, so removed pairs leave the dataset too.
+ * generation.pairs -> scoring.scored: every pair with its scores and reasons, accepted or not.
+ *
+ * <ol>
+ *   <li>Pairs are re-keyed by chunk id and scored next to the chunk table (co-partitioned, so Kafka Streams
+ *       orders both inputs by timestamp and a pair never overtakes the chunk it was made from). A pair older
+ *       than the revision already seen for its key is dropped; removals pass without scoring. Question and
+ *       answer are embedded in one call; each chunk version is embedded once, when it arrives (while its
+ *       pairs are being generated), and kept in a store.</li>
+ *   <li>Scored pairs are re-keyed by document id and deduplicated against the document's other pairs
+ *       ({@link Deduplicator}, state in a store), then written keyed by pair key.</li>
+ * </ol>
+ * Names a chunk lacks are looked up in a global catalogue of everything ingested ({@link CatalogueStore}).
+ * Legacy null values pass through as null.
  */
 public final class ScoringTopology {
     public static final String CHUNK_STORE = "chunks-by-id";
+    public static final String REVISION_STORE = "pair-revisions";
+    public static final String CHUNK_VECTOR_STORE = "chunk-vectors";
+    public static final String DEDUP_STORE = "pairs-by-document";
+    /** Marks a legacy null value turned into a removal for the trip through the repartition topics. */
+    static final long LEGACY_TOMBSTONE = Long.MIN_VALUE;
+    /** The internal topic of the catalogue; it must exist (compacted) before the app starts. */
+    public static final String CATALOGUE_TOPIC = CatalogueStore.TOPIC;
     /**
      * The chunk table is restored from ingest.chunks itself (compacted), not from a changelog topic
      * that would hold a second copy of every chunk. The Streams app must run with the same setting.
@@ -39,20 +70,214 @@ public final class ScoringTopology {
         return p;
     }
 
-    public static Topology build(Topics topics, ValueJoiner<QaPair, Chunk, ScoredPair> scorer) {
+    public static Topology build(Topics topics, PairScorer scorer) {
+        return build(topics, scorer, ScoringListener.NONE);
+    }
+
+    /** @param listener sees every scored pair written (metrics); never a tombstone */
+    public static Topology build(Topics topics, PairScorer scorer, ScoringListener listener) {
         StreamsBuilder builder = new StreamsBuilder();
         KTable<String, Chunk> chunks = builder.table(topics.chunks.name(), topics.chunks.consumed(),
                 Materialized.as(CHUNK_STORE));
-        KStream<String, QaPair> pairs = builder.stream(topics.pairs.name(), topics.pairs.consumed());
 
-        pairs.filter((key, pair) -> pair == null).mapValues(pair -> (ScoredPair) null)
-                .to(topics.scored.name(), topics.scored.produced());
-        pairs.filter((key, pair) -> pair != null)
-                .selectKey((key, pair) -> pair.getChunkId())
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CatalogueStore.KEYS_STORE),
+                Serdes.String(), Serdes.String()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CHUNK_VECTOR_STORE),
+                Serdes.String(), Serdes.ByteArray()));
+        if (scorer.semantic() != null) {
+            // Chunks are embedded as they arrive, while their pairs are being generated: off the pairs' path.
+            chunks.toStream().process(() -> new ChunkVectorProcessor(scorer.semantic()), CHUNK_VECTOR_STORE);
+        }
+        chunks.toStream().process(CatalogueStore.Feed::new, CatalogueStore.KEYS_STORE)
+                .to(CATALOGUE_TOPIC, Produced.with(Serdes.String(), Serdes.String()));
+        builder.addGlobalStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(CatalogueStore.GLOBAL_STORE),
+                        Serdes.String(), Serdes.String()).withLoggingDisabled(),
+                CATALOGUE_TOPIC, Consumed.with(Serdes.String(), Serdes.String()), CatalogueStore.Updater::new);
+
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(REVISION_STORE),
+                Serdes.String(), Serdes.Long()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DEDUP_STORE),
+                Serdes.String(), Serdes.ByteArray()));
+
+        KStream<String, QaPair> pairs = builder.stream(topics.pairs.name(), topics.pairs.consumed());
+        pairs.map((key, pair) -> pair == null ? KeyValue.pair(chunkIdOf(key), legacyRemoval(key)) : KeyValue.pair(pair.getChunkId(), pair))
                 .repartition(Repartitioned.with(topics.pairs.keySerde(), topics.pairs.valueSerde()).withName("pairs-by-chunk"))
-                .leftJoin(chunks, scorer, Joined.with(topics.pairs.keySerde(), topics.pairs.valueSerde(), topics.chunks.valueSerde()))
-                .selectKey((chunkId, scored) -> scored.getPair().getPairKey())
+                .process(() -> new ScoreProcessor(scorer), CHUNK_STORE, REVISION_STORE, CHUNK_VECTOR_STORE)
+                .repartition(Repartitioned.with(Serdes.String(), Envelope.serde()).withName("scored-by-document"))
+                .process(() -> new DedupProcessor(new Deduplicator(scorer.settings().nearDuplicate()), listener), DEDUP_STORE)
                 .to(topics.scored.name(), topics.scored.produced());
         return builder.build(OPTIMIZATION);
     }
+
+    /** "doc.md#3#1" -> "doc.md#3": the pair key is the chunk id and the slot. */
+    static String chunkIdOf(String pairKey) {
+        int i = pairKey.lastIndexOf('#');
+        return i < 0 ? pairKey : pairKey.substring(0, i);
+    }
+
+    private static QaPair legacyRemoval(String pairKey) {
+        String chunkId = chunkIdOf(pairKey);
+        return QaPair.newBuilder().setPairKey(pairKey).setChunkId(chunkId).setDocumentId(chunkIdOf(chunkId)).setSlot(0)
+                .setQuestion("").setAnswer("").setTier("").setBackend("").setModel("").setPromptVersion("")
+                .setChunkChecksum("").setGeneratedAtMs(0).setRevision(LEGACY_TOMBSTONE).setRemoved(true).build();
+    }
+
+    /** Step 1: revision check, then scoring next to the chunk; out keyed by document id. */
+    static final class ScoreProcessor implements Processor<String, QaPair, String, Envelope> {
+        private final PairScorer scorer;
+        private ProcessorContext<String, Envelope> context;
+        private TimestampedKeyValueStore<String, Chunk> chunks;
+        private KeyValueStore<String, Long> revisions;
+        private KeyValueStore<String, byte[]> chunkVectors;
+        private Catalogue catalogue;
+
+        ScoreProcessor(PairScorer scorer) {
+            this.scorer = scorer;
+        }
+
+        @Override
+        public void init(ProcessorContext<String, Envelope> context) {
+            this.context = context;
+            this.chunks = context.getStateStore(CHUNK_STORE);
+            this.revisions = context.getStateStore(REVISION_STORE);
+            this.chunkVectors = context.getStateStore(CHUNK_VECTOR_STORE);
+            this.catalogue = CatalogueStore.over(context.getStateStore(CatalogueStore.GLOBAL_STORE));
+        }
+
+        @Override
+        public void process(Record<String, QaPair> record) {
+            QaPair pair = record.value();
+            boolean legacy = pair.getRevision() == LEGACY_TOMBSTONE;
+            if (!legacy) {
+                Long seen = revisions.get(pair.getPairKey());
+                if (seen != null && pair.getRevision() < seen) {
+                    return; // an older revision never replaces a newer one
+                }
+                revisions.put(pair.getPairKey(), pair.getRevision());
+            }
+            Envelope out;
+            if (legacy) {
+                out = new Envelope(pair.getPairKey(), true, null);
+            } else if (pair.getRemoved()) {
+                out = new Envelope(pair.getPairKey(), false, Scored.removal(scorer.removed(pair)));
+            } else {
+                ValueAndTimestamp<Chunk> v = chunks.get(pair.getChunkId());
+                Chunk chunk = v == null ? null : v.value();
+                SemanticScorer.PairVectors vectors = null;
+                float[] chunkVector = null;
+                if (chunk != null && chunk.getChecksum().equals(pair.getChunkChecksum()) && scorer.semantic() != null) {
+                    vectors = scorer.semantic().pairVectors(pair.getQuestion(), pair.getAnswer());
+                    chunkVector = chunkVector(chunk);
+                }
+                out = new Envelope(pair.getPairKey(), false, scorer.score(pair, chunk, catalogue, vectors, chunkVector));
+            }
+            context.forward(record.withKey(pair.getDocumentId()).withValue(out));
+        }
+
+        private float[] chunkVector(Chunk chunk) {
+            return ChunkVectorProcessor.vector(chunk, chunkVectors, scorer.semantic());
+        }
+    }
+
+    /** Keeps each chunk version's embedding; a removed chunk's goes too. */
+    static final class ChunkVectorProcessor implements Processor<String, Chunk, Void, Void> {
+        private final SemanticScorer semantic;
+        private KeyValueStore<String, byte[]> store;
+
+        ChunkVectorProcessor(SemanticScorer semantic) {
+            this.semantic = semantic;
+        }
+
+        @Override
+        public void init(ProcessorContext<Void, Void> context) {
+            store = context.getStateStore(CHUNK_VECTOR_STORE);
+        }
+
+        @Override
+        public void process(Record<String, Chunk> record) {
+            if (record.value() == null) {
+                store.delete(record.key());
+            } else {
+                vector(record.value(), store, semantic);
+            }
+        }
+
+        /** The stored embedding of this chunk version, or computed now and stored. */
+        static float[] vector(Chunk chunk, KeyValueStore<String, byte[]> store, SemanticScorer semantic) {
+            byte[] checksum = chunk.getChecksum().getBytes(StandardCharsets.UTF_8);
+            byte[] stored = store.get(chunk.getChunkId());
+            if (stored != null) {
+                int n = ByteBuffer.wrap(stored).getInt();
+                if (n == checksum.length && java.util.Arrays.equals(stored, 4, 4 + n, checksum, 0, n)) {
+                    return Vectors.fromBytes(stored, 4 + n, stored.length - 4 - n);
+                }
+            }
+            float[] v = semantic.chunkVectors(List.of(chunk.getText())).get(0);
+            byte[] vec = Vectors.toBytes(v);
+            store.put(chunk.getChunkId(), ByteBuffer.allocate(4 + checksum.length + vec.length)
+                    .putInt(checksum.length).put(checksum).put(vec).array());
+            return v;
+        }
+    }
+
+    /** Step 2: deduplication within the document; out keyed by pair key. */
+    static final class DedupProcessor implements Processor<String, Envelope, String, ScoredPair> {
+        private static final char SEP = '\u0000';
+        private final Deduplicator dedup;
+        private final ScoringListener listener;
+        private ProcessorContext<String, ScoredPair> context;
+        private Deduplicator.Store store;
+
+        DedupProcessor(Deduplicator dedup, ScoringListener listener) {
+            this.dedup = dedup;
+            this.listener = listener;
+        }
+
+        @Override
+        public void init(ProcessorContext<String, ScoredPair> context) {
+            this.context = context;
+            KeyValueStore<String, byte[]> kv = context.getStateStore(DEDUP_STORE);
+            this.store = new Deduplicator.Store() {
+                @Override
+                public DedupEntry get(String document, String pairKey) {
+                    byte[] b = kv.get(document + SEP + pairKey);
+                    return b == null ? null : DedupEntry.fromBytes(b);
+                }
+
+                @Override
+                public void put(String document, DedupEntry entry) {
+                    kv.put(document + SEP + entry.pairKey(), entry.toBytes());
+                }
+
+                @Override
+                public void delete(String document, String pairKey) {
+                    kv.delete(document + SEP + pairKey);
+                }
+
+                @Override
+                public List<DedupEntry> document(String document) {
+                    List<DedupEntry> out = new ArrayList<>();
+                    try (KeyValueIterator<String, byte[]> it = kv.prefixScan(document + SEP, new StringSerializer())) {
+                        it.forEachRemaining(e -> out.add(DedupEntry.fromBytes(e.value)));
+                    }
+                    return out;
+                }
+            };
+        }
+
+        @Override
+        public void process(Record<String, Envelope> record) {
+            Envelope e = record.value();
+            long seq = context.recordMetadata().map(m -> m.offset()).orElse(0L);
+            ScoredPair removalOutput = e.legacyTombstone() ? null : e.scored().isRemoval() ? e.scored().scored() : null;
+            for (Deduplicator.Emit emit : dedup.apply(record.key(), e.pairKey(), e.legacyTombstone() ? null : e.scored(),
+                    removalOutput, seq, store)) {
+                if (emit.scored() != null) {
+                    listener.written(emit.scored(), emit.vector());
+                }
+                context.forward(record.withKey(emit.pairKey()).withValue(emit.scored()));
+            }
+        }
+    }
+
 }

@@ -25,7 +25,9 @@ import java.util.regex.Pattern;
  * answer repeats the question                        0.50
  * &lt;think&gt; tags left in                               0.50  reasoning-model leakage
  * JSON left in                                       0.40  unparsed structured output
- * unknown parameter or counter mentioned             0.30 each, at most 0.60  (likely hallucinated)
+ * text addresses the model ("ignore previous ...")    1.00  prompt injection or model talk
+ * unknown parameter or counter mentioned             0.30 each, at most 0.60  (invented: nothing ingested has it)
+ * parameter or counter of another document only     0.15 each, at most 0.30
  * question does not end with '?'                     0.30
  * answer longer than 300 words                       0.30
  * markdown or HTML markup left in                    0.20
@@ -33,10 +35,12 @@ import java.util.regex.Pattern;
  * question does not start with a question word       0.15
  * question shorter than 3 or longer than 60 words    0.15
  * answer shorter than 3 words                        0.15
+ * answer never names what the question asks about   0.15  (a parameter or counter of the chunk)
  * names no parameter, counter or term of the chunk   0.10
  * </pre>
  */
 public final class StructuralScorer {
+    static final String MISSING_SUBJECT = "answer never names ";
     static final int MIN_QUESTION_WORDS = 3;
     static final int MAX_QUESTION_WORDS = 60;
     static final int MIN_ANSWER_WORDS = 3;
@@ -66,6 +70,11 @@ public final class StructuralScorer {
     private static final Pattern NON_WORD = Pattern.compile("[^\\p{L}\\p{N}]+");
 
     public StructuralScore score(QaPair pair, Chunk chunk) {
+        return score(pair, chunk, Catalogue.EMPTY);
+    }
+
+    /** Names the chunk lacks are looked up in {@code catalogue}: known elsewhere costs less than invented. */
+    public StructuralScore score(QaPair pair, Chunk chunk, Catalogue catalogue) {
         Objects.requireNonNull(pair, "pair");
         Objects.requireNonNull(chunk, "chunk");
         String q = pair.getQuestion() == null ? "" : pair.getQuestion().strip();
@@ -90,15 +99,34 @@ public final class StructuralScorer {
         p.failIf(MARKUP.matcher(both).find(), 0.20, "contains markdown or HTML markup");
         p.failIf(LABEL.matcher(both).find(), 0.20, "contains prompt labels such as 'Question:'");
 
+        String instruction = InstructionCheck.find(both).orElse(null);
+        p.failIf(instruction != null, 1.0, "addresses the model, not the reader: \"" + instruction + "\"");
+
         ChunkVocabulary vocabulary = new ChunkVocabulary(chunk);
         double unknownPenalty = 0;
+        double elsewherePenalty = 0;
+        List<String> invented = new ArrayList<>();
         for (String unknown : unknownNames(both, vocabulary)) {
+            String kind = unknown.matches("pm[A-Z].*") ? "counter " : "parameter ";
+            List<ParameterFact> elsewhere = catalogue.facts(ParameterFact.bare(unknown));
+            if (!elsewhere.isEmpty()) {
+                double step = Math.min(0.15, 0.30 - elsewherePenalty);
+                elsewherePenalty += step;
+                p.failIf(true, step, "mentions " + kind + unknown + ", which this chunk does not have (it is in "
+                        + elsewhere.get(0).documentId() + ")");
+                continue;
+            }
+            invented.add(unknown);
             double step = Math.min(0.30, 0.60 - unknownPenalty);
             unknownPenalty += step;
-            p.failIf(true, step, "mentions unknown " + (unknown.matches("pm[A-Z].*") ? "counter " : "parameter ") + unknown);
+            p.failIf(true, step, "mentions unknown " + kind + unknown);
         }
+        List<String> subjects = subjects(q, chunk);
+        p.failIf(!subjects.isEmpty() && subjects.stream().noneMatch(n -> mentions(a, n)), 0.15,
+                MISSING_SUBJECT + String.join(" or ", subjects) + ", which the question asks about");
         p.failIf(!vocabulary.isNamedIn(both), 0.10, "names no parameter, counter or term of the chunk");
-        return p.result();
+        StructuralScore s = p.result();
+        return new StructuralScore(s.score(), s.reasons(), invented, instruction);
     }
 
     private static Set<String> unknownNames(String s, ChunkVocabulary vocabulary) {
@@ -112,6 +140,21 @@ public final class StructuralScorer {
             }
         }
         return unknown;
+    }
+
+    /** Bare names of the chunk's parameters and counters that the question names. */
+    private static List<String> subjects(String question, Chunk chunk) {
+        List<String> out = new ArrayList<>();
+        for (ParameterFact f : ParameterFact.of(chunk)) {
+            if (mentions(question, f.name()) && !out.contains(f.name())) {
+                out.add(f.name());
+            }
+        }
+        return out;
+    }
+
+    private static boolean mentions(String text, String name) {
+        return WordPatterns.of(name, true).matcher(text).find();
     }
 
     private static boolean startsLikeQuestion(String q) {

@@ -1,0 +1,69 @@
+package dev.qastream.scoring;
+
+import dev.qastream.runtime.config.Config;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The {@code scoring.*} settings: acceptance policy, near-duplicate threshold, the domain's reference
+ * sentences and the optional judge.
+ */
+public record ScoringSettings(AcceptancePolicy policy, double nearDuplicate, List<String> domain,
+                              boolean judgeEnabled, String judgeTier, double judgeWeight) {
+    public static final double DEFAULT_NEAR_DUPLICATE = 0.95;
+
+    public ScoringSettings {
+        if (!(nearDuplicate > 0 && nearDuplicate <= 1)) {
+            throw new IllegalArgumentException("scoring.near-duplicate must be in (0, 1], was " + nearDuplicate);
+        }
+        if (!(judgeWeight >= 0 && judgeWeight <= 1)) {
+            throw new IllegalArgumentException("scoring.judge.weight must be in [0, 1], was " + judgeWeight);
+        }
+        domain = List.copyOf(domain);
+    }
+
+    public static ScoringSettings defaults() {
+        return new ScoringSettings(AcceptancePolicy.defaults(), DEFAULT_NEAR_DUPLICATE, builtInDomain(), false, "quality", 0.25);
+    }
+
+    public static ScoringSettings from(Config c) {
+        AcceptancePolicy policy = new AcceptancePolicy(c.decimal("scoring.accept-threshold"),
+                c.decimal("scoring.weights.structural"), c.decimal("scoring.weights.semantic"),
+                c.decimal("scoring.weights.accuracy"));
+        String domainFile = c.string("scoring.domain-file").strip();
+        return new ScoringSettings(policy, c.decimal("scoring.near-duplicate"),
+                domainFile.isEmpty() ? builtInDomain() : readDomain(Path.of(domainFile)),
+                c.bool("scoring.judge.enabled"), c.string("scoring.judge.tier"), c.decimal("scoring.judge.weight"));
+    }
+
+    /** Reference sentences of RAN feature documentation, shipped with the service. */
+    public static List<String> builtInDomain() {
+        try (InputStream in = ScoringSettings.class.getResourceAsStream("/scoring-domain-ran.txt")) {
+            return lines(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static List<String> readDomain(Path file) {
+        try {
+            List<String> lines = lines(Files.readString(file));
+            if (lines.isEmpty()) {
+                throw new IllegalArgumentException("scoring.domain-file " + file + " holds no sentences");
+            }
+            return lines;
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read scoring.domain-file " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static List<String> lines(String text) {
+        return text.lines().map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
+    }
+}
