@@ -73,6 +73,9 @@ final class BenchCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             new ExportBench(workDir, pairs, rounds, formats.stream().map(ExportFormat::parse).toList(), System.out).run();
+            return 0;
+        }
+    }
 
     @Command(name = "quality", mixinStandardHelpOptions = true,
             description = "Scoring quality on an evaluation set built from fixture documents: ROC AUC, acceptance of "
