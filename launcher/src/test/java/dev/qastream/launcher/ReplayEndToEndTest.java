@@ -58,7 +58,12 @@ class ReplayEndToEndTest {
     /** chunk id -> chunk, as batched. */
     static Map<String, Chunk> chunks = new TreeMap<>();
     /** tier -> chunks routed there. */
-    static Map<String, Integer> perTier = new LinkedHashMap<>();
+    static Map<String, Integer> perTierAtBatch;
+    /** tier -> chunks routed there by the routing of the later configurations (all tiers used). */
+    static Map<String, Integer> perTier;
+    static TierRouting routing;
+    /** The batch's stack, kept running for the unchanged-prompt replay beside it. */
+    static Stack batchStack;
     static List<String> firstDataset;
 
     @BeforeAll
@@ -73,23 +78,38 @@ class ReplayEndToEndTest {
                 Files.copy(f, target);
             }
         }
-        writeConfig("base.yaml", null);
+        writeConfig("base.yaml", null, null);
         Config config = Config.load(dir.resolve("base.yaml"));
-        try (Stack stack = Stack.start(config)) {
-            stack.ingest().scanUntilSettled();
-            assertThat(Drain.await(stack, Duration.ofMinutes(2), s -> { })).isNull();
-            TierRouting routing = TierRouting.from(config);
-            Topics.TIERS.forEach(t -> perTier.put(t, 0));
-            for (ConsumerRecord<String, Chunk> r : TopicSnapshot.records(stack.context().kafka(), stack.context().topics().chunks)) {
-                chunks.put(r.key(), r.value());
-            }
-            chunks.values().forEach(c -> perTier.merge(routing.tierFor(c.getComplexity()), 1, Integer::sum));
+        batchStack = Stack.start(config);
+        batchStack.ingest().scanUntilSettled();
+        assertThat(Drain.await(batchStack, Duration.ofMinutes(2), s -> { })).isNull();
+        var ctx = batchStack.context();
+        for (ConsumerRecord<String, Chunk> r : TopicSnapshot.records(ctx.kafka(), ctx.topics().chunks)) {
+            chunks.put(r.key(), r.value());
         }
+        perTierAtBatch = countPerTier(TierRouting.from(config));
+        // Routing for the later configurations: thresholds between the chunks' complexities, so every tier has some
+        double[] c = chunks.values().stream().mapToDouble(Chunk::getComplexity).distinct().sorted().toArray();
+        assertThat(c.length).as("distinct chunk complexities").isGreaterThanOrEqualTo(3);
+        int third = c.length / 3;
+        routing = new TierRouting((c[third - 1] + c[third]) / 2, (c[c.length - third - 1] + c[c.length - third]) / 2);
+        perTier = countPerTier(routing);
+        assertThat(perTier.values()).allSatisfy(n -> assertThat(n).isPositive());
         firstDataset = Files.readAllLines(dataset());
+    }
+
+    private static Map<String, Integer> countPerTier(TierRouting r) {
+        Map<String, Integer> m = new LinkedHashMap<>();
+        Topics.TIERS.forEach(t -> m.put(t, 0));
+        chunks.values().forEach(ch -> m.merge(r.tierFor(ch.getComplexity()), 1, Integer::sum));
+        return m;
     }
 
     @AfterAll
     static void stop() {
+        if (batchStack != null) {
+            batchStack.close();
+        }
         if (sim != null) {
             sim.close();
         }
@@ -107,21 +127,36 @@ class ReplayEndToEndTest {
 
     @Test
     @Order(2)
-    void replayWithAnUnchangedPromptCallsNoModel() throws Exception {
+    void replayWithAnUnchangedPromptBesideTheRunningStackCallsNoModel() throws Exception {
         int calls = sim.calls();
+        String base = dir.resolve("base.yaml").toString();
 
-        // When replay is planned and then run on the stopped stack's data dir
-        String dry = run("replay", "--dry-run", "--config", dir.resolve("base.yaml").toString());
-        String real = run("replay", "--config", dir.resolve("base.yaml").toString());
+        // When replay is planned and run beside the running stack, with the configuration it runs with
+        String dry = run("replay", "--dry-run", "--config", base);
+        String real = run("replay", "--config", base);
+        assertThat(Drain.await(batchStack, Duration.ofMinutes(2), s -> { })).isNull();
 
         // Then the dry run predicts no model call, per tier, and the replay makes none and changes nothing
         for (String tier : Topics.TIERS) {
-            assertThat(dry).containsPattern(tierLine(tier, perTier.get(tier), 0));
+            assertThat(dry).containsPattern(tierLine(tier, perTierAtBatch.get(tier), 0));
         }
         assertThat(dry).containsPattern(tierLine("total", chunks.size(), 0));
-        assertThat(real).contains("sent " + chunks.size() + " generation requests", "done: dataset");
+        assertThat(real).contains("sent " + chunks.size() + " generation requests");
         assertThat(sim.calls()).isEqualTo(calls);
         assertThat(Files.readAllLines(dataset())).isEqualTo(firstDataset);
+
+        // When a replay with other prompts is sent to that stack, which still runs with the old ones
+        Path prompts = Files.createDirectories(dir.resolve("prompts-other"));
+        Files.writeString(prompts.resolve("qa.user.txt"), "Write {{pairs}} pairs.\n<document>\n{{document}}\n</document>\n");
+        writeConfig("other.yaml", prompts, null);
+        Result refused = runCommand("replay", "--config", dir.resolve("other.yaml").toString());
+
+        // Then it is refused with the reason (its workers would answer from the cache with the old prompt)
+        assertThat(refused.rc()).isEqualTo(1);
+        assertThat(refused.err()).contains("generates with other settings", "prompt " + DEFAULT_VERSION, "restart");
+        assertThat(refused.out()).doesNotContain("sent ");
+        batchStack.close();
+        batchStack = null;
     }
 
     @Test
@@ -134,7 +169,7 @@ class ReplayEndToEndTest {
                 + "<document>\n{{document}}\n</document>\n");
         String v2 = PromptTemplate.load(PromptTemplate.DEFAULT_ID, prompts.toString()).version();
         assertThat(v2).isNotEqualTo(DEFAULT_VERSION);
-        writeConfig("v2.yaml", prompts);
+        writeConfig("v2.yaml", prompts, routing);
         int calls = sim.calls();
 
         // When replay is planned and run on the stopped data dir with the new prompts
@@ -166,7 +201,7 @@ class ReplayEndToEndTest {
                 + " about the document below.\nFeature: {{feature}}\nSection: {{section}}\n\n"
                 + "<document>\n{{document}}\n</document>\n");
         String v3 = PromptTemplate.load(PromptTemplate.DEFAULT_ID, prompts.toString()).version();
-        writeConfig("v3.yaml", prompts);
+        writeConfig("v3.yaml", prompts, routing);
         String v3yaml = dir.resolve("v3.yaml").toString();
         try (Stack stack = Stack.start(Config.load(dir.resolve("v3.yaml")))) {
             // When only the documents under lte/ are replayed
@@ -178,9 +213,11 @@ class ReplayEndToEndTest {
             assertThat(Drain.await(stack, Duration.ofMinutes(2), s -> { })).isNull();
             // Then only their chunks reached a model
             assertThat(sim.calls() - calls).isEqualTo(lte);
-            // and a tier filter plans that tier's chunks only
+            // and a tier filter plans that tier's chunks only, of which those just replayed are in the cache
             String quality = run("replay", "--dry-run", "--tier", "quality", "--config", v3yaml);
-            assertThat(quality).containsPattern(tierLine("total", perTier.get("quality"), perTier.get("quality")));
+            int qualityOutsideLte = (int) chunks.values().stream().filter(c -> !c.getDocumentId().startsWith("lte/"))
+                    .filter(c -> routing.tierFor(c.getComplexity()).equals("quality")).count();
+            assertThat(quality).containsPattern(tierLine("total", perTier.get("quality"), qualityOutsideLte));
 
             // Given every model answer unparseable, and one document replayed
             String doc = "paging_load_control.md";
@@ -231,13 +268,17 @@ class ReplayEndToEndTest {
         return "(?m)^\\s+" + tier + "\\s+" + chunks + " chunks,\\s+" + reachModel + " reach a model";
     }
 
-    private static void writeConfig(String name, Path promptsDir) throws IOException {
+    private static void writeConfig(String name, Path promptsDir, TierRouting routing) throws IOException {
         StringBuilder y = new StringBuilder();
         y.append("data-dir: ").append(dir.resolve("data")).append("\ninbox: ").append(dir.resolve("inbox"))
                 .append("\nout: ").append(dir.resolve("out"))
                 .append("\nhttp:\n  port: 0\ningest:\n  settle-ms: 200\ngeneration:\n  retry-backoff-ms: 20\n");
         if (promptsDir != null) {
             y.append("  prompts-dir: \"").append(promptsDir).append("\"\n");
+        }
+        if (routing != null) {
+            y.append("routing:\n  fast-below: ").append(routing.fastBelow()).append("\n  balanced-below: ")
+                    .append(routing.balancedBelow()).append("\n");
         }
         y.append("tiers:\n");
         for (String tier : Topics.TIERS) {
@@ -248,21 +289,35 @@ class ReplayEndToEndTest {
         Files.writeString(dir.resolve(name), y.toString());
     }
 
+    record Result(int rc, String out, String err) {
+    }
+
     /** Runs a command as the CLI does and returns what it printed (also echoed). */
-    private static synchronized String run(String... args) {
-        PrintStream original = System.out;
-        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(buffer, true, StandardCharsets.UTF_8));
+    private static synchronized Result runCommand(String... args) {
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        ByteArrayOutputStream outBuffer = new ByteArrayOutputStream();
+        ByteArrayOutputStream errBuffer = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(outBuffer, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(errBuffer, true, StandardCharsets.UTF_8));
         int rc;
         try {
             rc = Main.run(args);
         } finally {
-            System.setOut(original);
+            System.setOut(out);
+            System.setErr(err);
         }
-        String out = buffer.toString(StandardCharsets.UTF_8);
-        original.print(out);
-        assertThat(rc).as("exit code of %s; printed:%n%s", String.join(" ", args), out).isZero();
-        return out;
+        Result r = new Result(rc, outBuffer.toString(StandardCharsets.UTF_8), errBuffer.toString(StandardCharsets.UTF_8));
+        out.print(r.out());
+        err.print(r.err());
+        return r;
+    }
+
+    /** Runs a command that must succeed; returns its standard output. */
+    private static String run(String... args) {
+        Result r = runCommand(args);
+        assertThat(r.rc()).as("exit code of %s; printed:%n%s%s", String.join(" ", args), r.out(), r.err()).isZero();
+        return r.out();
     }
 
     private static Path dataset() {
