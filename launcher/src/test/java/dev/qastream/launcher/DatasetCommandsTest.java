@@ -157,13 +157,15 @@ class DatasetCommandsTest {
     void deadLettersAreReDrivenNewestPerChunkUnlessTheChunkChangedSince() {
         // Given dead letters: two for chunk A (older and current revision), one for chunk B at an outdated revision
         var ctx = stack.context();
+        // (A at an offset above 0, so that its older revision is really older)
         List<String> ids = new ArrayList<>(chunks.keySet());
+        ids.sort((x, y) -> Long.compare(chunks.get(y).offset(), chunks.get(x).offset()));
         ConsumerRecord<String, Chunk> a = chunks.get(ids.get(0));
         ConsumerRecord<String, Chunk> b = chunks.get(ids.get(1));
         try (KafkaProducer<String, DeadLetter> p = new KafkaProducer<>(ctx.kafka().producer("test"),
                 ctx.topics().deadLetters.keySerde().serializer(), ctx.topics().deadLetters.valueSerde().serializer())) {
             p.send(new ProducerRecord<>(Topics.GENERATION_DLQ, a.key(), deadLetter(a, a.offset(), "quality")));
-            p.send(new ProducerRecord<>(Topics.GENERATION_DLQ, a.key(), deadLetter(a, Math.max(0, a.offset() - 1), "fast")));
+            p.send(new ProducerRecord<>(Topics.GENERATION_DLQ, a.key(), deadLetter(a, a.offset() - 1, "fast")));
             p.send(new ProducerRecord<>(Topics.GENERATION_DLQ, b.key(), deadLetter(b, b.offset() - 1, "fast")));
         }
 
