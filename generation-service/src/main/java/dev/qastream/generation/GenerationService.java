@@ -32,6 +32,7 @@ public final class GenerationService implements Service {
     private final StreamsService router;
     private final BiFunction<ServiceContext, String, PairGenerator> generators;
     private final List<Supervisor> supervisors = new ArrayList<>();
+    private final Map<String, PairGenerator> running = new LinkedHashMap<>();
     private final EmptyChunks emptyChunks = new EmptyChunks();
     private CacheView cache;
 
@@ -83,9 +84,15 @@ public final class GenerationService implements Service {
         ModelServers servers = new ModelServers(ctx.config(), ctx.meters());
         for (String tier : Topics.TIERS) {
             PairGenerator generator = generators.apply(ctx, tier);
+            running.put(tier, generator);
             supervisors.add(new Supervisor("generation-" + tier,
                     () -> new GenerationWorker(ctx, tier, generator, groupId(tier), cache, servers, emptyChunks)).start());
         }
+    }
+
+    /** The generator each tier's worker uses (after {@link #start()}), e.g. to record what a replay must match. */
+    public Map<String, PairGenerator> generators() {
+        return Map.copyOf(running);
     }
 
     @Override

@@ -6,6 +6,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /** Generates the dataset again after a prompt change, paying a model only for what the cache does not cover. */
@@ -38,6 +39,17 @@ final class ReplayCommand implements Callable<Integer> {
         Config config = options.load();
         ClusterSession.Need need = dryRun ? ClusterSession.Need.BROKER : ClusterSession.Need.FULL_STACK;
         try (ClusterSession session = ClusterSession.open(config, need)) {
+            List<String> stale = session.besideRunningPipeline()
+                    ? GenerationSettings.differences(config.path("data-dir"), session.context()) : List.of();
+            if (!stale.isEmpty()) {
+                // Its workers would answer from generation.cache with the old settings and change nothing.
+                System.err.println("error: the running pipeline on " + config.path("data-dir").toAbsolutePath()
+                        + " generates with other settings than this configuration:");
+                stale.forEach(d -> System.err.println("  " + d));
+                System.err.println("restart ./pipeline up with this configuration, or stop it and run replay again"
+                        + " (it then runs the stack itself with this configuration)");
+                return 1;
+            }
             ChunkReplay replay = new ChunkReplay(session.context(), document, tier);
             ChunkReplay.Plan plan = deadLetters ? replay.planDeadLetters() : replay.planChunks();
             System.out.println((deadLetters ? "dead letters to re-drive" : "chunks to generate again")

@@ -77,10 +77,15 @@ public final class Stack implements AutoCloseable {
         ingest = new IngestService(ctx);
         services.add(sink);
         services.add(new ScoringService(ctx));
-        services.add(new GenerationService(ctx));
+        GenerationService generation = new GenerationService(ctx);
+        services.add(generation);
         for (Service s : services) {
             s.start();
             http.addHealthCheck(s.name(), s::healthy);
+        }
+        if (platform != null) {
+            // What this stack's workers generate with, so a replay beside it can tell a stale configuration.
+            GenerationSettings.write(config.path("data-dir"), generation.generators());
         }
         ingest.open();
         http.addHealthCheck(ingest.name(), ingest::healthy);
@@ -163,6 +168,7 @@ public final class Stack implements AutoCloseable {
         }
         if (platform != null) {
             Endpoints.remove(config.path("data-dir"));
+            GenerationSettings.remove(config.path("data-dir"));
             platform.close();
         }
         closed.countDown();

@@ -157,9 +157,9 @@ class DatasetCommandsTest {
     void deadLettersAreReDrivenNewestPerChunkUnlessTheChunkChangedSince() {
         // Given dead letters: two for chunk A (older and current revision), one for chunk B at an outdated revision
         var ctx = stack.context();
-        // (chunks past the first offset of their partition, so "older revision" is a real, smaller offset)
+        // (A at an offset above 0, so that its older revision is really older)
         List<String> ids = new ArrayList<>(chunks.keySet());
-        ids.removeIf(id -> chunks.get(id).offset() == 0);
+        ids.sort((x, y) -> Long.compare(chunks.get(y).offset(), chunks.get(x).offset()));
         ConsumerRecord<String, Chunk> a = chunks.get(ids.get(0));
         ConsumerRecord<String, Chunk> b = chunks.get(ids.get(1));
         try (KafkaProducer<String, DeadLetter> p = new KafkaProducer<>(ctx.kafka().producer("test"),
