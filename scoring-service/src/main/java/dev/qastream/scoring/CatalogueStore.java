@@ -23,7 +23,7 @@ import java.util.Set;
  * any pair can look up any name whatever partition its chunk is on.
  */
 final class CatalogueStore {
-    static final String TOPIC = ScoringService.APP_ID + "-catalogue";
+    static final String TOPIC = dev.qastream.runtime.kafka.Topics.SCORING_CATALOGUE;
     static final String GLOBAL_STORE = "parameter-catalogue";
     static final String KEYS_STORE = "catalogue-keys-by-chunk";
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -8,16 +8,11 @@ import dev.qastream.schemas.ScoredPair;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.errors.TopicExistsException;
 
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 
 /** Runs the scoring topology; counts accepted and rejected pairs, cross-document conflicts, and diversity. */
 public final class ScoringService extends StreamsService {
@@ -104,23 +99,8 @@ public final class ScoringService extends StreamsService {
         };
     }
 
-    /** The catalogue topic is internal to scoring but not created by Kafka Streams: make sure it exists. */
+    /** The catalogue topic is created with the other topics (Topics.catalogue) before any service starts. */
     private static Map<String, Object> withCatalogueTopic(ServiceContext ctx) {
-        try (Admin admin = Admin.create(ctx.kafka().admin())) {
-            if (!admin.listTopics().names().get().contains(ScoringTopology.CATALOGUE_TOPIC)) {
-                admin.createTopics(List.of(new NewTopic(ScoringTopology.CATALOGUE_TOPIC, ctx.kafka().partitions(),
-                        (short) ctx.kafka().replicationFactor())
-                        .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)))).all().get();
-            }
-        } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof TopicExistsException)) {
-                throw new IllegalStateException("cannot create " + ScoringTopology.CATALOGUE_TOPIC + ": "
-                        + e.getCause().getMessage(), e.getCause());
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while creating " + ScoringTopology.CATALOGUE_TOPIC, e);
-        }
         return ctx.kafka().streams(APP_ID);
     }
 }

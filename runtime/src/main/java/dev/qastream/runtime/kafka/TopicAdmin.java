@@ -59,6 +59,7 @@ public final class TopicAdmin {
                         throw e;
                     }
                 }
+                awaitLeaders(admin, missing.stream().map(NewTopic::name).toList());
             }
             alignDeleteRetention(admin, existingCompacted, deleteRetentionMs);
         } catch (ExecutionException e) {
@@ -67,6 +68,27 @@ public final class TopicAdmin {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating topics", e);
         }
+    }
+
+    /**
+     * Waits until every partition of new topics has a leader: a Streams global store started right after
+     * creation fails with "no partitions available" while the metadata has not reached the broker yet.
+     */
+    private static void awaitLeaders(Admin admin, List<String> names) throws InterruptedException {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            try {
+                boolean ready = admin.describeTopics(names).allTopicNames().get().values().stream()
+                        .allMatch(d -> !d.partitions().isEmpty() && d.partitions().stream().allMatch(p -> p.leader() != null));
+                if (ready) {
+                    return;
+                }
+            } catch (ExecutionException notYetKnown) {
+                // UnknownTopicOrPartition until the metadata arrives
+            }
+            Thread.sleep(100);
+        }
+        log.warn("topics {} have no leader for every partition after 30 s", names);
     }
 
     /** Sets delete.retention.ms on compacted topics created earlier with another value (or the broker default). */

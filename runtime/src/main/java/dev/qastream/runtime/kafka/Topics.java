@@ -30,6 +30,8 @@ public final class Topics {
     public static final String GENERATION_CACHE = "generation.cache";
     public static final String SCORING_SCORED = "scoring.scored";
     public static final String DATASET_PAIRS = "dataset.pairs";
+    /** Scoring's catalogue of every parameter and counter name ingested (a global table, so not Streams-managed). */
+    public static final String SCORING_CATALOGUE = "qastream-scoring-catalogue";
 
     /** The three model tiers, cheapest first. */
     public static final List<String> TIERS = List.of("fast", "balanced", "quality");
@@ -43,6 +45,7 @@ public final class Topics {
     public final Topic<String, GenerationCacheEntry> cache;
     public final Topic<String, ScoredPair> scored;
     public final Topic<String, DatasetRecord> dataset;
+    public final Topic<String, String> catalogue;
 
     public Topics(ValueSerdeFactory values) {
         Serde<String> keys = Serdes.String();
@@ -59,6 +62,7 @@ public final class Topics {
         cache = new Topic<>(GENERATION_CACHE, keys, values.serde(GenerationCacheEntry.class), true);
         scored = new Topic<>(SCORING_SCORED, keys, values.serde(ScoredPair.class), true);
         dataset = new Topic<>(DATASET_PAIRS, keys, values.serde(DatasetRecord.class), true);
+        catalogue = new Topic<>(SCORING_CATALOGUE, keys, Serdes.String(), true);
     }
 
     /** Topics with registry-free Avro serdes: for TopologyTestDriver tests and tools that need no registry. */
@@ -85,6 +89,6 @@ public final class Topics {
 
     public List<Topic<?, ?>> all() {
         return List.of(documents, chunks, errors, requests.get("fast"), requests.get("balanced"),
-                requests.get("quality"), pairs, deadLetters, cache, scored, dataset);
+                requests.get("quality"), pairs, deadLetters, cache, scored, dataset, catalogue);
     }
 }
