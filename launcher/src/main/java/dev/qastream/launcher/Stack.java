@@ -34,6 +34,7 @@ public final class Stack implements AutoCloseable {
     private ServiceContext ctx;
     private IngestService ingest;
     private SinkService sink;
+    private GenerationService generation;
     private final List<Service> services = new ArrayList<>();
     private long startupMs;
     private final CountDownLatch closed = new CountDownLatch(1);
@@ -77,7 +78,8 @@ public final class Stack implements AutoCloseable {
         ingest = new IngestService(ctx);
         services.add(sink);
         services.add(new ScoringService(ctx));
-        services.add(new GenerationService(ctx));
+        generation = new GenerationService(ctx);
+        services.add(generation);
         for (Service s : services) {
             s.start();
             http.addHealthCheck(s.name(), s::healthy);
@@ -109,6 +111,11 @@ public final class Stack implements AutoCloseable {
 
     public SinkService sink() {
         return sink;
+    }
+
+    /** The generation service (its recent empty chunks, for the batch summary). */
+    public GenerationService generation() {
+        return generation;
     }
 
     public ServiceContext context() {
