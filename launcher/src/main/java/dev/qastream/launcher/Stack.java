@@ -86,6 +86,7 @@ public final class Stack implements AutoCloseable {
         }
         ingest.open();
         http.addHealthCheck(ingest.name(), ingest::healthy);
+        http.addHealthDetail("model", generation::modelHealth);
         services.add(ingest);
         startupMs = (System.nanoTime() - t0) / 1_000_000;
         log.info("stack started in {} ms; metrics and health on http://127.0.0.1:{}/", startupMs, http.port());

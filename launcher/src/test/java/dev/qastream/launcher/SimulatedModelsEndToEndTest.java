@@ -17,6 +17,10 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -115,6 +119,11 @@ class SimulatedModelsEndToEndTest {
                 });
                 assertThat(dataset.stream().map(l -> l.get("metadata").get("source_document").asText()).distinct())
                         .hasSize(4);
+                // and /health names each tier's model server as found
+                String health = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + stack.http().port() + "/health")).build(),
+                        HttpResponse.BodyHandlers.ofString()).body();
+                assertThat(health).contains("model fast: ok", "model balanced: ok", "model quality: ok", QUALITY_MODEL);
 
                 // When a section is inserted in the middle of the long document
                 checksumsBeforeEdit = chunks.stream().map(Chunk::getChecksum).collect(Collectors.toSet());
