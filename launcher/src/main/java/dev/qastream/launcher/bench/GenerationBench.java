@@ -76,6 +76,8 @@ public final class GenerationBench {
     private final double decodeTps;
     private final double prefillTps;
     private final PrintStream out;
+    /** One producer for every pass: its serializer registers the request schema once, not per pass. */
+    private KafkaProducer<String, GenerationRequest> producer;
 
     /** What one pass measured. */
     record Pass(double seconds, double idealSeconds, int calls, double pairs, double meanLatencyMs, double maxLatencyMs) {
@@ -104,7 +106,11 @@ public final class GenerationBench {
         Path data = workDir.resolve("data");
         IngestBench.deleteTree(data);
         try (EmbeddedPlatform platform = EmbeddedPlatform.start(data)) {
-            TopicAdmin.ensureTopics(context(platform, data, Map.of()).kafka(), Topics.withPlainAvro());
+            ServiceContext base = context(platform, data, Map.of());
+            TopicAdmin.ensureTopics(base.kafka(), Topics.withPlainAvro());
+            var topic = base.topics().request(TIER);
+            producer = new KafkaProducer<>(base.kafka().producer("bench-generation"), topic.keySerde().serializer(),
+                    topic.valueSerde().serializer());
             Map<Integer, List<Double>> efficiencies = new LinkedHashMap<>();
             List<Chunk> last = null;
             int lastK = slots.get(slots.size() - 1);
@@ -136,6 +142,9 @@ public final class GenerationBench {
             out.printf("replay_model_calls: %d%n", replay.calls());
             out.printf("replay_s: %.2f%n", replay.seconds());
         } finally {
+            if (producer != null) {
+                producer.close();
+            }
             IngestBench.deleteTree(data);
         }
     }
@@ -219,17 +228,17 @@ public final class GenerationBench {
     }
 
     /** Sends one request per chunk; returns the next offset after the last request, per partition. */
-    private static Map<TopicPartition, Long> send(ServiceContext ctx, List<Chunk> chunks) throws Exception {
+    private Map<TopicPartition, Long> send(ServiceContext ctx, List<Chunk> chunks) throws Exception {
         var topic = ctx.topics().request(TIER);
         List<Future<RecordMetadata>> sent = new ArrayList<>();
-        try (KafkaProducer<String, GenerationRequest> producer = new KafkaProducer<>(ctx.kafka().producer("bench-generation"),
-                topic.keySerde().serializer(), topic.valueSerde().serializer())) {
+        {
             long revision = 0;
             for (Chunk c : chunks) {
                 GenerationRequest r = GenerationRequest.newBuilder().setTier(TIER).setChunk(c)
                         .setRoutedAtMs(System.currentTimeMillis()).setRevision(++revision).build();
                 sent.add(producer.send(new ProducerRecord<>(topic.name(), c.getChunkId(), r)));
             }
+            producer.flush();
         }
         Map<TopicPartition, Long> ends = new HashMap<>();
         for (Future<RecordMetadata> f : sent) {
