@@ -32,9 +32,12 @@ public final class GenerationService implements Service {
     private final StreamsService router;
     private final BiFunction<ServiceContext, String, PairGenerator> generators;
     private final List<Supervisor> supervisors = new ArrayList<>();
-    private final Map<String, PairGenerator> running = new LinkedHashMap<>();
     private final EmptyChunks emptyChunks = new EmptyChunks();
     private CacheView cache;
+    private final Map<String, PairGenerator> tierGenerators = new java.util.concurrent.ConcurrentHashMap<>();
+    private List<String> modelHealth = List.of();
+    private long modelHealthAtMs;
+    static final long MODEL_HEALTH_TTL_MS = 30_000;
 
     /** Runs this service alone against the cluster and registry in the configuration. */
     public static void main(String[] args) {
@@ -84,7 +87,7 @@ public final class GenerationService implements Service {
         ModelServers servers = new ModelServers(ctx.config(), ctx.meters());
         for (String tier : Topics.TIERS) {
             PairGenerator generator = generators.apply(ctx, tier);
-            running.put(tier, generator);
+            tierGenerators.put(tier, generator);
             supervisors.add(new Supervisor("generation-" + tier,
                     () -> new GenerationWorker(ctx, tier, generator, groupId(tier), cache, servers, emptyChunks)).start());
         }
@@ -92,12 +95,41 @@ public final class GenerationService implements Service {
 
     /** The generator each tier's worker uses (after {@link #start()}), e.g. to record what a replay must match. */
     public Map<String, PairGenerator> generators() {
-        return Map.copyOf(running);
+        return Map.copyOf(tierGenerators);
     }
 
     @Override
     public boolean healthy() {
         return router.healthy() && cache != null && cache.healthy() && supervisors.stream().allMatch(Supervisor::healthy);
+    }
+
+    /**
+     * One line per tier on its model server, for {@code /health} (a detail, not a failure: a tier whose server is
+     * missing waits and retries, and an {@code auto} tier that fell back to builtin works): "fast: ok: ...",
+     * "balanced: MISSING: tier balanced: no Ollama at ...; start Ollama ...". Probed at most every 30 s.
+     */
+    public synchronized List<String> modelHealth() {
+        long now = System.currentTimeMillis();
+        if (modelHealthAtMs == 0 || now - modelHealthAtMs >= MODEL_HEALTH_TTL_MS) {
+            List<String> lines = new ArrayList<>();
+            for (String tier : Topics.TIERS) {
+                lines.add(tier + ": " + modelHealthLine(tier, dev.qastream.generation.llm.Generators.check(ctx.config(), tier)));
+            }
+            modelHealth = List.copyOf(lines);
+            modelHealthAtMs = now;
+        }
+        return modelHealth;
+    }
+
+    private String modelHealthLine(String tier, dev.qastream.generation.llm.ModelCheck check) {
+        PairGenerator running = tierGenerators.get(tier);
+        boolean fellBack = running != null && "auto".equals(ctx.config().string("tiers." + tier + ".backend").strip())
+                && dev.qastream.generation.worker.ModelServers.isBuiltin(running.backend());
+        if (fellBack) {
+            return check.ok() ? "builtin (auto fallback); the model answers now: restart to use it"
+                    : "builtin (auto fallback): " + check.message();
+        }
+        return check.ok() ? "ok: " + check.problem() : "MISSING: " + check.message();
     }
 
     @Override

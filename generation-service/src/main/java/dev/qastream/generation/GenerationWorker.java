@@ -27,11 +27,11 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RecordDeserializationException;
+import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -45,6 +45,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One tier's worker. Keeps up to K = {@code tiers.<tier>.max-concurrency} model calls in flight at all times
@@ -78,10 +79,12 @@ final class GenerationWorker implements Supervisor.Supervised {
     private final TopicValueSerializer values;
     private final ExecutorService calls;
     private final PartitionLedger ledger = new PartitionLedger();
-    private final Queue<GenerationJob> ready = new ArrayDeque<>();
+    /** Jobs waiting for a slot: filled by the poll loop, taken by it and by call threads that just finished one. */
+    private final Queue<GenerationJob> ready = new ConcurrentLinkedQueue<>();
     private final PriorityQueue<GenerationJob> delayed = new PriorityQueue<>(Comparator.comparingLong(j -> j.readyAtMs));
     private final Queue<Completion> completions = new ConcurrentLinkedQueue<>();
-    private int inFlight;
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final Object starting = new Object();
     private long lastFlushMs;
     private volatile boolean running = true;
     private volatile boolean alive = true;
@@ -155,7 +158,7 @@ final class GenerationWorker implements Supervisor.Supervised {
                 holdOrResume();
                 poll();
                 startCalls();
-                if (System.currentTimeMillis() - lastFlushMs >= flushIntervalMs) {
+                if (System.currentTimeMillis() - lastFlushMs >= flushIntervalMs || idleWithResults()) {
                     flush(null);
                 }
             }
@@ -168,6 +171,15 @@ final class GenerationWorker implements Supervisor.Supervised {
             calls.shutdownNow();
             closeQuietly();
         }
+    }
+
+    /**
+     * Nothing in flight or waiting, but results held: write them now rather than at the next flush interval
+     * (the last results of a burst, or a batch answered from the cache).
+     */
+    private boolean idleWithResults() {
+        return inFlight.get() == 0 && ready.isEmpty() && delayed.isEmpty() && ledger.size() > 0
+                && System.currentTimeMillis() - lastFlushMs >= 10;
     }
 
     /** The partitions this instance holds now (for tests and status). */
@@ -190,6 +202,8 @@ final class GenerationWorker implements Supervisor.Supervised {
             for (ConsumerRecord<String, GenerationRequest> r : consumer.poll(Duration.ofMillis(100))) {
                 accept(r);
             }
+        } catch (WakeupException e) {
+            // A call finished: back to the loop to decide it and start the next one.
         } catch (RecordDeserializationException e) {
             // A record no schema can read would stop the tier forever: log it and step over it.
             log.error("{} worker: skipping unreadable request at {} offset {}: {}", tier, e.topicPartition(),
@@ -230,29 +244,59 @@ final class GenerationWorker implements Supervisor.Supervised {
         while (!delayed.isEmpty() && delayed.peek().readyAtMs <= now) {
             ready.add(delayed.poll());
         }
-        while (inFlight < concurrency && !ready.isEmpty()) {
-            GenerationJob job = ready.peek();
-            if (job.dropped) {
-                ready.poll();
-                continue;
-            }
-            if (server != null) {
-                if (!server.slots().tryAcquire()) {
-                    return;
-                }
-                if (!server.breaker().tryAcquire()) {
-                    server.slots().release();
-                    return;
-                }
-            }
-            ready.poll();
-            inFlight++;
-            job.attempts++;
-            calls.execute(() -> call(job));
+        for (GenerationJob job; (job = take()) != null; ) {
+            GenerationJob next = job;
+            calls.execute(() -> call(next));
         }
     }
 
-    private void call(GenerationJob job) {
+    /**
+     * The next ready job, holding a tier slot, a server slot and the breaker's leave; null when a limit is reached
+     * or nothing is ready. Called by the poll loop and by call threads, one at a time.
+     */
+    private GenerationJob take() {
+        synchronized (starting) {
+            while (inFlight.get() < concurrency) {
+                GenerationJob job = ready.peek();
+                if (job == null) {
+                    return null;
+                }
+                if (job.dropped) {
+                    ready.poll();
+                    continue;
+                }
+                if (server != null) {
+                    if (!server.slots().tryAcquire()) {
+                        return null;
+                    }
+                    if (!server.breaker().tryAcquire()) {
+                        server.slots().release();
+                        return null;
+                    }
+                }
+                ready.poll();
+                inFlight.incrementAndGet();
+                job.attempts++;
+                return job;
+            }
+            return null;
+        }
+    }
+
+    /**
+     * Runs a call, then, while calls answer, the next ready job on this same thread: a freed slot is busy again
+     * without waiting for the poll loop (which may be writing a transaction), so the server's slots stay full.
+     * After a failure the thread stops, so the loop sees it (and the breaker counts it) before the next call.
+     */
+    private void call(GenerationJob first) {
+        GenerationJob job = first;
+        while (job != null && callOnce(job)) {
+            job = running ? take() : null;
+        }
+    }
+
+    /** One call; true when the model answered. */
+    private boolean callOnce(GenerationJob job) {
         long start = System.nanoTime();
         Generation generation = null;
         Throwable failure = null;
@@ -265,7 +309,12 @@ final class GenerationWorker implements Supervisor.Supervised {
                 server.slots().release();
             }
         }
+        inFlight.decrementAndGet();
         completions.add(new Completion(job, generation, failure, Duration.ofNanos(System.nanoTime() - start)));
+        // The poll loop may be waiting in poll(): wake it to decide the result and refill the ready queue now,
+        // not up to a poll timeout later (with calls of a few hundred ms, that wait cost a fifth of slot time).
+        consumer.wakeup();
+        return generation != null;
     }
 
     private record Completion(GenerationJob job, Generation generation, Throwable failure, Duration latency) {
@@ -274,7 +323,6 @@ final class GenerationWorker implements Supervisor.Supervised {
     private void drainCompletions() {
         Completion c;
         while ((c = completions.poll()) != null) {
-            inFlight--;
             decide(c);
         }
     }

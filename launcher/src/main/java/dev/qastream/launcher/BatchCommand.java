@@ -81,6 +81,7 @@ final class BatchCommand implements Callable<Integer> {
         System.out.printf("errors         %6d (see %s)%n", scan.errors(),
                 config.path("out").resolve("ingest-errors.jsonl"));
         System.out.printf("dataset        %6d pairs in %s%n", c.dataset(), config.path("out").resolve("dataset.jsonl"));
+        GenerationSummary.print(stack.context().meters(), stack.generation().emptyChunks(), System.out);
         System.out.printf("time           %6.1f s (stack start %.1f s)%n", seconds, stack.startupMs() / 1000.0);
         System.out.println("-----------------------------------------------");
     }

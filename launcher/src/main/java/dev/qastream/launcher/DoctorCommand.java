@@ -2,7 +2,6 @@ package dev.qastream.launcher;
 
 import dev.qastream.launcher.doctor.Check;
 import dev.qastream.launcher.doctor.Doctor;
-import dev.qastream.launcher.doctor.HttpModelServerCheck;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -20,7 +19,7 @@ final class DoctorCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        List<Check> checks = new Doctor(options.load(), new HttpModelServerCheck()).run();
+        List<Check> checks = new Doctor(options.load()).run();
         checks.forEach(c -> System.out.println(c.line()));
         long failed = checks.stream().filter(c -> c.status() == Check.Status.FAIL).count();
         long warned = checks.stream().filter(c -> c.status() == Check.Status.warn).count();

@@ -34,6 +34,7 @@ public final class Stack implements AutoCloseable {
     private ServiceContext ctx;
     private IngestService ingest;
     private SinkService sink;
+    private GenerationService generation;
     private final List<Service> services = new ArrayList<>();
     private long startupMs;
     private final CountDownLatch closed = new CountDownLatch(1);
@@ -77,7 +78,7 @@ public final class Stack implements AutoCloseable {
         ingest = new IngestService(ctx);
         services.add(sink);
         services.add(new ScoringService(ctx));
-        GenerationService generation = new GenerationService(ctx);
+        generation = new GenerationService(ctx);
         services.add(generation);
         for (Service s : services) {
             s.start();
@@ -89,6 +90,7 @@ public final class Stack implements AutoCloseable {
         }
         ingest.open();
         http.addHealthCheck(ingest.name(), ingest::healthy);
+        http.addHealthDetail("model", generation::modelHealth);
         services.add(ingest);
         startupMs = (System.nanoTime() - t0) / 1_000_000;
         log.info("stack started in {} ms; metrics and health on http://127.0.0.1:{}/", startupMs, http.port());
@@ -122,6 +124,11 @@ public final class Stack implements AutoCloseable {
 
     public SinkService sink() {
         return sink;
+    }
+
+    /** The generation service (its recent empty chunks, for the batch summary). */
+    public GenerationService generation() {
+        return generation;
     }
 
     public ServiceContext context() {

@@ -2,7 +2,7 @@ package dev.qastream.launcher;
 
 import dev.qastream.launcher.doctor.Check;
 import dev.qastream.launcher.doctor.Doctor;
-import dev.qastream.launcher.doctor.ModelServerCheck;
+import dev.qastream.generation.llm.ModelCheck;
 import dev.qastream.launcher.status.Snapshot;
 import dev.qastream.launcher.status.StatusView;
 import dev.qastream.runtime.config.Config;
@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -27,8 +28,8 @@ class DoctorWithoutStackTest {
         Files.createDirectories(dir.resolve("inbox"));
         Config config = Config.load(null).with(Map.of("data-dir", dir.resolve("data").toString(),
                 "inbox", dir.resolve("inbox").toString(), "tiers.quality.backend", "builtin"));
-        ModelServerCheck noServer = (backend, url, model, key) ->
-                new ModelServerCheck.Result(ModelServerCheck.Outcome.UNREACHABLE, "no answer from " + url);
+        Function<String, ModelCheck> noServer = tier -> new ModelCheck(tier, false,
+                "tier " + tier + ": no Ollama at http://localhost:11434 (connection refused)", "start Ollama (`ollama serve`)");
 
         // When doctor runs
         List<Check> checks = new Doctor(config, noServer).run();
@@ -48,12 +49,13 @@ class DoctorWithoutStackTest {
     @Test
     void aTierWhoseServerLacksTheModelFailsWithThePullCommand() {
         Config config = Config.load(null).with(Map.of("data-dir", dir.toString(), "tiers.balanced.backend", "ollama"));
-        ModelServerCheck otherModels = (backend, url, model, key) ->
-                new ModelServerCheck.Result(ModelServerCheck.Outcome.MODEL_MISSING, url + " serves [llama3:8b], not " + model);
+        Function<String, ModelCheck> otherModels = tier -> new ModelCheck(tier, false,
+                "tier " + tier + ": Ollama at http://localhost:11434 has no model qwen3:8b", "run `ollama pull qwen3:8b`");
         assertThat(new Doctor(config, otherModels).run()).filteredOn(c -> c.name().equals("tier balanced"))
                 .singleElement().satisfies(c -> {
                     assertThat(c.status()).isEqualTo(Check.Status.FAIL);
-                    assertThat(c.advice()).isEqualTo("ollama pull qwen3:8b");
+                    assertThat(c.message()).isEqualTo("ollama: Ollama at http://localhost:11434 has no model qwen3:8b");
+                    assertThat(c.advice()).contains("ollama pull qwen3:8b");
                 });
     }
 

@@ -142,7 +142,7 @@ class OperateStackTest {
         Result r = pipeline("doctor", "--config", yaml.toString(), "--data-dir", config.path("data-dir").toString());
         // Then that tier fails with what to do, and the exit code says so
         assertThat(r.exit).as(r.out).isEqualTo(1);
-        assertThat(r.out).contains("FAIL tier fast", "ollama server missing", "127.0.0.1:" + closed, "ollama serve");
+        assertThat(r.out).contains("FAIL tier fast", "no Ollama at", "127.0.0.1:" + closed, "ollama serve");
     }
 
     @Test

@@ -1,5 +1,7 @@
 package dev.qastream.launcher.doctor;
 
+import dev.qastream.generation.llm.Generators;
+import dev.qastream.generation.llm.ModelCheck;
 import dev.qastream.runtime.Endpoints;
 import dev.qastream.runtime.kafka.KafkaSettings;
 import dev.qastream.runtime.kafka.Topic;
@@ -27,6 +29,7 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /** The checks of `doctor`, in the order a user would fix them: runtime, data, broker, registry, topics, models, inbox. */
@@ -34,10 +37,16 @@ public final class Doctor {
     private static final int TIMEOUT_MS = 5_000;
 
     private final dev.qastream.runtime.config.Config config;
-    private final ModelServerCheck models;
+    private final Function<String, ModelCheck> models;
     private final List<Check> checks = new ArrayList<>();
 
-    public Doctor(dev.qastream.runtime.config.Config config, ModelServerCheck models) {
+    /** With the generation module's own check of each tier's model server. */
+    public Doctor(dev.qastream.runtime.config.Config config) {
+        this(config, tier -> Generators.check(config, tier));
+    }
+
+    /** With the given check of a tier's model server (tests). */
+    public Doctor(dev.qastream.runtime.config.Config config, Function<String, ModelCheck> models) {
         this.config = config;
         this.models = models;
     }
@@ -194,37 +203,27 @@ public final class Doctor {
     private void checkTier(String tier) {
         String name = "tier " + tier;
         String prefix = "tiers." + tier + ".";
-        String backend = config.string(prefix + "backend");
-        String model = config.string(prefix + "model");
-        String url = config.string(prefix + "base-url");
+        String backend = config.string(prefix + "backend").strip().toLowerCase(java.util.Locale.ROOT);
         switch (backend) {
             case "builtin", "extractive" -> checks.add(Check.ok(name, backend + ": no model server needed"));
             case "auto" -> {
-                ModelServerCheck.Result r = models.check("ollama", url, model, null);
-                checks.add(r.outcome() == ModelServerCheck.Outcome.READY
-                        ? Check.ok(name, "auto: " + r.detail())
-                        : Check.warn(name, "auto: " + r.detail() + "; the builtin generator is used",
-                        r.outcome() == ModelServerCheck.Outcome.UNREACHABLE
-                                ? "for model answers start Ollama (ollama serve) or set " + prefix + "base-url"
-                                : "ollama pull " + model));
+                ModelCheck r = models.apply(tier);
+                checks.add(r.ok() ? Check.ok(name, "auto: " + detail(r))
+                        : Check.warn(name, "auto: " + detail(r) + "; the builtin generator is used", r.fix()));
             }
             case "ollama", "openai" -> {
-                String keyEnv = config.string(prefix + "api-key-env");
-                String key = keyEnv.isBlank() ? null : System.getenv(keyEnv);
-                ModelServerCheck.Result r = models.check(backend, url, model, key);
-                switch (r.outcome()) {
-                    case READY -> checks.add(Check.ok(name, backend + ": " + r.detail()));
-                    case UNREACHABLE -> checks.add(Check.fail(name, backend + " server missing: " + r.detail(),
-                            "ollama".equals(backend) ? "start it (ollama serve) or fix " + prefix + "base-url"
-                                    : "start the OpenAI-compatible server or fix " + prefix + "base-url (its /v1 URL)"));
-                    case MODEL_MISSING -> checks.add(Check.fail(name, backend + ": " + r.detail(),
-                            "ollama".equals(backend) ? "ollama pull " + model
-                                    : "load " + model + " in the server, or set " + prefix + "model to one it serves"));
-                }
+                ModelCheck r = models.apply(tier);
+                checks.add(r.ok() ? Check.ok(name, backend + ": " + detail(r)) : Check.fail(name, backend + ": " + detail(r), r.fix()));
             }
             default -> checks.add(Check.fail(name, "unknown backend '" + backend + "'",
                     "set " + prefix + "backend to auto, ollama, openai or builtin"));
         }
+    }
+
+    /** The check's problem without its "tier NAME: " lead (the check's name says it). */
+    private static String detail(ModelCheck r) {
+        String lead = "tier " + r.tier() + ": ";
+        return r.problem().startsWith(lead) ? r.problem().substring(lead.length()) : r.problem();
     }
 
     private void checkInbox() {

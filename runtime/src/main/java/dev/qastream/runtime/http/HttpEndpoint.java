@@ -9,11 +9,13 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * Serves /metrics (Prometheus text format) and /health (200 when every registered check passes,
@@ -22,6 +24,7 @@ import java.util.function.BooleanSupplier;
 public final class HttpEndpoint implements AutoCloseable {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Map<String, BooleanSupplier> checks = new ConcurrentHashMap<>();
+    private final Map<String, Supplier<List<String>>> details = new ConcurrentHashMap<>();
     private HttpServer server;
 
     public PrometheusMeterRegistry meters() {
@@ -30,6 +33,11 @@ public final class HttpEndpoint implements AutoCloseable {
 
     public void addHealthCheck(String name, BooleanSupplier check) {
         checks.put(name, check);
+    }
+
+    /** Lines shown under /health's checks, prefixed by {@code name}; they do not change its status. */
+    public void addHealthDetail(String name, Supplier<List<String>> lines) {
+        details.put(name, lines);
     }
 
     /** Starts on loopback-or-all per host; port 0 picks a free port. */
@@ -62,6 +70,13 @@ public final class HttpEndpoint implements AutoCloseable {
             }
             up &= ok;
             body.append(c.getKey()).append(": ").append(ok ? "UP" : "DOWN").append('\n');
+        }
+        for (Map.Entry<String, Supplier<List<String>>> d : new TreeMap<>(details).entrySet()) {
+            try {
+                d.getValue().get().forEach(line -> body.append(d.getKey()).append(' ').append(line).append('\n'));
+            } catch (RuntimeException e) {
+                body.append(d.getKey()).append(" unknown: ").append(e.getMessage()).append('\n');
+            }
         }
         body.insert(0, "status: " + (up ? "UP" : "DOWN") + "\n");
         reply(ex, up ? 200 : 503, "text/plain", body.toString());
