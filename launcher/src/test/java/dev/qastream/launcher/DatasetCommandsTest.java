@@ -200,7 +200,8 @@ class DatasetCommandsTest {
     @Test
     @Order(5)
     void rescoreFollowsTheThresholdWithoutAnyGenerationAndExportSeesTheResult() throws Exception {
-        // Given the processed dataset, plus two poor pairs that scoring rejects at the default threshold
+        // Given the processed dataset, plus two poor pairs (different from each other, so neither is the
+        // other's duplicate) that scoring rejects at the default threshold
         ConsumerRecord<String, Chunk> chunk = chunks.values().iterator().next();
         try (KafkaProducer<String, QaPair> p = new KafkaProducer<>(ctx().kafka().producer("test"),
                 ctx().topics().pairs.keySerde().serializer(), ctx().topics().pairs.valueSerde().serializer())) {
@@ -208,7 +209,8 @@ class DatasetCommandsTest {
                 String key = chunk.key() + "#" + slot;
                 p.send(new ProducerRecord<>(Topics.GENERATION_PAIRS, key, QaPair.newBuilder().setPairKey(key)
                         .setChunkId(chunk.key()).setDocumentId(chunk.value().getDocumentId()).setSlot(slot)
-                        .setQuestion("tell me").setAnswer("Yes.").setTier("fast").setBackend("test").setModel("test")
+                        .setQuestion(slot == 20 ? "tell me" : "and the weather today")
+                        .setAnswer(slot == 20 ? "Yes." : "Mostly sunny with light rain.").setTier("fast").setBackend("test").setModel("test")
                         .setPromptVersion("test").setChunkChecksum(chunk.value().getChecksum()).setGeneratedAtMs(1L)
                         .setRevision(chunk.offset()).build()));
             }
