@@ -5,13 +5,9 @@ import dev.qastream.runtime.ServiceContext;
 import dev.qastream.schemas.DeadLetter;
 import dev.qastream.schemas.QaPair;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -29,23 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** A tier worker on a real broker: retries what may pass, escalates what does not parse, dead-letters the rest. */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
-class GenerationWorkerTest {
-    @TempDir
-    static Path dir;
-    static WorkerHarness h;
-
-    @BeforeAll
-    static void startPlatform() {
-        h = WorkerHarness.start(dir);
-    }
-
-    @AfterAll
-    static void stopPlatform() {
-        if (h != null) {
-            h.close();
-        }
-    }
-
+class GenerationWorkerTest extends WorkerPlatformTest {
     @Test
     void retriesTransientFailuresAndDeadLettersPermanentOnesWithoutLosingOrRepeating() throws Exception {
         // Given a tier whose generator fails twice for one chunk before it works, and always for another

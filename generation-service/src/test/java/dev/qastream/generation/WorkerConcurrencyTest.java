@@ -3,13 +3,9 @@ package dev.qastream.generation;
 import dev.qastream.runtime.ServiceContext;
 import dev.qastream.schemas.QaPair;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,23 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** Slow models, K calls in flight, instances sharing a tier, and tiers finishing out of order. */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
-class WorkerConcurrencyTest {
-    @TempDir
-    static Path dir;
-    static WorkerHarness h;
-
-    @BeforeAll
-    static void startPlatform() {
-        h = WorkerHarness.start(dir);
-    }
-
-    @AfterAll
-    static void stopPlatform() {
-        if (h != null) {
-            h.close();
-        }
-    }
-
+class WorkerConcurrencyTest extends WorkerPlatformTest {
     @Test
     void callsSlowerThanTheTransactionTimeoutAndPollIntervalAreMadeOnceAndWrittenOnce() throws Exception {
         // Given a model that takes 8 s per call, a 5 s transaction timeout and a 6 s max poll interval

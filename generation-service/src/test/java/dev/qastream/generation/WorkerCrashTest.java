@@ -3,11 +3,8 @@ package dev.qastream.generation;
 import dev.qastream.runtime.ServiceContext;
 import dev.qastream.schemas.QaPair;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -29,24 +26,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** A worker process killed with SIGKILL mid-run and started again: nothing lost, nothing twice. */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
-class WorkerCrashTest {
+class WorkerCrashTest extends WorkerPlatformTest {
     private static final int CHUNKS = 60;
-
-    @TempDir
-    static Path dir;
-    static WorkerHarness h;
-
-    @BeforeAll
-    static void startPlatform() {
-        h = WorkerHarness.start(dir);
-    }
-
-    @AfterAll
-    static void stopPlatform() {
-        if (h != null) {
-            h.close();
-        }
-    }
 
     @Test
     void aWorkerKilledMidRunAndRestartedWritesEveryChunksPairsExactlyOnce() throws Exception {

@@ -42,7 +42,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -62,14 +61,7 @@ class DatasetCommandsTest {
     @BeforeAll
     static void processFixtures() throws Exception {
         Path inbox = dir.resolve("inbox");
-        Path source = Path.of("src/test/resources/e2e/inbox");
-        try (Stream<Path> files = Files.walk(source)) {
-            for (Path f : files.filter(Files::isRegularFile).toList()) {
-                Path target = inbox.resolve(source.relativize(f).toString());
-                Files.createDirectories(target.getParent());
-                Files.copy(f, target);
-            }
-        }
+        E2eFixtures.copyTo(inbox);
         Files.writeString(dir.resolve("base.yaml"), settings(0.75));
         config = Config.load(dir.resolve("base.yaml"));
         stack = Stack.start(config);

@@ -27,7 +27,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -56,7 +55,7 @@ class EndToEndTest {
     void droppedDocumentsBecomeScoredDatasetRecords() throws Exception {
         // Given three feature documents in the inbox, one in a sub-folder
         Path inbox = dir.resolve("inbox");
-        copyFixtures(inbox);
+        E2eFixtures.copyTo(inbox);
         Config config = Config.load(null).with(Map.of(
                 "data-dir", dir.resolve("data").toString(),
                 "inbox", inbox.toString(),
@@ -183,14 +182,4 @@ class EndToEndTest {
         throw new AssertionError("no record in " + Topics.DATASET_PAIRS);
     }
 
-    private static void copyFixtures(Path inbox) throws IOException {
-        Path source = Path.of("src/test/resources/e2e/inbox");
-        try (Stream<Path> files = Files.walk(source)) {
-            for (Path f : files.filter(Files::isRegularFile).toList()) {
-                Path target = inbox.resolve(source.relativize(f).toString());
-                Files.createDirectories(target.getParent());
-                Files.copy(f, target);
-            }
-        }
-    }
 }

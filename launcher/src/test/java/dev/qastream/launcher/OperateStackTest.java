@@ -21,7 +21,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -41,7 +40,7 @@ class OperateStackTest {
     static void processTheFixtures() throws Exception {
         dir = Files.createTempDirectory("qastream-operate");
         Path inbox = dir.resolve("inbox");
-        copyFixtures(inbox);
+        E2eFixtures.copyTo(inbox);
         config = Config.load(null).with(Map.of(
                 "data-dir", dir.resolve("data").toString(),
                 "inbox", inbox.toString(),
@@ -211,14 +210,4 @@ class OperateStackTest {
         }
     }
 
-    private static void copyFixtures(Path inbox) throws IOException {
-        Path source = Path.of("src/test/resources/e2e/inbox");
-        try (Stream<Path> files = Files.walk(source)) {
-            for (Path f : files.filter(Files::isRegularFile).toList()) {
-                Path target = inbox.resolve(source.relativize(f).toString());
-                Files.createDirectories(target.getParent());
-                Files.copy(f, target);
-            }
-        }
-    }
 }

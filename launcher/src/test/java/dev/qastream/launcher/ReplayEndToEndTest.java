@@ -37,7 +37,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -70,14 +69,7 @@ class ReplayEndToEndTest {
     static void batchTheInboxThroughTheSimulatedModels() throws Exception {
         sim = LlmSimulator.start(SimulatorConfig.builder().slots(4).build());
         Path inbox = dir.resolve("inbox");
-        Path source = Path.of("src/test/resources/e2e/inbox");
-        try (Stream<Path> files = Files.walk(source)) {
-            for (Path f : files.filter(Files::isRegularFile).toList()) {
-                Path target = inbox.resolve(source.relativize(f).toString());
-                Files.createDirectories(target.getParent());
-                Files.copy(f, target);
-            }
-        }
+        E2eFixtures.copyTo(inbox);
         writeConfig("base.yaml", null, null);
         Config config = Config.load(dir.resolve("base.yaml"));
         batchStack = Stack.start(config);

@@ -17,7 +17,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -35,7 +34,7 @@ class ReportEndToEndTest {
     void reportCountsMatchTheBatchAndTheTopics() throws Exception {
         // Given the three end-to-end documents and an empty file in the inbox
         Path inbox = dir.resolve("inbox");
-        copyFixtures(inbox);
+        E2eFixtures.copyTo(inbox);
         Files.writeString(inbox.resolve("empty.md"), "");
         Path out = dir.resolve("out");
         Path live = dir.resolve("live");
@@ -121,14 +120,4 @@ class ReportEndToEndTest {
         }
     }
 
-    private static void copyFixtures(Path inbox) throws IOException {
-        Path source = Path.of("src/test/resources/e2e/inbox");
-        try (Stream<Path> files = Files.walk(source)) {
-            for (Path f : files.filter(Files::isRegularFile).toList()) {
-                Path target = inbox.resolve(source.relativize(f).toString());
-                Files.createDirectories(target.getParent());
-                Files.copy(f, target);
-            }
-        }
-    }
 }

@@ -58,7 +58,7 @@ class SimulatedModelsEndToEndTest {
             // Given the fixtures and a longer feature document in the inbox, chunks of the middle band going to
             // balanced and the complex ones to quality, and a small chunk size so the long document has several
             Path inbox = dir.resolve("inbox");
-            copyFixtures(inbox);
+            E2eFixtures.copyTo(inbox);
             Files.writeString(inbox.resolve("carrier_aggregation.md"), featureDocument(false));
             Config config = Config.load(null).with(Map.ofEntries(
                     Map.entry("data-dir", dir.resolve("data").toString()),
@@ -266,16 +266,5 @@ class SimulatedModelsEndToEndTest {
                   - Valid Values: 0 to 6
                   - Default: 1
                 """;
-    }
-
-    private static void copyFixtures(Path inbox) throws IOException {
-        Path source = Path.of("src/test/resources/e2e/inbox");
-        try (var files = Files.walk(source)) {
-            for (Path f : files.filter(Files::isRegularFile).toList()) {
-                Path target = inbox.resolve(source.relativize(f).toString());
-                Files.createDirectories(target.getParent());
-                Files.copy(f, target);
-            }
-        }
     }
 }
