@@ -13,8 +13,9 @@ import java.util.regex.Pattern;
 /**
  * Judge reply mode: when a request's JSON schema has an {@code accuracy} property (the scoring judge's
  * schema), the simulated model grades the pair between {@code <question>} and {@code <answer>} against the
- * {@code <document>} instead of writing pairs. Deterministic: accuracy falls with every number or name of
- * the answer that the document does not hold, relevance with the question's words the document lacks.
+ * {@code <document>} instead of writing pairs. Deterministic: accuracy falls with every name of the answer
+ * that the document does not hold and is 1 for a number it does not hold; relevance falls with the
+ * question's words the document lacks.
  */
 final class JudgeWriter {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -35,7 +36,11 @@ final class JudgeWriter {
         String document = section(user, "document").toLowerCase(Locale.ROOT);
         String question = section(user, "question");
         String answer = section(user, "answer");
-        List<String> answerFacts = words(answer);
+        // The answer's names and numbers are its facts; an answer without any is judged on its longer words.
+        List<String> answerFacts = words(answer).stream().filter(JudgeWriter::isFact).toList();
+        if (answerFacts.isEmpty()) {
+            answerFacts = words(answer).stream().filter(w -> w.length() >= 6).toList();
+        }
         int missing = 0;
         boolean wrongNumber = false;
         for (String w : answerFacts) {
@@ -68,6 +73,11 @@ final class JudgeWriter {
             }
         }
         return out;
+    }
+
+    /** A number, or a name: dotted (MoClass.name) or with a capital inside (pmCounter, eNodeB, RSRP). */
+    private static boolean isFact(String w) {
+        return NUMBER.matcher(w).matches() || w.contains(".") || !w.substring(1).equals(w.substring(1).toLowerCase(Locale.ROOT));
     }
 
     private static int grade(double share) {

@@ -25,6 +25,7 @@ import dev.qastream.schemas.QaPair;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,9 +36,10 @@ import java.util.function.Consumer;
 /**
  * The judge as a model of the tier {@code scoring.judge.tier}, through the same chat models as generation
  * ({@link ChatModels}): the {@code judge} prompt, JSON in {@link #SCHEMA}, four grades of 1 to 5 whose mean,
- * scaled to [0, 1], is the score. A failed or unreadable judgement is no opinion, never an exception; one
- * quick retry on a transient error that is not a timeout, so a call costs at most about twice the tier's
- * {@code timeout-s}. Judgements are cached in memory (bounded LRU) by chunk checksum, question, answer,
+ * scaled to [0, 1], is the score. A failed or unreadable judgement is no opinion, never an exception. The
+ * judge runs on the scoring stream thread, so its wait is bounded: the tier's {@code timeout-s}, at most
+ * {@link #MAX_TIMEOUT} (a judgement is a few dozen tokens, and a stream thread that waits past Kafka's
+ * max.poll.interval.ms leaves its group), and one quick retry only on a transient error that is not a timeout. Judgements are cached in memory (bounded LRU) by chunk checksum, question, answer,
  * prompt version and model, as generation calls are.
  */
 public final class LlmJudge implements PairJudge {
@@ -55,6 +57,7 @@ public final class LlmJudge implements PairJudge {
                     .additionalProperties(false)
                     .build())
             .build();
+    public static final Duration MAX_TIMEOUT = Duration.ofSeconds(120);
     static final int DEFAULT_CACHE_SIZE = 10_000;
     private static final ResponseFormat FORMAT = ChatModels.json(SCHEMA);
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(LlmJudge.class);
@@ -77,7 +80,8 @@ public final class LlmJudge implements PairJudge {
     }
 
     /** A judge on a tier whose backend is a model server (ollama or openai). */
-    public static LlmJudge of(TierSettings settings, Map<String, String> env) {
+    public static LlmJudge of(TierSettings tier, Map<String, String> env) {
+        TierSettings settings = tier.timeout().compareTo(MAX_TIMEOUT) > 0 ? tier.withTimeout(MAX_TIMEOUT) : tier;
         return new LlmJudge(settings, PromptTemplate.load(PROMPT_ID, settings.promptsDir()),
                 ChatModels.forBackend(settings, FORMAT, env), DEFAULT_CACHE_SIZE);
     }
@@ -170,5 +174,9 @@ public final class LlmJudge implements PairJudge {
 
     public String promptVersion() {
         return prompt.version();
+    }
+
+    public TierSettings settings() {
+        return settings;
     }
 }

@@ -175,6 +175,17 @@ class LlmJudgeTest {
     }
 
     @Test
+    void theWaitIsTheTiersTimeoutBoundedForTheStreamThread() {
+        // Given the quality tier's default timeout (600 s, meant for generation)
+        Config defaults = Config.load(null, Map.of()).with(Map.of("tiers.quality.backend", "ollama"));
+        LlmJudge judge = LlmJudge.of(dev.qastream.generation.llm.TierSettings.of(defaults, "quality"), Map.of());
+        // Then the judge waits at most its bound; a shorter tier timeout is kept
+        assertThat(judge.settings().timeout()).isEqualTo(LlmJudge.MAX_TIMEOUT);
+        LlmJudge quick = LlmJudge.of(dev.qastream.generation.llm.TierSettings.of(config("ollama", sim.baseUrl()), "quality"), Map.of());
+        assertThat(quick.settings().timeout()).isEqualTo(Duration.ofSeconds(3));
+    }
+
+    @Test
     void parsingToleratesThinkingFencesAndProse() {
         assertThat(LlmJudge.parse("<think>hmm</think>\n```json\n{\"accuracy\":5,\"relevance\":5,\"clarity\":5,\"usefulness\":5,\"reason\":\"ok\"}\n```"))
                 .hasValue(1.0);
