@@ -22,6 +22,8 @@ import dev.qastream.runtime.config.Config;
 import dev.qastream.schemas.Chunk;
 import dev.qastream.schemas.QaPair;
 
+import java.net.SocketTimeoutException;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -140,13 +142,23 @@ public final class LlmJudge implements PairJudge {
                         : Verdict.unavailable(settings.model() + " gave no readable judgement");
             } catch (RuntimeException e) {
                 GenerationException failure = Failures.classify(e, settings.tier(), settings.model(), settings.baseUrl());
-                boolean timedOut = failure.getMessage().endsWith("timed out");
+                boolean timedOut = timedOut(e);
                 if (attempt >= 2 || failure.kind() != GenerationException.Kind.TRANSIENT || timedOut) {
                     log.debug("judge unavailable for {}: {}", pair.getChunkId(), failure.getMessage());
                     return Verdict.unavailable(failure.getMessage());
                 }
             }
         }
+    }
+
+    /** A timeout already cost the whole wait: no retry after one. */
+    private static boolean timedOut(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof HttpTimeoutException || t instanceof SocketTimeoutException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The mean of the four grades (each clamped to 1..5) scaled to [0, 1]; empty when one is missing. */

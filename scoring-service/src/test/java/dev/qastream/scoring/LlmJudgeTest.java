@@ -133,6 +133,22 @@ class LlmJudgeTest {
     }
 
     @Test
+    void aTimeoutIsNoOpinionWithinTheTiersTimeoutAndNotRetried() {
+        // Given a model that does not answer (the tier waits 3 s)
+        PairJudge judge = judge("ollama");
+        sim.faults().next(Fault.TIMEOUT, 2);
+        int calls = sim.calls();
+        long start = System.nanoTime();
+        // When a pair is judged
+        PairJudge.Verdict v = judge.verdict(Fixtures.pair(0, Q, RIGHT), Fixtures.chunk());
+        // Then there is no opinion after one wait, not two
+        assertThat(v.score()).isEmpty();
+        assertThat(v.problem()).contains("timed out");
+        assertThat(sim.calls()).isEqualTo(calls + 1);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(6));
+    }
+
+    @Test
     void aServerThatIsDownIsNoOpinionWithoutException() throws Exception {
         // Given a judge whose server does not listen
         int port;
