@@ -196,7 +196,8 @@ public final class LlmSimulator implements AutoCloseable {
             return;
         }
         // What the model will say is fixed before it takes a slot: the slot time is the token rates' alone.
-        SimulatedCall call = SimulatedCall.answer(body.path("messages"), maxTokens(body, api), fault.orElse(null), config);
+        SimulatedCall call = SimulatedCall.answer(body.path("messages"), maxTokens(body, api), fault.orElse(null), config,
+                JudgeWriter.wanted(body));
         if (!slots.tryAcquire()) {
             if (waiting.incrementAndGet() > config.maxQueue()) {
                 waiting.decrementAndGet();

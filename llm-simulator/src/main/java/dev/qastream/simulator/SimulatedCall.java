@@ -22,6 +22,11 @@ record SimulatedCall(String content, String finishReason, int promptTokens, int 
      * @param fault     a content fault (MALFORMED, THINK, EMPTY, TRUNCATED, SCHEMA) or null
      */
     static SimulatedCall answer(JsonNode messages, int maxTokens, Fault fault, SimulatorConfig config) {
+        return answer(messages, maxTokens, fault, config, false);
+    }
+
+    /** @param judge answer as the scoring judge ({@link JudgeWriter}) instead of with pairs */
+    static SimulatedCall answer(JsonNode messages, int maxTokens, Fault fault, SimulatorConfig config, boolean judge) {
         String user = "";
         StringBuilder prompt = new StringBuilder();
         for (JsonNode m : messages) {
@@ -36,10 +41,12 @@ record SimulatedCall(String content, String finishReason, int promptTokens, int 
         Matcher req = REQUESTED.matcher(prompt);
         int requested = req.find() ? Integer.parseInt(req.group(1)) : DEFAULT_PAIRS;
         List<PairWriter.Pair> pairs = PairWriter.pairs(document, requested, config.wrongFactRate(), config.seed());
-        String json = PairWriter.json(pairs);
+        String json = judge ? JudgeWriter.verdict(user) : PairWriter.json(pairs);
         String content = json;
         String finish = "stop";
-        if (fault != null) {
+        if (judge && (fault == Fault.MALFORMED || fault == Fault.SCHEMA)) {
+            content = fault == Fault.MALFORMED ? "Sure! My verdict: {\"accuracy\" 4, relevance: }]" : "{\"score\": \"good\"}";
+        } else if (fault != null) {
             switch (fault) {
                 case MALFORMED -> content = "Sure! Here are the pairs:\n{\"pairs\": [{\"question\" \""
                         + pairs.get(0).question() + "\", answer: }]]";

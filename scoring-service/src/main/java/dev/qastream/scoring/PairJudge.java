@@ -15,5 +15,22 @@ import java.util.OptionalDouble;
 public interface PairJudge {
     OptionalDouble judge(QaPair pair, Chunk chunk);
 
+    /** The score, or without one why there is none (for the pair's reasons). Never throws. */
+    default Verdict verdict(QaPair pair, Chunk chunk) {
+        OptionalDouble score = judge(pair, chunk);
+        return score.isPresent() ? Verdict.of(score.getAsDouble()) : Verdict.unavailable("no opinion");
+    }
+
     PairJudge NONE = (pair, chunk) -> OptionalDouble.empty();
+
+    /** A judge's answer: a score in [0, 1], or the reason it has none. */
+    record Verdict(OptionalDouble score, String problem) {
+        public static Verdict of(double score) {
+            return new Verdict(OptionalDouble.of(score), null);
+        }
+
+        public static Verdict unavailable(String problem) {
+            return new Verdict(OptionalDouble.empty(), problem);
+        }
+    }
 }

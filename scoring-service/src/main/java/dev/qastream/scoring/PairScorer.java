@@ -86,7 +86,9 @@ public final class PairScorer {
             reasons.addAll(sem.reasons());
         }
         double overall = settings.policy().overall(s.score(), coherence, relevance, accuracy);
-        OptionalDouble opinion = judge.judge(pair, chunk);
+        // NONE is "not asked" (disabled, or no model server for the judge): no reason to give.
+        PairJudge.Verdict verdict = judge == PairJudge.NONE ? PairJudge.Verdict.unavailable(null) : safely(pair, chunk);
+        OptionalDouble opinion = verdict.score();
         Double judged = null;
         if (opinion.isPresent()) {
             judged = Math.max(0, Math.min(1, opinion.getAsDouble()));
@@ -103,6 +105,9 @@ public final class PairScorer {
         boolean accepted = settings.policy().accepts(overall) && !vetoed;
         if (!settings.policy().accepts(overall)) {
             reasons.add(String.format("overall score %.2f is below the threshold %.2f", overall, settings.policy().threshold()));
+        }
+        if (verdict.problem() != null) { // last, so that it never decides the rejection category
+            reasons.add("judge unavailable: " + verdict.problem());
         }
         ScoredPair scored = ScoredPair.newBuilder()
                 .setPair(pair)
@@ -122,6 +127,15 @@ public final class PairScorer {
         String both = pair.getQuestion() + "\n" + pair.getAnswer();
         return new Scored(scored, Scored.normalizeQuestion(pair.getQuestion()), Scored.names(both),
                 vectors == null ? new float[0] : vectors.both());
+    }
+
+    /** The judge's verdict; a judge that throws is a judge without an opinion, never a failed topology. */
+    private PairJudge.Verdict safely(QaPair pair, Chunk chunk) {
+        try {
+            return judge.verdict(pair, chunk);
+        } catch (RuntimeException e) {
+            return PairJudge.Verdict.unavailable(e.getClass().getSimpleName() + ": " + e.getMessage());
+        }
     }
 
     /** A removal passed through: not scored, never accepted. */

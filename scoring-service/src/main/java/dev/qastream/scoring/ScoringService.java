@@ -45,11 +45,11 @@ public final class ScoringService extends StreamsService {
 
     static PairScorer scorer(ServiceContext ctx) {
         ScoringSettings settings = ScoringSettings.from(ctx.config());
-        if (settings.judgeEnabled()) {
-            log.warn("scoring.judge.enabled is set, but no model-backed judge is built yet: scoring without a judge");
-        }
+        PairJudge judge = settings.judgeEnabled()
+                ? LlmJudge.forTier(ctx.config(), settings.judgeTier(), System.getenv(), log::warn)
+                : PairJudge.NONE;
         return new PairScorer(new StructuralScorer(), new SemanticScorer(MiniLmEmbedder.shared(), settings.domain()),
-                settings, PairJudge.NONE, System::currentTimeMillis);
+                settings, judge, System::currentTimeMillis);
     }
 
     private static ScoringListener metrics(MeterRegistry meters, Diversity diversity) {

@@ -20,11 +20,11 @@ import java.nio.channels.UnresolvedAddressException;
  * exceptions (404 ModelNotFound, 429 RateLimit, 5xx InternalServer, 408 Timeout, other 4xx InvalidRequest)
  * and I/O failures in a plain LangChain4jException, so the cause chain is searched, status first.
  */
-final class Failures {
+public final class Failures {
     private Failures() {
     }
 
-    static GenerationException classify(RuntimeException e, String tier, String model, String baseUrl) {
+    public static GenerationException classify(RuntimeException e, String tier, String model, String baseUrl) {
         String where = "tier " + tier + ": " + model + " at " + baseUrl;
         Integer status = status(e);
         if (status != null) {

@@ -2,18 +2,13 @@ package dev.qastream.generation.llm;
 
 import dev.langchain4j.data.message.SystemMessage;
 import dev.langchain4j.data.message.UserMessage;
-import dev.langchain4j.http.client.jdk.JdkHttpClient;
-import dev.langchain4j.http.client.jdk.JdkHttpClientBuilder;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.request.ResponseFormat;
-import dev.langchain4j.model.chat.request.ResponseFormatType;
 import dev.langchain4j.model.chat.request.json.JsonArraySchema;
 import dev.langchain4j.model.chat.request.json.JsonObjectSchema;
 import dev.langchain4j.model.chat.request.json.JsonSchema;
 import dev.langchain4j.model.chat.response.ChatResponse;
-import dev.langchain4j.model.ollama.OllamaChatModel;
-import dev.langchain4j.model.openai.OpenAiChatModel;
 import dev.langchain4j.model.output.FinishReason;
 import dev.langchain4j.model.output.TokenUsage;
 import dev.qastream.generation.GeneratedPair;
@@ -22,9 +17,6 @@ import dev.qastream.generation.GenerationException;
 import dev.qastream.generation.PairGenerator;
 import dev.qastream.schemas.Chunk;
 
-import java.net.http.HttpClient;
-import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -55,8 +47,7 @@ public final class LlmGenerator implements PairGenerator {
                     .additionalProperties(false)
                     .build())
             .build();
-    static final ResponseFormat PAIRS_FORMAT = ResponseFormat.builder().type(ResponseFormatType.JSON).jsonSchema(PAIRS_SCHEMA).build();
-    private static final Duration MAX_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    static final ResponseFormat PAIRS_FORMAT = ChatModels.json(PAIRS_SCHEMA);
 
     private final String backend;
     private final TierSettings settings;
@@ -72,54 +63,12 @@ public final class LlmGenerator implements PairGenerator {
 
     /** Ollama's /api/chat: JSON schema in {@code format}, {@code think} as configured (off by default). */
     public static LlmGenerator ollama(TierSettings s, PromptTemplate prompt) {
-        ChatModel model = OllamaChatModel.builder()
-                .httpClientBuilder(http(s.timeout()))
-                .baseUrl(s.baseUrl())
-                .modelName(s.model())
-                .temperature(s.temperature())
-                .numPredict(s.maxOutputTokens())
-                .think(s.think())
-                .returnThinking(false)
-                .responseFormat(PAIRS_FORMAT)
-                .timeout(s.timeout())
-                .maxRetries(0)
-                .build();
-        return new LlmGenerator(OLLAMA, s, prompt, model);
+        return new LlmGenerator(OLLAMA, s, prompt, ChatModels.ollama(s, PAIRS_FORMAT));
     }
 
-    /**
-     * An OpenAI-compatible /v1/chat/completions: {@code response_format} json_schema (strict), and with
-     * thinking off, {@code chat_template_kwargs.enable_thinking=false} (Qwen3 templates on vLLM, llama.cpp,
-     * LM Studio) plus {@code reasoning_effort: "none"}.
-     */
+    /** An OpenAI-compatible /v1/chat/completions (see {@link ChatModels#openAi}). */
     public static LlmGenerator openAi(TierSettings s, PromptTemplate prompt, Map<String, String> env) {
-        String key = s.apiKey(env);
-        Map<String, Object> custom = new LinkedHashMap<>();
-        custom.put("chat_template_kwargs", Map.of("enable_thinking", s.think()));
-        OpenAiChatModel.OpenAiChatModelBuilder b = OpenAiChatModel.builder()
-                .httpClientBuilder(http(s.timeout()))
-                .baseUrl(s.baseUrl())
-                .apiKey(key == null ? "none" : key) // local servers take any key; LangChain4j insists on one
-                .modelName(s.model())
-                .temperature(s.temperature())
-                .maxTokens(s.maxOutputTokens())
-                .responseFormat(PAIRS_FORMAT)
-                .strictJsonSchema(true)
-                .customParameters(custom)
-                .timeout(s.timeout())
-                .maxRetries(0);
-        if (!s.think()) {
-            b.reasoningEffort("none");
-        }
-        return new LlmGenerator(OPENAI, s, prompt, b.build());
-    }
-
-    private static JdkHttpClientBuilder http(Duration timeout) {
-        Duration connect = timeout.compareTo(MAX_CONNECT_TIMEOUT) < 0 ? timeout : MAX_CONNECT_TIMEOUT;
-        return JdkHttpClient.builder()
-                .httpClientBuilder(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1))
-                .connectTimeout(connect)
-                .readTimeout(timeout);
+        return new LlmGenerator(OPENAI, s, prompt, ChatModels.openAi(s, PAIRS_FORMAT, env));
     }
 
     @Override

@@ -14,7 +14,9 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 /**
@@ -39,12 +41,7 @@ public final class PairsParser {
         if (raw == null || raw.isBlank()) {
             throw unparseable("the model returned empty content", raw, null);
         }
-        String text = THINK_BLOCK.matcher(raw).replaceAll("");
-        int lone = text.toLowerCase(Locale.ROOT).lastIndexOf("</think>");
-        if (lone >= 0) { // thinking whose opening tag was in the chat template, not in the output
-            text = text.substring(lone + "</think>".length());
-        }
-        text = FENCE.matcher(text).replaceAll("");
+        String text = clean(raw);
         // Prose may hold brackets too ("[1]", "{see below}"): try each opening bracket until one yields pairs,
         // resuming after what an attempt read, so a broken object is never mined for a fragment of itself.
         IOException firstError = null;
@@ -80,6 +77,44 @@ public final class PairsParser {
             throw unparseable("the model returned no JSON", raw, null);
         }
         throw unparseable("model returned no pairs", raw, null);
+    }
+
+    /** The model's text without {@code <think>} blocks (or a lone closing tag) and code fences. */
+    public static String clean(String raw) {
+        String text = THINK_BLOCK.matcher(raw).replaceAll("");
+        int lone = text.toLowerCase(Locale.ROOT).lastIndexOf("</think>");
+        if (lone >= 0) { // thinking whose opening tag was in the chat template, not in the output
+            text = text.substring(lone + "</think>".length());
+        }
+        return FENCE.matcher(text).replaceAll("");
+    }
+
+    /**
+     * The first JSON object in a model's text (after {@link #clean}) that {@code accept} takes, trying each
+     * opening brace in turn past prose; empty when there is none.
+     */
+    public static Optional<JsonNode> firstObject(String raw, Predicate<JsonNode> accept) {
+        if (raw == null || raw.isBlank()) {
+            return Optional.empty();
+        }
+        String text = clean(raw);
+        int start = text.indexOf('{');
+        for (int attempts = 0; start >= 0 && attempts < 32; attempts++) {
+            long consumed;
+            try (JsonParser parser = JSON.createParser(text.substring(start))) {
+                JsonNode root = JSON.readTree(parser);
+                if (root != null && root.isObject() && accept.test(root)) {
+                    return Optional.of(root);
+                }
+                consumed = parser.currentLocation().getCharOffset();
+            } catch (JsonProcessingException e) {
+                consumed = e.getLocation() == null ? 1 : e.getLocation().getCharOffset();
+            } catch (IOException e) {
+                consumed = 1;
+            }
+            start = text.indexOf('{', start + (int) Math.max(1, consumed));
+        }
+        return Optional.empty();
     }
 
     private static List<GeneratedPair> pairs(JsonNode root) {

@@ -10,8 +10,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A prompt template: a fixed system prompt and a user message with placeholders, read from
@@ -22,6 +26,7 @@ import java.util.List;
 public record PromptTemplate(String id, String system, String user, String version) {
     public static final String DEFAULT_ID = "qa";
     private static final String DOCUMENT = "{{document}}";
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{(\\w+)}}");
 
     public PromptTemplate {
         if (!user.contains(DOCUMENT)) {
@@ -40,15 +45,30 @@ public record PromptTemplate(String id, String system, String user, String versi
     }
 
     public String userMessage(Chunk chunk, int pairs) {
+        return userMessage(chunk, Map.of("pairs", String.valueOf(pairs)));
+    }
+
+    /**
+     * The user message for a chunk, with {@code {{feature}}}, {@code {{section}}}, {@code {{document}}} and the
+     * given values filled in, in one pass: text put in is never read again for placeholders. A value that
+     * would close its own delimiter ({@code </name>}) is defused, as the chunk text's {@code </document>} is.
+     */
+    public String userMessage(Chunk chunk, Map<String, String> values) {
         String feature = chunk.getDocument() == null || chunk.getDocument().getFeatureName() == null
                 ? "" : chunk.getDocument().getFeatureName();
         List<String> path = chunk.getSectionPath() == null ? List.of() : chunk.getSectionPath();
-        // A chunk that itself closes the delimiter must not end the document early.
-        String text = chunk.getText().replace("</document>", "</ document>");
-        return user.replace("{{pairs}}", String.valueOf(pairs))
-                .replace("{{feature}}", feature.isBlank() ? "(not named)" : feature)
-                .replace("{{section}}", path.isEmpty() ? "(none)" : String.join(" > ", path))
-                .replace(DOCUMENT, text.strip());
+        Map<String, String> all = new HashMap<>(values);
+        all.put("feature", feature.isBlank() ? "(not named)" : feature);
+        all.put("section", path.isEmpty() ? "(none)" : String.join(" > ", path));
+        all.put("document", chunk.getText().strip());
+        return PLACEHOLDER.matcher(user).replaceAll(m -> {
+            String value = all.get(m.group(1));
+            if (value == null) {
+                return Matcher.quoteReplacement(m.group());
+            }
+            // Text that itself closes the delimiter must not end its section early.
+            return Matcher.quoteReplacement(value.replace("</" + m.group(1) + ">", "</ " + m.group(1) + ">"));
+        });
     }
 
     private static String read(String name, String overrides) {

@@ -52,6 +52,11 @@ public record TierSettings(String tier, String backend, String model, String bas
                 temperature, maxOutputTokens, pairsTarget, think, maxPairs, promptsDir);
     }
 
+    public TierSettings withTimeout(Duration newTimeout) {
+        return new TierSettings(tier, backend, model, baseUrl, apiKeyEnv, maxConcurrency, newTimeout, retries,
+                temperature, maxOutputTokens, pairsTarget, think, maxPairs, promptsDir);
+    }
+
     private static String stripSlash(String url) {
         return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
     }
