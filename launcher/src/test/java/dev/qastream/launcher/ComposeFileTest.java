@@ -176,7 +176,7 @@ class ComposeFileTest {
         Set<String> known = new HashSet<>(DashboardMeters.PIPELINE.keySet());
         known.addAll(DashboardMeters.KAFKA);
         assertThat(known).containsAll(queried);
-        // and every metric the brief's model and scoring stages promise is on it
+        // and every metric the model and scoring stages promise is on it
         assertThat(queried).contains("qastream_generation_requests_total", "qastream_generation_latency_seconds",
                 "qastream_generation_tokens_total", "qastream_generation_cache_total",
                 "qastream_generation_escalations_total", "qastream_generation_parse_failures_total",

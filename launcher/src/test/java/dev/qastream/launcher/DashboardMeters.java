@@ -32,10 +32,7 @@ final class DashboardMeters {
             Map.entry("qastream_sink_records_total", "qastream.sink.records"),
             Map.entry("qastream_sink_file_writes_total", "qastream.sink.file.writes"));
 
-    /**
-     * Meters the generation stage is to register (its LLM metrics) and that this branch does not have yet;
-     * the source-tree check lets them be absent. Empty this once they are merged.
-     */
+    /** Meters the dashboard may name before the code registers them (none today); the source-tree check allows them. */
     static final List<String> AWAITED = List.of();
 
     /** Kafka client and Streams meters (bound through Micrometer's Kafka binders) the dashboard queries. */
