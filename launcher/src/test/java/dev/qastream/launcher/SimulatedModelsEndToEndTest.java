@@ -116,6 +116,9 @@ class SimulatedModelsEndToEndTest {
                 assertThat(dataset).isNotEmpty().allSatisfy(line -> {
                     assertThat(line.get("metadata").get("model").asText()).isIn(MODELS);
                     assertThat(line.get("metadata").get("prompt_version").asText()).isEqualTo(promptVersion);
+                    // the question type the model gave travels to the dataset
+                    assertThat(line.get("metadata").get("question_type").asText()).isIn("factual", "parameter",
+                            "procedure", "reasoning", "comparison", "troubleshooting");
                 });
                 assertThat(dataset.stream().map(l -> l.get("metadata").get("source_document").asText()).distinct())
                         .hasSize(4);

@@ -28,6 +28,7 @@ public final class DatasetJson {
         meta.put("model", r.getModel());
         meta.put("tier", r.getTier());
         meta.put("prompt_version", r.getPromptVersion());
+        meta.put("question_type", r.getQuestionType());
         ObjectNode tiers = meta.putObject("tier_classification");
         tiers.put("tier1_exact_params", r.getTier1ExactParams());
         tiers.put("tier2_config_terms", r.getTier2ConfigTerms());
