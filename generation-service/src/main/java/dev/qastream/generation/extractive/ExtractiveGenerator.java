@@ -61,9 +61,17 @@ public final class ExtractiveGenerator implements PairGenerator {
     public Generation generate(Chunk chunk, String tier) throws GenerationException {
         List<GeneratedPair> out = new ArrayList<>();
         for (QaPair p : pairs(chunk, tier, 0L)) {
-            out.add(new GeneratedPair(p.getQuestion(), p.getAnswer(), null));
+            out.add(new GeneratedPair(p.getQuestion(), p.getAnswer(), questionType(p.getQuestion())));
         }
         return Generation.of(out);
+    }
+
+    /** Value, default and MO class questions ask for a parameter's setting; the others for a fact. */
+    static String questionType(String question) {
+        return question.startsWith(Templates.Q_DEFAULT.substring(0, Templates.Q_DEFAULT.indexOf("%s")))
+                || question.startsWith(Templates.Q_VALID.substring(0, Templates.Q_VALID.indexOf("%s")))
+                || question.startsWith(Templates.Q_MO_CLASS.substring(0, Templates.Q_MO_CLASS.indexOf("%s")))
+                ? "parameter" : "factual";
     }
 
     /** The pairs with their slots, as QaPair records. */

@@ -262,4 +262,18 @@ class ExtractiveGeneratorTest {
         // Then every question is asked once
         assertThat(pairs).extracting(QaPair::getQuestion).doesNotHaveDuplicates().hasSize(8);
     }
+
+    @Test
+    void eachPairNamesItsQuestionType() throws Exception {
+        // Given a feature chunk with parameters and an overview
+        var generation = generator.generate(featureChunk(), "fast");
+
+        // Then setting questions are typed "parameter", the rest "factual", and both kinds occur
+        assertThat(generation.pairs()).isNotEmpty().allSatisfy(p -> assertThat(p.questionType())
+                .isEqualTo(p.question().startsWith("What is the default value of")
+                        || p.question().startsWith("What are the valid values of")
+                        || p.question().startsWith("Which MO class") ? "parameter" : "factual"));
+        assertThat(generation.pairs()).extracting(dev.qastream.generation.GeneratedPair::questionType)
+                .contains("parameter", "factual");
+    }
 }
