@@ -151,7 +151,7 @@ final class BenchCommand implements Runnable {
         }
 
         private static Path findCorpus() {
-            for (Path p : new Path[] {Path.of("../shared/corpus/oai"), Path.of("shared/corpus/oai"), Path.of("/work/shared/corpus/oai")}) {
+            for (Path p : new Path[] {Path.of("../shared/corpus/oai"), Path.of("shared/corpus/oai")}) {
                 if (Files.isDirectory(p)) {
                     return p;
                 }
