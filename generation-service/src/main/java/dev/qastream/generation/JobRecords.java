@@ -87,9 +87,18 @@ final class JobRecords {
             if (emptyReason != null) {
                 metrics.committedEmpty(emptyReason);
                 empty.add(new EmptyChunks.Entry(chunk.getChunkId(), revision, tier, emptyReason));
-                log.warn("{} worker: chunk {} (revision {}) yielded zero usable pairs: {} ({} returned {} pairs{})",
-                        tier, chunk.getChunkId(), revision, emptyReason, p.model(), p.pairs().size(),
-                        p.fromCache() ? ", from the cache" : "");
+                // The builtin generator finds nothing to ask in prose-only chunks by design: counted and named
+                // in the summary, but one warning per such chunk would bury the log. A model that returns
+                // nothing is worth a warning.
+                boolean expected = dev.qastream.generation.worker.ModelServers.isBuiltin(p.backend());
+                String message = "{} worker: chunk {} (revision {}) yielded zero usable pairs: {} ({} returned {} pairs{})";
+                Object[] args = {tier, chunk.getChunkId(), revision, emptyReason, p.model(), p.pairs().size(),
+                        p.fromCache() ? ", from the cache" : ""};
+                if (expected) {
+                    log.debug(message, args);
+                } else {
+                    log.warn(message, args);
+                }
             }
         });
     }
