@@ -32,7 +32,8 @@ public final class ScoringService extends StreamsService {
     }
 
     private ScoringService(ServiceContext ctx, Diversity diversity) {
-        super("scoring", APP_ID, ScoringTopology.build(ctx.topics(), scorer(ctx), metrics(ctx.meters(), diversity)),
+        super("scoring", APP_ID, ScoringTopology.build(ctx.topics(), scorer(ctx), metrics(ctx.meters(), diversity),
+                        Batching.from(ctx.config())),
                 withCatalogueTopic(ctx), List.of(Topics.GENERATION_PAIRS, Topics.INGEST_CHUNKS,
                         APP_ID + "-pairs-by-chunk-repartition", APP_ID + "-scored-by-document-repartition"), ctx.meters());
         this.diversity = diversity;

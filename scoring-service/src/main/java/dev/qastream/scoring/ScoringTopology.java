@@ -1,6 +1,7 @@
 package dev.qastream.scoring;
 
 import dev.qastream.runtime.kafka.Topics;
+import dev.qastream.runtime.serde.PlainAvroSerde;
 import dev.qastream.schemas.Chunk;
 import dev.qastream.schemas.QaPair;
 import dev.qastream.schemas.ScoredPair;
@@ -22,8 +23,6 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
-import org.apache.kafka.streams.state.TimestampedKeyValueStore;
-import org.apache.kafka.streams.state.ValueAndTimestamp;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -37,9 +36,10 @@ import java.util.Properties;
  * <ol>
  *   <li>Pairs are re-keyed by chunk id and scored next to the chunk table (co-partitioned, so Kafka Streams
  *       orders both inputs by timestamp and a pair never overtakes the chunk it was made from). A pair older
- *       than the revision already seen for its key is dropped; removals pass without scoring. Question and
- *       answer are embedded in one call; each chunk version is embedded once, when it arrives (while its
- *       pairs are being generated), and kept in a store.</li>
+ *       than the revision already seen for its key is dropped; removals pass without scoring. Pairs are
+ *       scored in batches ({@link ScoreProcessor}): the questions and answers of a batch are embedded in one
+ *       call; each chunk version is embedded once, when it arrives (while its pairs are being generated), and
+ *       kept in a store.</li>
  *   <li>Scored pairs are re-keyed by document id and deduplicated against the document's other pairs
  *       ({@link Deduplicator}, state in a store), then written keyed by pair key.</li>
  * </ol>
@@ -51,6 +51,8 @@ public final class ScoringTopology {
     public static final String REVISION_STORE = "pair-revisions";
     public static final String CHUNK_VECTOR_STORE = "chunk-vectors";
     public static final String DEDUP_STORE = "pairs-by-document";
+    /** Pairs waiting for their embedding batch ({@link PendingPairs}). */
+    public static final String PENDING_STORE = "pairs-awaiting-batch";
     /** Marks a legacy null value turned into a removal for the trip through the repartition topics. */
     static final long LEGACY_TOMBSTONE = Long.MIN_VALUE;
     /** The internal topic of the catalogue; it must exist (compacted) before the app starts. */
@@ -70,12 +72,16 @@ public final class ScoringTopology {
         return p;
     }
 
+    /** Each pair scored as it arrives, no listener: for tests that read the output pair by pair. */
     public static Topology build(Topics topics, PairScorer scorer) {
-        return build(topics, scorer, ScoringListener.NONE);
+        return build(topics, scorer, ScoringListener.NONE, Batching.ONE_AT_A_TIME);
     }
 
-    /** @param listener sees every scored pair written (metrics); never a tombstone */
-    public static Topology build(Topics topics, PairScorer scorer, ScoringListener listener) {
+    /**
+     * @param listener sees every scored pair written (metrics); never a tombstone
+     * @param batching how many pairs are embedded together, and how long one may wait for its batch
+     */
+    public static Topology build(Topics topics, PairScorer scorer, ScoringListener listener, Batching batching) {
         StreamsBuilder builder = new StreamsBuilder();
         KTable<String, Chunk> chunks = builder.table(topics.chunks.name(), topics.chunks.consumed(),
                 Materialized.as(CHUNK_STORE));
@@ -98,11 +104,13 @@ public final class ScoringTopology {
                 Serdes.String(), Serdes.Long()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DEDUP_STORE),
                 Serdes.String(), Serdes.ByteArray()));
+        builder.addStateStore(Stores.timestampedKeyValueStoreBuilder(Stores.persistentTimestampedKeyValueStore(PENDING_STORE),
+                Serdes.Long(), PlainAvroSerde.of(QaPair.class)));
 
         KStream<String, QaPair> pairs = builder.stream(topics.pairs.name(), topics.pairs.consumed());
         pairs.map((key, pair) -> pair == null ? KeyValue.pair(chunkIdOf(key), legacyRemoval(key)) : KeyValue.pair(pair.getChunkId(), pair))
                 .repartition(Repartitioned.with(topics.pairs.keySerde(), topics.pairs.valueSerde()).withName("pairs-by-chunk"))
-                .process(() -> new ScoreProcessor(scorer), CHUNK_STORE, REVISION_STORE, CHUNK_VECTOR_STORE)
+                .process(() -> new ScoreProcessor(scorer, batching), CHUNK_STORE, REVISION_STORE, CHUNK_VECTOR_STORE, PENDING_STORE)
                 .repartition(Repartitioned.with(Serdes.String(), Envelope.serde()).withName("scored-by-document"))
                 .process(() -> new DedupProcessor(new Deduplicator(scorer.settings().nearDuplicate()), listener), DEDUP_STORE)
                 .to(topics.scored.name(), topics.scored.produced());
@@ -120,63 +128,6 @@ public final class ScoringTopology {
         return QaPair.newBuilder().setPairKey(pairKey).setChunkId(chunkId).setDocumentId(chunkIdOf(chunkId)).setSlot(0)
                 .setQuestion("").setAnswer("").setTier("").setBackend("").setModel("").setPromptVersion("")
                 .setChunkChecksum("").setGeneratedAtMs(0).setRevision(LEGACY_TOMBSTONE).setRemoved(true).build();
-    }
-
-    /** Step 1: revision check, then scoring next to the chunk; out keyed by document id. */
-    static final class ScoreProcessor implements Processor<String, QaPair, String, Envelope> {
-        private final PairScorer scorer;
-        private ProcessorContext<String, Envelope> context;
-        private TimestampedKeyValueStore<String, Chunk> chunks;
-        private KeyValueStore<String, Long> revisions;
-        private KeyValueStore<String, byte[]> chunkVectors;
-        private Catalogue catalogue;
-
-        ScoreProcessor(PairScorer scorer) {
-            this.scorer = scorer;
-        }
-
-        @Override
-        public void init(ProcessorContext<String, Envelope> context) {
-            this.context = context;
-            this.chunks = context.getStateStore(CHUNK_STORE);
-            this.revisions = context.getStateStore(REVISION_STORE);
-            this.chunkVectors = context.getStateStore(CHUNK_VECTOR_STORE);
-            this.catalogue = CatalogueStore.over(context.getStateStore(CatalogueStore.GLOBAL_STORE));
-        }
-
-        @Override
-        public void process(Record<String, QaPair> record) {
-            QaPair pair = record.value();
-            boolean legacy = pair.getRevision() == LEGACY_TOMBSTONE;
-            if (!legacy) {
-                Long seen = revisions.get(pair.getPairKey());
-                if (seen != null && pair.getRevision() < seen) {
-                    return; // an older revision never replaces a newer one
-                }
-                revisions.put(pair.getPairKey(), pair.getRevision());
-            }
-            Envelope out;
-            if (legacy) {
-                out = new Envelope(pair.getPairKey(), true, null);
-            } else if (pair.getRemoved()) {
-                out = new Envelope(pair.getPairKey(), false, Scored.removal(scorer.removed(pair)));
-            } else {
-                ValueAndTimestamp<Chunk> v = chunks.get(pair.getChunkId());
-                Chunk chunk = v == null ? null : v.value();
-                SemanticScorer.PairVectors vectors = null;
-                float[] chunkVector = null;
-                if (chunk != null && chunk.getChecksum().equals(pair.getChunkChecksum()) && scorer.semantic() != null) {
-                    vectors = scorer.semantic().pairVectors(pair.getQuestion(), pair.getAnswer());
-                    chunkVector = chunkVector(chunk);
-                }
-                out = new Envelope(pair.getPairKey(), false, scorer.score(pair, chunk, catalogue, vectors, chunkVector));
-            }
-            context.forward(record.withKey(pair.getDocumentId()).withValue(out));
-        }
-
-        private float[] chunkVector(Chunk chunk) {
-            return ChunkVectorProcessor.vector(chunk, chunkVectors, scorer.semantic());
-        }
     }
 
     /** Keeps each chunk version's embedding; a removed chunk's goes too. */

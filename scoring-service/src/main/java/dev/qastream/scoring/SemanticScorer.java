@@ -1,5 +1,7 @@
 package dev.qastream.scoring;
 
+import dev.qastream.schemas.QaPair;
+
 import java.util.ArrayList;
 import java.util.List;
 
@@ -53,10 +55,19 @@ public final class SemanticScorer {
         return embedder.embed(texts.stream().map(SemanticScorer::chunkHead).toList());
     }
 
-    /** Question and answer embedded in one call. */
-    public PairVectors pairVectors(String question, String answer) {
-        List<float[]> v = embedder.embed(List.of(question, answer));
-        return new PairVectors(v.get(0), v.get(1));
+    /** The questions and answers of many pairs embedded in one call, so the model runs on every core. */
+    public List<PairVectors> pairVectors(List<QaPair> pairs) {
+        List<String> texts = new ArrayList<>(pairs.size() * 2);
+        for (QaPair p : pairs) {
+            texts.add(p.getQuestion());
+            texts.add(p.getAnswer());
+        }
+        List<float[]> v = embedder.embed(texts);
+        List<PairVectors> out = new ArrayList<>(pairs.size());
+        for (int i = 0; i < pairs.size(); i++) {
+            out.add(new PairVectors(v.get(2 * i), v.get(2 * i + 1)));
+        }
+        return out;
     }
 
     public record PairVectors(float[] question, float[] answer) {

@@ -1,0 +1,111 @@
+package dev.qastream.scoring;
+
+import dev.qastream.schemas.Chunk;
+import dev.qastream.schemas.QaPair;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.TimestampedKeyValueStore;
+import org.apache.kafka.streams.state.ValueAndTimestamp;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Step 1 of the scoring topology: the revision check as each pair arrives, then scoring next to the chunk in
+ * batches: pairs wait in {@link PendingPairs} until a batch is full or the oldest has waited the linger time,
+ * and the batch's questions and answers are embedded in one call. Out in arrival order, keyed by document id.
+ */
+final class ScoreProcessor implements Processor<String, QaPair, String, Envelope> {
+    private final PairScorer scorer;
+    private final Batching batching;
+    private ProcessorContext<String, Envelope> context;
+    private TimestampedKeyValueStore<String, Chunk> chunks;
+    private KeyValueStore<String, Long> revisions;
+    private KeyValueStore<String, byte[]> chunkVectors;
+    private PendingPairs pending;
+    private Catalogue catalogue;
+
+    ScoreProcessor(PairScorer scorer, Batching batching) {
+        this.scorer = scorer;
+        this.batching = batching;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, Envelope> context) {
+        this.context = context;
+        this.chunks = context.getStateStore(ScoringTopology.CHUNK_STORE);
+        this.revisions = context.getStateStore(ScoringTopology.REVISION_STORE);
+        this.chunkVectors = context.getStateStore(ScoringTopology.CHUNK_VECTOR_STORE);
+        this.pending = new PendingPairs(context.getStateStore(ScoringTopology.PENDING_STORE));
+        this.catalogue = CatalogueStore.over(context.getStateStore(CatalogueStore.GLOBAL_STORE));
+        // Also flushes what was waiting when the process last stopped.
+        context.schedule(batching.linger(), PunctuationType.WALL_CLOCK_TIME, now -> flush());
+    }
+
+    @Override
+    public void process(Record<String, QaPair> record) {
+        QaPair pair = record.value();
+        if (pair.getRevision() != ScoringTopology.LEGACY_TOMBSTONE) {
+            Long seen = revisions.get(pair.getPairKey());
+            if (seen != null && pair.getRevision() < seen) {
+                return; // an older revision never replaces a newer one
+            }
+            revisions.put(pair.getPairKey(), pair.getRevision());
+        }
+        pending.add(pair, record.timestamp());
+        if (pending.size() >= batching.pairs()) {
+            flush();
+        }
+    }
+
+    private void flush() {
+        if (pending.size() == 0) {
+            return;
+        }
+        List<PendingPairs.Pending> batch = pending.drain();
+        List<Chunk> chunkOf = new ArrayList<>(batch.size());
+        List<QaPair> toEmbed = new ArrayList<>();
+        for (PendingPairs.Pending p : batch) {
+            Chunk chunk = scorable(p.pair());
+            chunkOf.add(chunk);
+            if (chunk != null) {
+                toEmbed.add(p.pair());
+            }
+        }
+        List<SemanticScorer.PairVectors> vectors = toEmbed.isEmpty() ? List.of() : scorer.semantic().pairVectors(toEmbed);
+        int v = 0;
+        for (int i = 0; i < batch.size(); i++) {
+            QaPair pair = batch.get(i).pair();
+            Chunk chunk = chunkOf.get(i);
+            Envelope out;
+            if (pair.getRevision() == ScoringTopology.LEGACY_TOMBSTONE) {
+                out = new Envelope(pair.getPairKey(), true, null);
+            } else if (pair.getRemoved()) {
+                out = new Envelope(pair.getPairKey(), false, Scored.removal(scorer.removed(pair)));
+            } else if (chunk == null) {
+                out = new Envelope(pair.getPairKey(), false, scorer.score(pair, current(pair), catalogue, null, null));
+            } else {
+                float[] chunkVector = ScoringTopology.ChunkVectorProcessor.vector(chunk, chunkVectors, scorer.semantic());
+                out = new Envelope(pair.getPairKey(), false, scorer.score(pair, chunk, catalogue, vectors.get(v++), chunkVector));
+            }
+            context.forward(new Record<>(pair.getDocumentId(), out, batch.get(i).timestamp()));
+        }
+    }
+
+    /** The pair's chunk when the pair is to be embedded: not a removal, and made from the chunk's current version. */
+    private Chunk scorable(QaPair pair) {
+        if (pair.getRemoved() || scorer.semantic() == null) {
+            return null;
+        }
+        Chunk chunk = current(pair);
+        return chunk != null && chunk.getChecksum().equals(pair.getChunkChecksum()) ? chunk : null;
+    }
+
+    private Chunk current(QaPair pair) {
+        ValueAndTimestamp<Chunk> v = chunks.get(pair.getChunkId());
+        return v == null ? null : v.value();
+    }
+}

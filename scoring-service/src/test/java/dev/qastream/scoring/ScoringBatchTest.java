@@ -1,0 +1,151 @@
+package dev.qastream.scoring;
+
+import dev.qastream.runtime.kafka.Topics;
+import dev.qastream.schemas.Chunk;
+import dev.qastream.schemas.QaPair;
+import dev.qastream.schemas.ScoredPair;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Pairs scored in batches: when a batch goes, in which order, and that batching changes no score. That waiting pairs
+ * survive a restart is tested on a real broker ({@link ScoringRestartTest}): this driver wipes its state on close.
+ */
+class ScoringBatchTest {
+    private static final Duration LINGER = Duration.ofMillis(100);
+    private static final List<String[]> QA = List.of(
+            new String[]{"What is the default value of EUtranCellFDD.ulPowerBoostEnabled?",
+                    "The default value of EUtranCellFDD.ulPowerBoostEnabled is false (disabled)."},
+            new String[]{"What is the valid range of EUtranCellFDD.ulPowerBoostRsrpThreshold?",
+                    "EUtranCellFDD.ulPowerBoostRsrpThreshold takes values from -140 to -44 dBm."},
+            new String[]{"What is the default value of EUtranCellFDD.ulPowerBoostMaxOffset?",
+                    "The default value of EUtranCellFDD.ulPowerBoostMaxOffset is 7 dB."},
+            new String[]{"How often does the eNodeB evaluate the RSRP for the uplink power boost?",
+                    "The eNodeB evaluates the RSRP every 200 ms."});
+
+    @TempDir
+    Path state;
+
+    private final Topics topics = Topics.withPlainAvro();
+
+    /** A driver over the topology with this batching, its state in the test's folder, the chunk already in. */
+    private final class Run implements AutoCloseable {
+        final TopologyTestDriver driver;
+        final TestInputTopic<String, QaPair> pairs;
+        final TestOutputTopic<String, ScoredPair> scored;
+
+        Run(Batching batching, String appId) {
+            ScoringSettings settings = ScoringSettings.defaults();
+            PairScorer scorer = new PairScorer(new StructuralScorer(),
+                    new SemanticScorer(MiniLmEmbedder.shared(), settings.domain()), settings, PairJudge.NONE, () -> 7L);
+            Properties props = new Properties();
+            props.put(StreamsConfig.STATE_DIR_CONFIG, state.toString());
+            props.put(StreamsConfig.APPLICATION_ID_CONFIG, appId);
+            driver = new TopologyTestDriver(ScoringTopology.build(topics, scorer, ScoringListener.NONE, batching), props);
+            TestInputTopic<String, Chunk> chunks = driver.createInputTopic(Topics.INGEST_CHUNKS,
+                    topics.chunks.keySerde().serializer(), topics.chunks.valueSerde().serializer());
+            pairs = driver.createInputTopic(Topics.GENERATION_PAIRS, topics.pairs.keySerde().serializer(),
+                    topics.pairs.valueSerde().serializer());
+            scored = driver.createOutputTopic(Topics.SCORING_SCORED, topics.scored.keySerde().deserializer(),
+                    topics.scored.valueSerde().deserializer());
+            Chunk chunk = Fixtures.chunk();
+            chunks.pipeInput(chunk.getChunkId(), chunk);
+        }
+
+        void send(QaPair p) {
+            pairs.pipeInput(p.getPairKey(), p);
+        }
+
+        void sendAll() {
+            for (int i = 0; i < QA.size(); i++) {
+                send(Fixtures.pair(i, QA.get(i)[0], QA.get(i)[1]));
+            }
+        }
+
+        @Override
+        public void close() {
+            driver.close();
+        }
+    }
+
+    @Test
+    void aBatchGoesWhenFullOrWhenItsOldestPairHasWaitedTheLingerTime() {
+        try (Run run = new Run(new Batching(3, LINGER), "batch-timing")) {
+            // Two pairs wait: the batch holds three
+            run.send(Fixtures.pair(0, QA.get(0)[0], QA.get(0)[1]));
+            run.send(Fixtures.pair(1, QA.get(1)[0], QA.get(1)[1]));
+            assertThat(run.scored.isEmpty()).isTrue();
+
+            // The linger time passes: both come out, in arrival order
+            run.driver.advanceWallClockTime(LINGER);
+            assertThat(run.scored.readKeyValuesToList()).extracting(kv -> kv.key)
+                    .containsExactly("lte/boost.md#0#0", "lte/boost.md#0#1");
+
+            // A full batch goes at once, with no time passing
+            run.send(Fixtures.pair(2, QA.get(2)[0], QA.get(2)[1]));
+            run.send(Fixtures.pair(3, QA.get(3)[0], QA.get(3)[1]));
+            run.send(Fixtures.pair(4, "What does EUtranCellFDD.ulPowerBoostEnabled switch?",
+                    "EUtranCellFDD.ulPowerBoostEnabled switches the uplink power boost on or off for the cell."));
+            assertThat(run.scored.readKeyValuesToList()).extracting(kv -> kv.key)
+                    .containsExactly("lte/boost.md#0#2", "lte/boost.md#0#3", "lte/boost.md#0#4");
+        }
+    }
+
+    @Test
+    void batchedScoresAreTheScoresOfPairsScoredOneAtATime() {
+        List<ScoredPair> single;
+        try (Run run = new Run(Batching.ONE_AT_A_TIME, "one-at-a-time")) {
+            run.sendAll();
+            single = run.scored.readValuesToList();
+        }
+        List<ScoredPair> batched;
+        try (Run run = new Run(new Batching(QA.size(), LINGER), "batched")) {
+            run.sendAll();
+            batched = run.scored.readValuesToList();
+        }
+        assertThat(batched).hasSize(QA.size());
+        assertThat(single).hasSize(QA.size());
+        for (int i = 0; i < QA.size(); i++) {
+            ScoredPair a = single.get(i);
+            ScoredPair b = batched.get(i);
+            assertThat(b.getPair().getPairKey()).isEqualTo(a.getPair().getPairKey());
+            assertThat(b.getCoherence()).isNotNull().isCloseTo(a.getCoherence(), org.assertj.core.data.Offset.offset(1e-4));
+            assertThat(b.getRelevance()).isNotNull().isCloseTo(a.getRelevance(), org.assertj.core.data.Offset.offset(1e-4));
+            assertThat(b.getOverall()).isCloseTo(a.getOverall(), org.assertj.core.data.Offset.offset(1e-4));
+            assertThat(b.getAccepted()).isEqualTo(a.getAccepted());
+            assertThat(b.getReasons()).isEqualTo(a.getReasons());
+        }
+        // and the set is not uniform: the wrong default is rejected by the fact check in both
+        assertThat(batched.get(2).getAccepted()).isFalse();
+        assertThat(batched.get(0).getAccepted()).isTrue();
+    }
+
+    @Test
+    void aRemovalAndAnOlderRevisionInOneBatchKeepTheirOrderAndTheNewestWins() {
+        try (Run run = new Run(new Batching(10, LINGER), "removal-order")) {
+            run.send(Fixtures.pair(0, QA.get(0)[0], QA.get(0)[1]));                                       // revision 10
+            run.send(QaPair.newBuilder(Fixtures.pair(0, "", "")).setRemoved(true).setRevision(12L).build());
+            run.send(QaPair.newBuilder(Fixtures.pair(0, QA.get(1)[0], QA.get(1)[1])).setRevision(11L).build()); // older
+            run.driver.advanceWallClockTime(LINGER);
+
+            List<ScoredPair> out = new ArrayList<>(run.scored.readValuesToList());
+            assertThat(out).hasSize(2);
+            assertThat(out.get(0).getPair().getRemoved()).isFalse();
+            assertThat(out.get(1).getPair().getRemoved()).isTrue();
+            assertThat(out.get(1).getPair().getRevision()).isEqualTo(12L);
+        }
+    }
+}
