@@ -3,14 +3,7 @@ package dev.qastream.scoring;
 import dev.qastream.runtime.serde.PlainAvroSerde;
 import dev.qastream.schemas.ScoredPair;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * What deduplication keeps per pair of a document: whether it is the kept pair, a duplicate (and of which),
@@ -41,53 +34,17 @@ public record DedupEntry(String pairKey, long seq, Status status, String duplica
     }
 
     public byte[] toBytes() {
-        try {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream(2048);
-            DataOutputStream out = new DataOutputStream(bytes);
-            out.writeUTF(pairKey);
-            out.writeLong(seq);
-            out.writeByte(status.ordinal());
-            out.writeUTF(duplicateOf == null ? "" : duplicateOf);
-            out.writeUTF(normalizedQuestion);
-            out.writeInt(names.size());
-            for (String n : names) {
-                out.writeUTF(n);
-            }
-            out.writeInt(vector.length);
-            for (float f : vector) {
-                out.writeFloat(f);
-            }
-            out.writeInt(meritAvro.length);
-            out.write(meritAvro);
-            out.flush();
-            return bytes.toByteArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return new BinaryCodec.Writer(1024 + 4 * vector.length + meritAvro.length)
+                .utf(pairKey).int64(seq).int8(status.ordinal()).utf(duplicateOf == null ? "" : duplicateOf)
+                .utf(normalizedQuestion).names(names).vector(vector).bytes(meritAvro).toBytes();
     }
 
     public static DedupEntry fromBytes(byte[] b) {
-        try {
-            DataInputStream in = new DataInputStream(new ByteArrayInputStream(b));
-            String key = in.readUTF();
-            long seq = in.readLong();
-            Status status = Status.values()[in.readByte()];
-            String of = in.readUTF();
-            String q = in.readUTF();
-            int n = in.readInt();
-            Set<String> names = new TreeSet<>();
-            for (int i = 0; i < n; i++) {
-                names.add(in.readUTF());
-            }
-            float[] v = new float[in.readInt()];
-            for (int i = 0; i < v.length; i++) {
-                v[i] = in.readFloat();
-            }
-            byte[] avro = new byte[in.readInt()];
-            in.readFully(avro);
-            return new DedupEntry(key, seq, status, of.isEmpty() ? null : of, q, names, v, avro);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        BinaryCodec.Reader in = new BinaryCodec.Reader(b);
+        String key = in.utf();
+        long seq = in.int64();
+        Status status = Status.values()[in.int8()];
+        String of = in.utf();
+        return new DedupEntry(key, seq, status, of.isEmpty() ? null : of, in.utf(), in.names(), in.vector(), in.bytes());
     }
 }

@@ -41,8 +41,10 @@ import java.util.function.Consumer;
  * scaled to [0, 1], is the score. A failed or unreadable judgement is no opinion, never an exception. The
  * judge runs on the scoring stream thread, so its wait is bounded: the tier's {@code timeout-s}, at most
  * {@link #MAX_TIMEOUT} (a judgement is a few dozen tokens, and a stream thread that waits past Kafka's
- * max.poll.interval.ms leaves its group), and one quick retry only on a transient error that is not a timeout. Judgements are cached in memory (bounded LRU) by chunk checksum, question, answer,
- * prompt version and model, as generation calls are.
+ * max.poll.interval.ms leaves its group), and one quick retry only on a transient error that is not a timeout.
+ * Judgements are kept by chunk checksum, question, answer, prompt version and model ({@link #cacheKey}), as
+ * generation calls are: in memory here (bounded LRU), and in the scoring topology's logged store
+ * ({@link BatchJudge}), which outlives a restart.
  */
 public final class LlmJudge implements PairJudge {
     public static final String PROMPT_ID = "judge";
@@ -110,8 +112,13 @@ public final class LlmJudge implements PairJudge {
     }
 
     @Override
+    public String cacheKey(QaPair pair, Chunk chunk) {
+        return key(chunk.getChecksum(), pair.getQuestion(), pair.getAnswer());
+    }
+
+    @Override
     public Verdict verdict(QaPair pair, Chunk chunk) {
-        String key = key(chunk.getChecksum(), pair.getQuestion(), pair.getAnswer());
+        String key = cacheKey(pair, chunk);
         Double cached;
         synchronized (cache) {
             cached = cache.get(key);

@@ -21,6 +21,23 @@ public interface PairJudge {
         return score.isPresent() ? Verdict.of(score.getAsDouble()) : Verdict.unavailable("no opinion");
     }
 
+    /** {@link #verdict}, with an exception turned into no opinion: a judge that throws never fails the topology. */
+    default Verdict safeVerdict(QaPair pair, Chunk chunk) {
+        try {
+            return verdict(pair, chunk);
+        } catch (RuntimeException e) {
+            return Verdict.unavailable(e.getClass().getSimpleName() + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * What a judgement is kept under: the content judged, the prompt version and the model, so that a replay of
+     * the same pairs does not ask again and a new prompt or model does. Null: nothing worth keeping.
+     */
+    default String cacheKey(QaPair pair, Chunk chunk) {
+        return null;
+    }
+
     PairJudge NONE = (pair, chunk) -> OptionalDouble.empty();
 
     /** A judge's answer: a score in [0, 1], or the reason it has none. */

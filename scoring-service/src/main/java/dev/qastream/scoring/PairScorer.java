@@ -41,7 +41,7 @@ public final class PairScorer {
     /** Structural and fact scores only, no embeddings: for tests of the rules. */
     public PairScorer(StructuralScorer structural, AcceptancePolicy policy, LongSupplier clock) {
         this(structural, null, new ScoringSettings(policy, ScoringSettings.DEFAULT_NEAR_DUPLICATE, List.of(), false,
-                "quality", 0.25), PairJudge.NONE, clock);
+                "quality", 0.25, 4), PairJudge.NONE, clock);
     }
 
     public SemanticScorer semantic() {
@@ -50,6 +50,11 @@ public final class PairScorer {
 
     public ScoringSettings settings() {
         return settings;
+    }
+
+    /** The judge in use: {@link PairJudge#NONE} when disabled. */
+    public PairJudge judge() {
+        return judge;
     }
 
     /** Scores without embeddings (the rules alone). */
@@ -63,6 +68,12 @@ public final class PairScorer {
      */
     public Scored score(QaPair pair, Chunk chunk, Catalogue catalogue, SemanticScorer.PairVectors vectors,
                         float[] chunkVector) {
+        return score(pair, chunk, catalogue, vectors, chunkVector, null);
+    }
+
+    /** @param verdict the judge's verdict, already asked (a batch asks at once); null: ask here if enabled */
+    public Scored score(QaPair pair, Chunk chunk, Catalogue catalogue, SemanticScorer.PairVectors vectors,
+                        float[] chunkVector, PairJudge.Verdict verdict) {
         if (pair.getRemoved()) {
             return Scored.removal(removed(pair));
         }
@@ -87,7 +98,9 @@ public final class PairScorer {
         }
         double overall = settings.policy().overall(s.score(), coherence, relevance, accuracy);
         // NONE is "not asked" (disabled, or no model server for the judge): no reason to give.
-        PairJudge.Verdict verdict = judge == PairJudge.NONE ? PairJudge.Verdict.unavailable(null) : safely(pair, chunk);
+        if (verdict == null) {
+            verdict = judge == PairJudge.NONE ? PairJudge.Verdict.unavailable(null) : judge.safeVerdict(pair, chunk);
+        }
         OptionalDouble opinion = verdict.score();
         Double judged = null;
         if (opinion.isPresent()) {
@@ -127,15 +140,6 @@ public final class PairScorer {
         String both = pair.getQuestion() + "\n" + pair.getAnswer();
         return new Scored(scored, Scored.normalizeQuestion(pair.getQuestion()), Scored.names(both),
                 vectors == null ? new float[0] : vectors.both());
-    }
-
-    /** The judge's verdict; a judge that throws is a judge without an opinion, never a failed topology. */
-    private PairJudge.Verdict safely(QaPair pair, Chunk chunk) {
-        try {
-            return judge.verdict(pair, chunk);
-        } catch (RuntimeException e) {
-            return PairJudge.Verdict.unavailable(e.getClass().getSimpleName() + ": " + e.getMessage());
-        }
     }
 
     /** A removal passed through: not scored, never accepted. */

@@ -16,21 +16,26 @@ import java.util.List;
 /**
  * Step 1 of the scoring topology: the revision check as each pair arrives, then scoring next to the chunk in
  * batches: pairs wait in {@link PendingPairs} until a batch is full or the oldest has waited the linger time,
- * and the batch's questions and answers are embedded in one call. Out in arrival order, keyed by document id.
+ * and the batch's questions and answers are embedded in one call (and, with a judge, judged at the same time:
+ * {@link BatchJudge}). Out in arrival order, keyed by document id.
  */
 final class ScoreProcessor implements Processor<String, QaPair, String, Envelope> {
     private final PairScorer scorer;
     private final Batching batching;
+    private final BatchJudge judge;
     private ProcessorContext<String, Envelope> context;
     private TimestampedKeyValueStore<String, Chunk> chunks;
     private KeyValueStore<String, Long> revisions;
     private KeyValueStore<String, byte[]> chunkVectors;
+    private KeyValueStore<String, Double> judgements;
     private PendingPairs pending;
     private Catalogue catalogue;
 
-    ScoreProcessor(PairScorer scorer, Batching batching) {
+    /** @param judge the judge of the batches, or null without one */
+    ScoreProcessor(PairScorer scorer, Batching batching, BatchJudge judge) {
         this.scorer = scorer;
         this.batching = batching;
+        this.judge = judge;
     }
 
     @Override
@@ -39,6 +44,7 @@ final class ScoreProcessor implements Processor<String, QaPair, String, Envelope
         this.chunks = context.getStateStore(ScoringTopology.CHUNK_STORE);
         this.revisions = context.getStateStore(ScoringTopology.REVISION_STORE);
         this.chunkVectors = context.getStateStore(ScoringTopology.CHUNK_VECTOR_STORE);
+        this.judgements = context.getStateStore(ScoringTopology.JUDGEMENT_STORE);
         this.pending = new PendingPairs(context.getStateStore(ScoringTopology.PENDING_STORE));
         this.catalogue = CatalogueStore.over(context.getStateStore(CatalogueStore.GLOBAL_STORE));
         // Also flushes what was waiting when the process last stopped.
@@ -68,14 +74,18 @@ final class ScoreProcessor implements Processor<String, QaPair, String, Envelope
         List<PendingPairs.Pending> batch = pending.drain();
         List<Chunk> chunkOf = new ArrayList<>(batch.size());
         List<QaPair> toEmbed = new ArrayList<>();
+        List<Chunk> theirChunks = new ArrayList<>();
         for (PendingPairs.Pending p : batch) {
             Chunk chunk = scorable(p.pair());
             chunkOf.add(chunk);
             if (chunk != null) {
                 toEmbed.add(p.pair());
+                theirChunks.add(chunk);
             }
         }
         List<SemanticScorer.PairVectors> vectors = toEmbed.isEmpty() ? List.of() : scorer.semantic().pairVectors(toEmbed);
+        List<PairJudge.Verdict> verdicts = judge == null || toEmbed.isEmpty() ? null
+                : judge.verdicts(toEmbed, theirChunks, judgements);
         int v = 0;
         for (int i = 0; i < batch.size(); i++) {
             QaPair pair = batch.get(i).pair();
@@ -89,7 +99,10 @@ final class ScoreProcessor implements Processor<String, QaPair, String, Envelope
                 out = new Envelope(pair.getPairKey(), false, scorer.score(pair, current(pair), catalogue, null, null));
             } else {
                 float[] chunkVector = ScoringTopology.ChunkVectorProcessor.vector(chunk, chunkVectors, scorer.semantic());
-                out = new Envelope(pair.getPairKey(), false, scorer.score(pair, chunk, catalogue, vectors.get(v++), chunkVector));
+                PairJudge.Verdict verdict = verdicts == null ? null : verdicts.get(v);
+                out = new Envelope(pair.getPairKey(), false,
+                        scorer.score(pair, chunk, catalogue, vectors.get(v), chunkVector, verdict));
+                v++;
             }
             context.forward(new Record<>(pair.getDocumentId(), out, batch.get(i).timestamp()));
         }

@@ -12,10 +12,10 @@ import java.util.List;
 
 /**
  * The {@code scoring.*} settings: acceptance policy, near-duplicate threshold, the domain's reference
- * sentences and the optional judge.
+ * sentences and the optional judge (and how many pairs of a batch it judges at once).
  */
 public record ScoringSettings(AcceptancePolicy policy, double nearDuplicate, List<String> domain,
-                              boolean judgeEnabled, String judgeTier, double judgeWeight) {
+                              boolean judgeEnabled, String judgeTier, double judgeWeight, int judgeConcurrency) {
     public static final double DEFAULT_NEAR_DUPLICATE = 0.95;
 
     public ScoringSettings {
@@ -25,11 +25,14 @@ public record ScoringSettings(AcceptancePolicy policy, double nearDuplicate, Lis
         if (!(judgeWeight >= 0 && judgeWeight <= 1)) {
             throw new IllegalArgumentException("scoring.judge.weight must be in [0, 1], was " + judgeWeight);
         }
+        if (judgeConcurrency < 1) {
+            throw new IllegalArgumentException("scoring.judge.concurrency must be at least 1, was " + judgeConcurrency);
+        }
         domain = List.copyOf(domain);
     }
 
     public static ScoringSettings defaults() {
-        return new ScoringSettings(AcceptancePolicy.defaults(), DEFAULT_NEAR_DUPLICATE, builtInDomain(), false, "quality", 0.25);
+        return new ScoringSettings(AcceptancePolicy.defaults(), DEFAULT_NEAR_DUPLICATE, builtInDomain(), false, "quality", 0.25, 4);
     }
 
     public static ScoringSettings from(Config c) {
@@ -39,7 +42,8 @@ public record ScoringSettings(AcceptancePolicy policy, double nearDuplicate, Lis
         String domainFile = c.string("scoring.domain-file").strip();
         return new ScoringSettings(policy, c.decimal("scoring.near-duplicate"),
                 domainFile.isEmpty() ? builtInDomain() : readDomain(Path.of(domainFile)),
-                c.bool("scoring.judge.enabled"), c.string("scoring.judge.tier"), c.decimal("scoring.judge.weight"));
+                c.bool("scoring.judge.enabled"), c.string("scoring.judge.tier"), c.decimal("scoring.judge.weight"),
+                c.integer("scoring.judge.concurrency"));
     }
 
     /** Reference sentences of RAN feature documentation, shipped with the service. */

@@ -53,6 +53,8 @@ public final class ScoringTopology {
     public static final String DEDUP_STORE = "pairs-by-document";
     /** Pairs waiting for their embedding batch ({@link PendingPairs}). */
     public static final String PENDING_STORE = "pairs-awaiting-batch";
+    /** The judge's scores by {@link PairJudge#cacheKey}; logged, so a restart or a replay does not pay again. */
+    public static final String JUDGEMENT_STORE = "judgements";
     /** Marks a legacy null value turned into a removal for the trip through the repartition topics. */
     static final long LEGACY_TOMBSTONE = Long.MIN_VALUE;
     /** The internal topic of the catalogue; it must exist (compacted) before the app starts. */
@@ -106,11 +108,16 @@ public final class ScoringTopology {
                 Serdes.String(), Serdes.ByteArray()));
         builder.addStateStore(Stores.timestampedKeyValueStoreBuilder(Stores.persistentTimestampedKeyValueStore(PENDING_STORE),
                 Serdes.Long(), PlainAvroSerde.of(QaPair.class)));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(JUDGEMENT_STORE),
+                Serdes.String(), Serdes.Double()));
+        BatchJudge judge = scorer.judge() == PairJudge.NONE ? null
+                : new BatchJudge(scorer.judge(), scorer.settings().judgeConcurrency());
 
         KStream<String, QaPair> pairs = builder.stream(topics.pairs.name(), topics.pairs.consumed());
         pairs.map((key, pair) -> pair == null ? KeyValue.pair(chunkIdOf(key), legacyRemoval(key)) : KeyValue.pair(pair.getChunkId(), pair))
                 .repartition(Repartitioned.with(topics.pairs.keySerde(), topics.pairs.valueSerde()).withName("pairs-by-chunk"))
-                .process(() -> new ScoreProcessor(scorer, batching), CHUNK_STORE, REVISION_STORE, CHUNK_VECTOR_STORE, PENDING_STORE)
+                .process(() -> new ScoreProcessor(scorer, batching, judge), CHUNK_STORE, REVISION_STORE, CHUNK_VECTOR_STORE,
+                        PENDING_STORE, JUDGEMENT_STORE)
                 .repartition(Repartitioned.with(Serdes.String(), Envelope.serde()).withName("scored-by-document"))
                 .process(() -> new DedupProcessor(new Deduplicator(scorer.settings().nearDuplicate()), listener), DEDUP_STORE)
                 .to(topics.scored.name(), topics.scored.produced());

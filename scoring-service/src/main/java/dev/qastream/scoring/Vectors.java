@@ -52,18 +52,13 @@ public final class Vectors {
 
     public static byte[] toBytes(float[] v) {
         ByteBuffer b = ByteBuffer.allocate(4 * v.length);
-        for (float x : v) {
-            b.putFloat(x);
-        }
+        b.asFloatBuffer().put(v);
         return b.array();
     }
 
     public static float[] fromBytes(byte[] bytes, int offset, int length) {
-        ByteBuffer b = ByteBuffer.wrap(bytes, offset, length);
         float[] v = new float[length / 4];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = b.getFloat();
-        }
+        ByteBuffer.wrap(bytes, offset, length).slice().asFloatBuffer().get(v);
         return v;
     }
 }

@@ -157,7 +157,7 @@ class LlmJudgeTest {
         }
         PairJudge judge = LlmJudge.forTier(config("ollama", "http://127.0.0.1:" + port), "quality", Map.of(), w -> { });
         // When a pair is scored with it
-        ScoringSettings settings = new ScoringSettings(AcceptancePolicy.defaults(), 0.95, List.of(), true, "quality", 0.25);
+        ScoringSettings settings = new ScoringSettings(AcceptancePolicy.defaults(), 0.95, List.of(), true, "quality", 0.25, 4);
         ScoredPair s = new PairScorer(new StructuralScorer(), null, settings, judge, () -> 0L)
                 .score(Fixtures.pair(0, Q, RIGHT), Fixtures.chunk());
         // Then the pair is scored without a judge, and says why
@@ -176,7 +176,7 @@ class LlmJudgeTest {
     @Test
     void aPairScorerWithTheJudgeSetsItAndMovesTheOverallByTheWeight() {
         // Given scorers with and without the judge
-        ScoringSettings on = new ScoringSettings(AcceptancePolicy.defaults(), 0.95, List.of(), true, "quality", 0.25);
+        ScoringSettings on = new ScoringSettings(AcceptancePolicy.defaults(), 0.95, List.of(), true, "quality", 0.25, 4);
         ScoredPair without = new PairScorer(new StructuralScorer(), null, on, PairJudge.NONE, () -> 0L)
                 .score(Fixtures.pair(0, Q, RIGHT), Fixtures.chunk());
         PairJudge judge = judge("ollama");

@@ -15,7 +15,7 @@ class PairJudgeTest {
     private static final String A = "The default value of EUtranCellFDD.ulPowerBoostEnabled is false (disabled).";
 
     private static PairScorer scorer(boolean enabled, PairJudge judge) {
-        ScoringSettings s = new ScoringSettings(AcceptancePolicy.defaults(), 0.95, List.of(), enabled, "quality", 0.25);
+        ScoringSettings s = new ScoringSettings(AcceptancePolicy.defaults(), 0.95, List.of(), enabled, "quality", 0.25, 4);
         return new PairScorer(new StructuralScorer(), null, s, judge, () -> 0L);
     }
 

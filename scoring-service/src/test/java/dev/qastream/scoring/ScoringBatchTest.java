@@ -16,7 +16,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalDouble;
 import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -48,9 +52,15 @@ class ScoringBatchTest {
         final TestOutputTopic<String, ScoredPair> scored;
 
         Run(Batching batching, String appId) {
-            ScoringSettings settings = ScoringSettings.defaults();
+            this(batching, appId, PairJudge.NONE);
+        }
+
+        Run(Batching batching, String appId, PairJudge judge) {
+            ScoringSettings d = ScoringSettings.defaults();
+            ScoringSettings settings = new ScoringSettings(d.policy(), d.nearDuplicate(), d.domain(),
+                    judge != PairJudge.NONE, "quality", 0.25, 4);
             PairScorer scorer = new PairScorer(new StructuralScorer(),
-                    new SemanticScorer(MiniLmEmbedder.shared(), settings.domain()), settings, PairJudge.NONE, () -> 7L);
+                    new SemanticScorer(MiniLmEmbedder.shared(), settings.domain()), settings, judge, () -> 7L);
             Properties props = new Properties();
             props.put(StreamsConfig.STATE_DIR_CONFIG, state.toString());
             props.put(StreamsConfig.APPLICATION_ID_CONFIG, appId);
@@ -146,6 +156,82 @@ class ScoringBatchTest {
             assertThat(out.get(0).getPair().getRemoved()).isFalse();
             assertThat(out.get(1).getPair().getRemoved()).isTrue();
             assertThat(out.get(1).getPair().getRevision()).isEqualTo(12L);
+        }
+    }
+
+    /** A judge that counts its calls and holds each until a second one is in flight (or a second passes). */
+    private static final class CountingJudge implements PairJudge {
+        final AtomicInteger calls = new AtomicInteger();
+        final AtomicInteger inFlight = new AtomicInteger();
+        final AtomicInteger mostInFlight = new AtomicInteger();
+        final CountDownLatch two = new CountDownLatch(2);
+        volatile boolean failing;
+
+        @Override
+        public OptionalDouble judge(QaPair pair, Chunk chunk) {
+            calls.incrementAndGet();
+            mostInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+            try {
+                two.countDown();
+                two.await(1, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                inFlight.decrementAndGet();
+            }
+            if (failing) {
+                throw new IllegalStateException("model server went away");
+            }
+            return OptionalDouble.of(pair.getAnswer().contains("7 dB") ? 0.0 : 1.0);
+        }
+
+        @Override
+        public String cacheKey(QaPair pair, Chunk chunk) {
+            return chunk.getChecksum() + "|" + pair.getQuestion() + "|" + pair.getAnswer();
+        }
+    }
+
+    @Test
+    void theJudgeJudgesABatchAtOnceAndIsNotAskedAgainForPairsItHasJudged() {
+        CountingJudge judge = new CountingJudge();
+        try (Run run = new Run(new Batching(QA.size(), LINGER), "judged", judge)) {
+            // A batch of four pairs: judged at the same time
+            run.sendAll();
+            List<ScoredPair> first = run.scored.readValuesToList();
+            assertThat(first).hasSize(4).allSatisfy(s -> assertThat(s.getJudge()).isNotNull());
+            assertThat(first.get(2).getJudge()).isEqualTo(0.0);
+            assertThat(judge.calls).hasValue(4);
+            assertThat(judge.mostInFlight.get()).isGreaterThan(1);
+
+            // The same pairs again (a replay: newer revisions, same content): no call, the same judgements
+            for (int i = 0; i < QA.size(); i++) {
+                run.send(QaPair.newBuilder(Fixtures.pair(i, QA.get(i)[0], QA.get(i)[1])).setRevision(20L).build());
+            }
+            List<ScoredPair> again = run.scored.readValuesToList();
+            assertThat(again).hasSize(4);
+            assertThat(again).extracting(ScoredPair::getJudge).isEqualTo(first.stream().map(ScoredPair::getJudge).toList());
+            assertThat(judge.calls).hasValue(4);
+
+            // and the judgements are in the store's changelog, which a restarted instance restores
+            assertThat(run.driver.producedTopicNames()).contains("judged-" + ScoringTopology.JUDGEMENT_STORE + "-changelog");
+        }
+    }
+
+    @Test
+    void aJudgeThatFailsLeavesThePairScoredWithoutItAndIsAskedAgainNextTime() {
+        CountingJudge judge = new CountingJudge();
+        judge.failing = true;
+        try (Run run = new Run(Batching.ONE_AT_A_TIME, "judge-fails", judge)) {
+            run.send(Fixtures.pair(0, QA.get(0)[0], QA.get(0)[1]));
+            ScoredPair s = run.scored.readValue();
+            assertThat(s.getJudge()).isNull();
+            assertThat(s.getAccepted()).isTrue();
+            assertThat(s.getReasons()).anyMatch(r -> r.startsWith("judge unavailable: IllegalStateException"));
+
+            judge.failing = false;
+            run.send(QaPair.newBuilder(Fixtures.pair(0, QA.get(0)[0], QA.get(0)[1])).setRevision(11L).build());
+            assertThat(run.scored.readValue().getJudge()).isEqualTo(1.0);
+            assertThat(judge.calls).hasValue(2);
         }
     }
 }
