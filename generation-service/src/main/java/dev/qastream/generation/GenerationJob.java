@@ -16,6 +16,8 @@ final class GenerationJob {
     int attempts;
     /** Transient failures in a row (for the backoff). */
     int transientFailures;
+    /** When the first of those failures came. */
+    long firstTransientNanos;
     /** Failures that count against {@code tiers.<tier>.retries}: unparseable output, generator errors. */
     int countedFailures;
     String lastFailure;

@@ -65,6 +65,9 @@ final class GenerationWorker implements Supervisor.Supervised {
     private final Topics topics;
     private final int concurrency;
     private final int retries;
+    private final int maxTransientPerChunk;
+    /** When this worker last had an answer from its model server (any chunk); poll-loop thread only. */
+    private long lastAnswerNanos = System.nanoTime() - 1;
     private final int maxHeld;
     private final long flushIntervalMs;
     private final Backoff backoff;
@@ -109,6 +112,7 @@ final class GenerationWorker implements Supervisor.Supervised {
         this.topics = ctx.topics();
         this.concurrency = Math.max(1, config.integer("tiers." + tier + ".max-concurrency"));
         this.retries = Math.max(0, config.integer("tiers." + tier + ".retries"));
+        this.maxTransientPerChunk = Math.max(1, config.integer("generation.max-transient-failures-per-chunk"));
         this.maxHeld = Math.max(8 * concurrency, 32);
         this.flushIntervalMs = config.longValue("generation.flush-interval-ms");
         this.backoff = new Backoff(config.longValue("generation.retry-backoff-ms"), config.longValue("generation.retry-max-backoff-ms"));
@@ -346,10 +350,20 @@ final class GenerationWorker implements Supervisor.Supervised {
                 case TRANSIENT -> {
                     // The server is down, busy or slow: retry for as long as it takes (the breaker pauses the
                     // tier meanwhile); a request is never dead-lettered because its server was unavailable.
+                    // Only a chunk that keeps failing while the server answers others goes on (next tier, or DLQ).
                     transientFailure();
                     metrics.call(model, "transient", c.latency(), 0, 0);
-                    job.transientFailures++;
-                    retryLater(job, e.getMessage(), "transient", job.transientFailures);
+                    if (job.transientFailures++ == 0) {
+                        job.firstTransientNanos = System.nanoTime();
+                    }
+                    if (job.transientFailures >= maxTransientPerChunk && lastAnswerNanos - job.firstTransientNanos > 0) {
+                        // Not an outage: the server answered other chunks meanwhile, never this one (e.g. a 500 on
+                        // this prompt alone). Retrying for ever would hold every later request of its partition.
+                        escalateOrDeadLetter(job, "failed " + job.transientFailures + " times in a row while the server "
+                                + "answered other requests; last: " + e.getMessage());
+                    } else {
+                        retryLater(job, e.getMessage(), "transient", job.transientFailures);
+                    }
                 }
                 case UNPARSEABLE -> {
                     answered();
@@ -385,6 +399,7 @@ final class GenerationWorker implements Supervisor.Supervised {
     }
 
     private void answered() {
+        lastAnswerNanos = System.nanoTime();
         if (server != null) {
             server.breaker().onAnswer();
         }
