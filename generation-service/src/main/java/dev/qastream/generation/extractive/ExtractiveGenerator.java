@@ -83,9 +83,9 @@ public final class ExtractiveGenerator implements PairGenerator {
         Map<String, String> pairs = new LinkedHashMap<>();
         overview(chunk, pairs);
         List<Parameter> params = chunk.getParameters() == null ? List.of() : chunk.getParameters();
-        params.forEach(p -> defaultValue(p, pairs));
-        params.forEach(p -> control(p, pairs));
-        params.forEach(p -> validValues(p, pairs));
+        params.forEach(p -> defaultValue(p, chunk, pairs));
+        params.forEach(p -> control(p, chunk, pairs));
+        params.forEach(p -> validValues(p, chunk, pairs));
         if (chunk.getCounters() != null) {
             chunk.getCounters().forEach(c -> counter(chunk.getText(), c, pairs));
         }
@@ -114,6 +114,11 @@ public final class ExtractiveGenerator implements PairGenerator {
         }
         return out;
     }
+
+    /** A short lowercase word: a name that only its document makes specific. */
+    private static final Pattern GENERIC_NAME = Pattern.compile("[a-z]{1,7}");
+    /** "About 5GS NAS" names the feature "5GS NAS" inside a sentence. */
+    private static final Pattern FEATURE_LEAD = Pattern.compile("(?i)^(about|overview of|introduction to)\\s+");
 
     private static void overview(Chunk chunk, Map<String, String> pairs) {
         String feature = featureName(chunk);
@@ -155,23 +160,23 @@ public final class ExtractiveGenerator implements PairGenerator {
         return !words.isEmpty() && named * 2 >= words.size();
     }
 
-    private static void defaultValue(Parameter p, Map<String, String> pairs) {
-        String name = qualifiedName(p);
+    private static void defaultValue(Parameter p, Chunk chunk, Map<String, String> pairs) {
+        String name = subject(p, chunk);
         String value = Phrasing.defaultWithMeaning(p.getDefaultValue(), p.getValidValues(), p.getUnit());
         if (!name.isEmpty() && !value.isEmpty()) {
             put(pairs, Templates.Q_DEFAULT.formatted(name), Templates.A_DEFAULT.formatted(name, value));
         }
     }
 
-    private static void control(Parameter p, Map<String, String> pairs) {
-        String name = qualifiedName(p);
+    private static void control(Parameter p, Chunk chunk, Map<String, String> pairs) {
+        String name = subject(p, chunk);
         if (!name.isEmpty()) {
             put(pairs, Templates.Q_CONTROL.formatted(name), Phrasing.describe(name, p.getDescription(), false));
         }
     }
 
-    private static void validValues(Parameter p, Map<String, String> pairs) {
-        String name = qualifiedName(p);
+    private static void validValues(Parameter p, Chunk chunk, Map<String, String> pairs) {
+        String name = subject(p, chunk);
         String values = Phrasing.field(p.getValidValues());
         String unit = Phrasing.field(p.getUnit());
         if (name.isEmpty() || values.isEmpty()) {
@@ -203,6 +208,18 @@ public final class ExtractiveGenerator implements PairGenerator {
         if (answer != null && !answer.isBlank()) {
             pairs.putIfAbsent(question, answer.strip());
         }
+    }
+
+    /**
+     * How a question names the parameter: qualified by its MO class; a bare common word ("key", "imsi", "mode") with
+     * no MO class also by the feature, since "What is the default value of key?" means nothing out of its document.
+     */
+    static String subject(Parameter p, Chunk chunk) {
+        String name = qualifiedName(p);
+        String feature = FEATURE_LEAD.matcher(featureName(chunk)).replaceFirst("");
+        boolean bareWord = GENERIC_NAME.matcher(name).matches() && Prose.value(p.getMoClass()).isEmpty();
+        return bareWord && !feature.isEmpty() && !GENERIC_TITLES.contains(feature.toLowerCase(Locale.ROOT))
+                ? Templates.NAME_IN_FEATURE.formatted(name, feature) : name;
     }
 
     /** "MoClass.name"; the name alone when no MO class is known or the name is already qualified. */

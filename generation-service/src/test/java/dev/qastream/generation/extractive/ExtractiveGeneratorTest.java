@@ -42,6 +42,33 @@ class ExtractiveGeneratorTest {
     }
 
     @Test
+    void aBareCommonWordAsParameterNameIsAskedAboutWithItsFeature() throws Exception {
+        // Given a configuration table with no MO class: a name only its document makes specific, and a specific one
+        Chunk chunk = chunk(List.of("Configuration"), "Config options in the uicc section.",
+                List.of(param("", "key", "Subscription key (Ki)", null, "fec86ba6eb707ed0", null),
+                        param("", "nssai_sd", "NSSAI slice differentiator", null, "0xffffff", null)), List.of());
+
+        // When pairs are generated
+        Map<String, String> qa = answersByQuestion(chunk);
+
+        // Then the common word carries its feature, in the question and the answer; the specific name stays bare
+        assertThat(qa).containsEntry("What is the default value of key in Adaptive Uplink Power Boost?",
+                "The default value of key in Adaptive Uplink Power Boost is fec86ba6eb707ed0.");
+        assertThat(qa).containsKey("What is the default value of nssai_sd?");
+        assertThat(qa).doesNotContainKey("What is the default value of key?");
+    }
+
+    @Test
+    void theFeatureInAQuestionLeavesOutATitlesLeadingAbout() throws Exception {
+        Chunk about = Chunk.newBuilder(chunk(List.of("Configuration"), "Config options.",
+                        List.of(param("", "imsi", "User IMSI", null, "2089900007487", null)), List.of()))
+                .setDocument(dev.qastream.schemas.DocumentInfo.newBuilder().setTitle("About 5GS NAS")
+                        .setFeatureName("About 5GS NAS").build())
+                .build();
+        assertThat(answersByQuestion(about)).containsKey("What is the default value of imsi in 5GS NAS?");
+    }
+
+    @Test
     void defaultWithoutExplainedMeaningIsStatedAsWritten() throws Exception {
         // Given a parameter whose valid values are a range, so they do not explain the default
         Chunk chunk = chunk(List.of("Parameters"), "Parameters of the feature.",
