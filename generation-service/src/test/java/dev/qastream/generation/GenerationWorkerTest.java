@@ -8,6 +8,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +25,7 @@ import static dev.qastream.generation.WorkerHarness.request;
 import static dev.qastream.generation.WorkerHarness.run;
 import static dev.qastream.generation.WorkerHarness.send;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** A tier worker on a real broker: retries what may pass, escalates what does not parse, dead-letters the rest. */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
@@ -230,5 +234,51 @@ class GenerationWorkerTest extends WorkerPlatformTest {
         assertThat(h.counter(ctx, "qastream.generation.empty", "tier", "fast", "reason", "no-usable-pairs")).isEqualTo(1.0);
         assertThat(pairs(ctx, "none.md#0")).hasSize(4).allSatisfy(r -> assertThat(r.value().getRemoved()).isTrue());
         assertThat(pairs(ctx, "blank.md#0")).hasSize(4).allSatisfy(r -> assertThat(r.value().getRemoved()).isTrue());
+    }
+
+    @Test
+    void aWorkerRunThatFailsIsStartedAgainAsInTheServiceAndItsRequestsStillGoOut() throws Exception {
+        // Given a worker whose first run cannot reach the schema registry (it fails registering its output
+        // schemas, before taking partitions), and whose later runs can
+        ServiceContext ctx = h.ctx(Map.of());
+        h.clearRequests(ctx);
+        ServiceContext noRegistry = ServiceContext.create(ctx.config(), ctx.kafka(), unreachableRegistry(), ctx.meters());
+        ScriptedGenerator generator = ScriptedGenerator.answering("m", 0, 2);
+        AtomicInteger started = new AtomicInteger();
+        send(ctx, request("fast", chunk("restart.md#0", "restart"), 1));
+
+        // When the harness runs it
+        try (var w = new WorkerHarness.Running(() -> new GenerationWorker(
+                started.getAndIncrement() == 0 ? noRegistry : ctx, "fast", generator, "restart-fast"))) {
+            awaitDrained(ctx, Duration.ofSeconds(60), Map.of("fast", "restart-fast"));
+
+            // Then the first run failed on the registry, a second one took over, and the chunk's pairs are out
+            assertThat(w.failedRuns()).singleElement()
+                    .satisfies(e -> assertThat(e).hasRootCauseInstanceOf(IOException.class));
+        }
+        assertThat(started.get()).isGreaterThanOrEqualTo(2);
+        assertThat(pairs(ctx, "restart.md#0")).filteredOn(r -> !r.value().getRemoved()).hasSize(2);
+    }
+
+    @Test
+    void aWorkerThatKeepsFailingStillFailsTheTest() throws Exception {
+        // Given a worker that can never reach the schema registry
+        ServiceContext ctx = h.ctx(Map.of());
+        ServiceContext noRegistry = ServiceContext.create(ctx.config(), ctx.kafka(), unreachableRegistry(), ctx.meters());
+        var w = new WorkerHarness.Running(() -> new GenerationWorker(noRegistry, "fast",
+                ScriptedGenerator.answering("m", 0, 1), "failing-fast"));
+
+        // When it has failed more than once
+        WorkerHarness.awaitTrue(Duration.ofSeconds(60), "two failed runs", () -> w.failedRuns().size() >= 2);
+
+        // Then closing the harness fails the test
+        assertThatThrownBy(w::close).isInstanceOf(AssertionError.class).hasMessageContaining("worker runs that failed");
+    }
+
+    /** A registry URL on a loopback port nothing listens on. */
+    private static String unreachableRegistry() throws IOException {
+        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return "http://127.0.0.1:" + free.getLocalPort() + "/apis/registry/v3";
+        }
     }
 }

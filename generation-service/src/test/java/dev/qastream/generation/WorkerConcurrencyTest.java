@@ -99,8 +99,8 @@ class WorkerConcurrencyTest extends WorkerPlatformTest {
         });
         try (var a = run(ctx, "fast", one, "share-fast"); var b = run(ctx, "fast", two, "share-fast")) {
             awaitTrue(Duration.ofSeconds(60), "both instances assigned",
-                    () -> !a.worker.assigned().isEmpty() && !b.worker.assigned().isEmpty()
-                            && a.worker.assigned().size() + b.worker.assigned().size() == ctx.kafka().partitions());
+                    () -> !a.assigned().isEmpty() && !b.assigned().isEmpty()
+                            && a.assigned().size() + b.assigned().size() == ctx.kafka().partitions());
 
             // When 18 requests arrive, spread over the partitions by key
             for (int i = 0; i < 18; i++) {

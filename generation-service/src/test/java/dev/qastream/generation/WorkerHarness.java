@@ -1,5 +1,6 @@
 package dev.qastream.generation;
 
+import dev.qastream.generation.worker.Supervisor;
 import dev.qastream.runtime.ServiceContext;
 import dev.qastream.runtime.config.Config;
 import dev.qastream.runtime.kafka.ConsumerLag;
@@ -30,7 +31,10 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -102,27 +106,92 @@ final class WorkerHarness implements AutoCloseable {
         }
     }
 
-    /** A worker on its own thread; stopped by close. */
+    /**
+     * A worker run the way the service runs it: under a {@link Supervisor}, which starts a fresh worker (after
+     * a 1 s backoff) when a run ends without being asked to, e.g. on a transient broker or registry failure.
+     * One such failed run is tolerated; more fail the test when it is closed (a worker that keeps failing
+     * also leaves its requests undrained, so the test's waits time out first).
+     */
     static final class Running implements AutoCloseable {
-        final GenerationWorker worker;
-        final Thread thread;
+        /** Runs that may end in failure before the test fails: one transient failure is not the code's fault. */
+        static final int TOLERATED_FAILED_RUNS = 1;
 
-        Running(GenerationWorker worker) {
-            this.worker = worker;
-            this.thread = new Thread(worker, "test-worker");
-            this.thread.start();
+        private final Supervisor supervisor;
+        private final List<Throwable> failedRuns = new CopyOnWriteArrayList<>();
+        private volatile GenerationWorker current;
+        private volatile boolean closing;
+
+        Running(Supplier<GenerationWorker> workers) {
+            this.supervisor = new Supervisor("test-worker", () -> {
+                try {
+                    return new Run(current = workers.get());
+                } catch (RuntimeException e) {
+                    failed(e);
+                    throw e;
+                }
+            }).start();
+        }
+
+        /** The partitions the current run holds (none before it starts). */
+        Set<TopicPartition> assigned() {
+            GenerationWorker w = current;
+            return w == null ? Set.of() : w.assigned();
+        }
+
+        /** How runs ended without being asked to: the exception each threw. */
+        List<Throwable> failedRuns() {
+            return List.copyOf(failedRuns);
+        }
+
+        private void failed(Throwable e) {
+            if (!closing) {
+                failedRuns.add(e);
+            }
+        }
+
+        /** One run of one worker, recording how it ended. */
+        private final class Run implements Supervisor.Supervised {
+            private final GenerationWorker worker;
+
+            Run(GenerationWorker worker) {
+                this.worker = worker;
+            }
+
+            @Override
+            public void run() {
+                try {
+                    worker.run();
+                } catch (RuntimeException | Error e) {
+                    failed(e);
+                    throw e;
+                }
+                failed(new IllegalStateException("the worker returned without being asked to stop"));
+            }
+
+            @Override
+            public void stop() {
+                worker.stop();
+            }
+
+            @Override
+            public boolean working() {
+                return worker.working();
+            }
         }
 
         @Override
-        public void close() throws InterruptedException {
-            worker.stop();
-            thread.join(20_000);
-            assertThat(thread.isAlive()).as("worker stopped").isFalse();
+        public void close() {
+            closing = true;
+            supervisor.stop(20_000);
+            GenerationWorker w = current;
+            assertThat(w == null || !w.working()).as("worker stopped").isTrue();
+            assertThat(failedRuns).as("worker runs that failed (at most %d tolerated)", TOLERATED_FAILED_RUNS)
+                    .hasSizeLessThanOrEqualTo(TOLERATED_FAILED_RUNS);
         }
     }
 
     static Running run(ServiceContext ctx, String tier, PairGenerator generator, String group) {
-        return new Running(new GenerationWorker(ctx, tier, generator, group));
+        return new Running(() -> new GenerationWorker(ctx, tier, generator, group));
     }
 
     /** Waits until the groups have processed every request of their tiers. */

@@ -61,11 +61,14 @@ public final class AvroSerdes {
         return valueSerde(registryApiUrl);
     }
 
-    /** Already configured: Kafka Streams does not configure serdes handed to it in Consumed/Produced. */
+    /**
+     * Already configured: Kafka Streams does not configure serdes handed to it in Consumed/Produced. A schema
+     * registration that fails in transport is tried again (see {@link RegistryRetryingSerializer}).
+     */
     public static <T extends SpecificRecord> Serializer<T> valueSerializer(String registryApiUrl) {
         AvroKafkaSerializer<T> serializer = new AvroKafkaSerializer<>();
         serializer.configure(config(registryApiUrl), false);
-        return serializer;
+        return new RegistryRetryingSerializer<>(serializer);
     }
 
     public static <T extends SpecificRecord> Deserializer<T> valueDeserializer(String registryApiUrl) {
