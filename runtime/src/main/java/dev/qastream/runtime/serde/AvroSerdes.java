@@ -74,6 +74,6 @@ public final class AvroSerdes {
     public static <T extends SpecificRecord> Deserializer<T> valueDeserializer(String registryApiUrl) {
         AvroKafkaDeserializer<T> deserializer = new AvroKafkaDeserializer<>();
         deserializer.configure(config(registryApiUrl), false);
-        return deserializer;
+        return new RegistryRetryingDeserializer<>(deserializer);
     }
 }

@@ -51,10 +51,11 @@ final class RegistryRetryingSerializer<T> implements Serializer<T> {
         return withRetries(topic, () -> delegate.serialize(topic, headers, data));
     }
 
-    private byte[] withRetries(String topic, Supplier<byte[]> serialize) {
+    /** Runs {@code call} again while it fails in transport, at most {@link #RETRIES} more times. */
+    static <R> R withRetries(String topic, Supplier<R> call) {
         for (int attempt = 0; ; attempt++) {
             try {
-                return serialize.get();
+                return call.get();
             } catch (RuntimeException e) {
                 IOException transport = transportCause(e);
                 if (transport == null || attempt >= RETRIES) {
@@ -72,10 +73,14 @@ final class RegistryRetryingSerializer<T> implements Serializer<T> {
         }
     }
 
-    /** The first IOException among the causes, or null. */
+    /**
+     * The first network IOException among the causes (a plain IOException, as the JDK client raises for a closed
+     * connection, or one of java.net's), or null: an EOFException of a truncated record is bad data, not transport.
+     */
     private static IOException transportCause(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof IOException io) {
+            if (t instanceof IOException io
+                    && (io.getClass() == IOException.class || io.getClass().getPackageName().startsWith("java.net"))) {
                 return io;
             }
         }

@@ -27,7 +27,6 @@ final class DroppingProxy implements AutoCloseable {
     });
     private final AtomicInteger toDrop = new AtomicInteger();
     private final AtomicInteger dropped = new AtomicInteger();
-    private final AtomicInteger droppedOnReused = new AtomicInteger();
 
     DroppingProxy(int upstreamPort) throws IOException {
         this.upstreamPort = upstreamPort;
@@ -39,18 +38,22 @@ final class DroppingProxy implements AutoCloseable {
         return "http://127.0.0.1:" + server.getLocalPort();
     }
 
+    private volatile String dropMethod = "POST ";
+
     /** Drops the next {@code count} POST requests, whatever connection they come on. */
     void dropPosts(int count) {
+        dropMethod = "POST ";
+        toDrop.set(count);
+    }
+
+    /** Drops the next {@code count} GET requests (schema lookups), whatever connection they come on. */
+    void dropGets(int count) {
+        dropMethod = "GET ";
         toDrop.set(count);
     }
 
     int dropped() {
         return dropped.get();
-    }
-
-    /** Dropped requests that came on a connection which had already carried an exchange (a pooled one). */
-    int droppedOnReusedConnections() {
-        return droppedOnReused.get();
     }
 
     private void accept() {
@@ -72,7 +75,6 @@ final class DroppingProxy implements AutoCloseable {
         private final Socket upstream;
         /** The next client bytes start a request: at the start, and after the server has answered. */
         private volatile boolean requestStarts = true;
-        private volatile boolean answeredBefore;
 
         Connection(Socket client, Socket upstream) {
             this.client = client;
@@ -85,11 +87,8 @@ final class DroppingProxy implements AutoCloseable {
                 InputStream in = client.getInputStream();
                 OutputStream out = upstream.getOutputStream();
                 for (int n; (n = in.read(buf)) > 0; ) {
-                    if (requestStarts && isPost(buf, n) && toDrop.getAndUpdate(d -> Math.max(0, d - 1)) > 0) {
+                    if (requestStarts && starts(buf, n, dropMethod) && toDrop.getAndUpdate(d -> Math.max(0, d - 1)) > 0) {
                         dropped.incrementAndGet();
-                        if (answeredBefore) {
-                            droppedOnReused.incrementAndGet();
-                        }
                         // End of stream to the client before any answer byte; read on until it closes its end,
                         // so that the close is an orderly one (not a reset).
                         client.shutdownOutput();
@@ -115,7 +114,6 @@ final class DroppingProxy implements AutoCloseable {
                 for (int n; (n = in.read(buf)) > 0; ) {
                     out.write(buf, 0, n);
                     out.flush();
-                    answeredBefore = true;
                     requestStarts = true;
                 }
             } catch (IOException e) {
@@ -130,8 +128,8 @@ final class DroppingProxy implements AutoCloseable {
             }
         }
 
-        private static boolean isPost(byte[] buf, int n) {
-            return n >= 5 && new String(buf, 0, 5, StandardCharsets.US_ASCII).equals("POST ");
+        private static boolean starts(byte[] buf, int n, String method) {
+            return n >= method.length() && new String(buf, 0, method.length(), StandardCharsets.US_ASCII).equals(method);
         }
     }
 
