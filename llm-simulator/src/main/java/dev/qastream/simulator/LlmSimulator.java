@@ -191,6 +191,12 @@ public final class LlmSimulator implements AutoCloseable {
             }
             return;
         }
+        if (api == Api.OPENAI && config.noReasoningEffortNone() && "none".equals(body.path("reasoning_effort").asText(null))) {
+            // vLLM's request validation before it took "none" (pydantic's literal error, as vLLM words it)
+            error(exchange, api, 400, "[{'type': 'literal_error', 'loc': ('body', 'reasoning_effort'), 'msg': "
+                    + "\"Input should be 'low', 'medium' or 'high'\", 'input': 'none'}]", "BadRequestError");
+            return;
+        }
         Optional<Fault> fault = faults.draw();
         if (fault.isPresent() && failBeforeAnswer(exchange, api, fault.get())) {
             return;

@@ -19,10 +19,12 @@ import java.util.Map;
  * @param faultRates     faults by rate, from the start
  * @param hang           how long a TIMEOUT fault keeps the client waiting
  * @param seed           seeds the fault draws and the wrong facts, so runs repeat
+ * @param noReasoningEffortNone answers 400 to {@code reasoning_effort: "none"} on the OpenAI API, as vLLM did
+ *                       before it took that value
  */
 public record SimulatorConfig(String host, int port, int slots, int maxQueue, double prefillTps, double decodeTps,
                               List<String> models, double wrongFactRate, Map<Fault, Double> faultRates,
-                              Duration hang, long seed) {
+                              Duration hang, long seed, boolean noReasoningEffortNone) {
 
     public static final List<String> DEFAULT_MODELS = List.of("qwen3:1.7b", "qwen3:8b", "qwen3:30b-a3b");
 
@@ -57,6 +59,7 @@ public record SimulatorConfig(String host, int port, int slots, int maxQueue, do
         private final Map<Fault, Double> faultRates = new EnumMap<>(Fault.class);
         private Duration hang = Duration.ofMinutes(10);
         private long seed = 42;
+        private boolean noReasoningEffortNone;
 
         public Builder host(String host) {
             this.host = host;
@@ -117,9 +120,15 @@ public record SimulatorConfig(String host, int port, int slots, int maxQueue, do
             return this;
         }
 
+        /** Behave as an older vLLM: refuse {@code reasoning_effort: "none"} with a 400. */
+        public Builder noReasoningEffortNone(boolean refuse) {
+            this.noReasoningEffortNone = refuse;
+            return this;
+        }
+
         public SimulatorConfig build() {
             return new SimulatorConfig(host, port, slots, maxQueue, prefillTps, decodeTps, models, wrongFactRate,
-                    faultRates, hang, seed);
+                    faultRates, hang, seed, noReasoningEffortNone);
         }
     }
 }

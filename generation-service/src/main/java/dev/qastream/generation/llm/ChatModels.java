@@ -49,9 +49,18 @@ public final class ChatModels {
     /**
      * An OpenAI-compatible /v1/chat/completions: {@code response_format} json_schema (strict), and with
      * thinking off, {@code chat_template_kwargs.enable_thinking=false} (Qwen3 templates on vLLM, llama.cpp,
-     * LM Studio) plus {@code reasoning_effort: "none"}.
+     * LM Studio) plus {@code reasoning_effort: "none"}, left out from the first refusal on
+     * ({@link ReasoningEffortFallback}).
      */
     public static ChatModel openAi(TierSettings s, ResponseFormat format, Map<String, String> env) {
+        if (s.think()) {
+            return openAi(s, format, env, false);
+        }
+        return new ReasoningEffortFallback(openAi(s, format, env, true), openAi(s, format, env, false),
+                "tier " + s.tier() + ": " + s.model() + " at " + s.baseUrl());
+    }
+
+    private static ChatModel openAi(TierSettings s, ResponseFormat format, Map<String, String> env, boolean effortNone) {
         String key = s.apiKey(env);
         Map<String, Object> custom = new LinkedHashMap<>();
         custom.put("chat_template_kwargs", Map.of("enable_thinking", s.think()));
@@ -67,7 +76,7 @@ public final class ChatModels {
                 .customParameters(custom)
                 .timeout(s.timeout())
                 .maxRetries(0);
-        if (!s.think()) {
+        if (effortNone) {
             b.reasoningEffort("none");
         }
         return b.build();

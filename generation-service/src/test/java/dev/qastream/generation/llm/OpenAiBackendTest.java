@@ -16,6 +16,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -83,6 +84,33 @@ class OpenAiBackendTest {
     void theApiKeyComesFromTheNamedEnvironmentVariable() throws Exception {
         generator("qwen3-8b", Map.of("tiers.balanced.api-key-env", "SIM_KEY")).generate(LlmFixtures.chunk(), "balanced");
         assertThat(lastChat().header("authorization")).isEqualTo("Bearer secret-123");
+    }
+
+    @Test
+    void aServerThatRefusesReasoningEffortNoneIsAskedWithoutItAndStillGivesPairs() throws Exception {
+        // Given an older vLLM, which answers 400 to reasoning_effort "none"
+        try (LlmSimulator old = LlmSimulator.start(SimulatorConfig.builder().models("qwen3-8b")
+                .noReasoningEffortNone(true).build())) {
+            PairGenerator g = Generators.forTier(LlmFixtures.config("openai", old.baseUrl() + "/v1", "qwen3-8b", Map.of()),
+                    "balanced", Map.of(), w -> { });
+
+            // When two chunks are generated
+            Generation first = g.generate(LlmFixtures.chunk(), "balanced");
+            Generation second = g.generate(LlmFixtures.chunk(), "balanced");
+
+            // Then both have pairs; the first call was refused and asked again without the field, the second asked
+            // without it at once, and thinking is still off through the chat template
+            assertThat(first.pairs()).isNotEmpty();
+            assertThat(second.pairs()).isNotEmpty();
+            List<JsonNode> chats = old.requests().stream().filter(r -> r.path().equals("/v1/chat/completions"))
+                    .map(RecordedRequest::body).toList();
+            assertThat(chats).hasSize(3);
+            assertThat(chats.get(0).path("reasoning_effort").asText()).isEqualTo("none");
+            assertThat(chats.subList(1, 3)).allSatisfy(b -> {
+                assertThat(b.has("reasoning_effort")).isFalse();
+                assertThat(b.path("chat_template_kwargs").path("enable_thinking").asBoolean(true)).isFalse();
+            });
+        }
     }
 
     @Test
