@@ -12,12 +12,8 @@ import dev.qastream.schemas.Chunk;
 import dev.qastream.schemas.ScoredPair;
 import dev.qastream.scoring.Catalogue;
 import dev.qastream.scoring.DocumentScorer;
-import dev.qastream.scoring.MiniLmEmbedder;
-import dev.qastream.scoring.PairJudge;
 import dev.qastream.scoring.PairScorer;
-import dev.qastream.scoring.ScoringSettings;
-import dev.qastream.scoring.SemanticScorer;
-import dev.qastream.scoring.StructuralScorer;
+import dev.qastream.scoring.ScoringService;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -42,7 +38,8 @@ import java.util.concurrent.Callable;
         description = {"Score your own pairs against a document, without Kafka.",
                 "Input: one JSON object per line with \"question\" and \"answer\" (other fields are passed through).",
                 "Output: one JSON object per input line, in order: the input fields plus structural, coherence, "
-                        + "relevance, accuracy, overall, accepted, reasons, duplicateOf, flags and chunkId."})
+                        + "relevance, accuracy, judge (when scoring.judge.enabled), overall, accepted, reasons, duplicateOf, "
+                        + "flags and chunkId."})
 final class ScoreCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -65,10 +62,8 @@ final class ScoreCommand implements Callable<Integer> {
         List<ObjectNode> lines = new ArrayList<>();
         List<DocumentScorer.Input> inputs = readPairs(pairs, lines);
         List<Chunk> chunks = chunks(doc, config);
-        ScoringSettings settings = ScoringSettings.from(config);
-        PairScorer scorer = new PairScorer(new StructuralScorer(),
-                new SemanticScorer(MiniLmEmbedder.shared(), settings.domain()), settings, PairJudge.NONE,
-                System::currentTimeMillis);
+        // The service's scorers, the judge too when scoring.judge.enabled: the figures match the pipeline's.
+        PairScorer scorer = ScoringService.scorer(config, System.err::println);
         List<ScoredPair> scored = new DocumentScorer(scorer, chunks, Catalogue.of(chunks)).score(inputs, true);
         int accepted = 0;
         try (Writer w = out == null ? new OutputStreamWriter(new NonClosing(System.out), StandardCharsets.UTF_8)
@@ -143,6 +138,9 @@ final class ScoreCommand implements Callable<Integer> {
         putNullable(o, "coherence", s.getCoherence());
         putNullable(o, "relevance", s.getRelevance());
         putNullable(o, "accuracy", s.getAccuracy());
+        if (s.getJudge() != null) {
+            o.put("judge", s.getJudge());
+        }
         o.put("overall", s.getOverall());
         o.put("accepted", s.getAccepted());
         o.putPOJO("reasons", s.getReasons());

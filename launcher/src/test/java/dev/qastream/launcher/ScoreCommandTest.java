@@ -3,6 +3,8 @@ package dev.qastream.launcher;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.qastream.simulator.LlmSimulator;
+import dev.qastream.simulator.SimulatorConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -60,5 +62,31 @@ class ScoreCommandTest {
         assertThatThrownBy(() -> ScoreCommand.readPairs(pairs, new ArrayList<ObjectNode>()))
                 .hasMessage(pairs + ":3: \"answer\" is missing or not a non-empty string");
         assertThat(Main.run("score", "--doc", DOC.toString(), "--pairs", pairs.toString())).isEqualTo(2);
+    }
+
+    @Test
+    void withTheJudgeEnabledInTheConfigurationEachPairIsJudgedAsInThePipeline(@TempDir Path dir) throws Exception {
+        try (LlmSimulator sim = LlmSimulator.start(SimulatorConfig.builder().models("qwen3:30b-a3b").slots(2).build())) {
+            // Given a configuration with the judge on, on a quality tier served by a model server
+            Path config = dir.resolve("qastream.yaml");
+            Files.writeString(config, String.join("\n",
+                    "scoring:", "  judge:", "    enabled: true", "    tier: quality",
+                    "tiers:", "  quality:", "    backend: openai", "    model: qwen3:30b-a3b",
+                    "    base-url: " + sim.baseUrl() + "/v1") + "\n");
+            Path pairs = dir.resolve("pairs.jsonl");
+            Files.writeString(pairs, "{\"question\":\"What is the default value of EUtranCellFDD.ulPowerBoostMaxOffset?\","
+                    + "\"answer\":\"The default value of EUtranCellFDD.ulPowerBoostMaxOffset is 3 dB.\"}\n");
+            Path out = dir.resolve("scored.jsonl");
+
+            // When scored
+            int rc = Main.run("score", "--config", config.toString(), "--doc", DOC.toString(), "--pairs", pairs.toString(),
+                    "--out", out.toString());
+
+            // Then the judge was asked and its score is in the line
+            assertThat(rc).isZero();
+            JsonNode line = JSON.readTree(Files.readAllLines(out).get(0));
+            assertThat(line.get("judge").isNumber()).as(line.toString()).isTrue();
+            assertThat(sim.requests()).anyMatch(r -> r.path().equals("/v1/chat/completions"));
+        }
     }
 }

@@ -3,6 +3,7 @@ package dev.qastream.scoring;
 import dev.qastream.runtime.ServiceContext;
 import dev.qastream.runtime.ServiceMain;
 import dev.qastream.runtime.StreamsService;
+import dev.qastream.runtime.config.Config;
 import dev.qastream.runtime.kafka.Topics;
 import dev.qastream.schemas.ScoredPair;
 import io.micrometer.core.instrument.Counter;
@@ -45,9 +46,14 @@ public final class ScoringService extends StreamsService {
     }
 
     static PairScorer scorer(ServiceContext ctx) {
-        ScoringSettings settings = ScoringSettings.from(ctx.config());
+        return scorer(ctx.config(), log::warn);
+    }
+
+    /** The scorers as configured, the judge included when enabled: the service's, and the score command's. */
+    public static PairScorer scorer(Config config, java.util.function.Consumer<String> warn) {
+        ScoringSettings settings = ScoringSettings.from(config);
         PairJudge judge = settings.judgeEnabled()
-                ? LlmJudge.forTier(ctx.config(), settings.judgeTier(), System.getenv(), log::warn)
+                ? LlmJudge.forTier(config, settings.judgeTier(), System.getenv(), warn)
                 : PairJudge.NONE;
         return new PairScorer(new StructuralScorer(), new SemanticScorer(MiniLmEmbedder.shared(), settings.domain()),
                 settings, judge, System::currentTimeMillis);
