@@ -201,6 +201,13 @@ final class GenerationWorker implements Supervisor.Supervised {
         running = false;
     }
 
+    @Override
+    public void discard() {
+        alive = false;
+        calls.shutdownNow();
+        closeQuietly();
+    }
+
     private void poll() {
         try {
             for (ConsumerRecord<String, GenerationRequest> r : consumer.poll(Duration.ofMillis(100))) {

@@ -18,6 +18,10 @@ public final class Supervisor {
         void stop();
 
         boolean working();
+
+        /** Releases what a worker holds that was made but never run (stopped in between). */
+        default void discard() {
+        }
     }
 
     private final String name;
@@ -44,6 +48,7 @@ public final class Supervisor {
             try {
                 current = factory.get();
                 if (!running) {
+                    current.discard(); // stopped while it was being made: its clients must still be closed
                     break;
                 }
                 current.run();

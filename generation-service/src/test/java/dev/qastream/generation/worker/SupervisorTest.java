@@ -59,4 +59,53 @@ class SupervisorTest {
         assertThat(runs.get()).isEqualTo(2);
         assertThat(supervisor.healthy()).isFalse();
     }
+
+    @Test
+    void aWorkerMadeWhileTheSupervisorIsStoppedIsDiscardedNotLeaked() throws Exception {
+        // Given a worker that takes a while to make (its clients connecting), and a stop that comes meanwhile
+        CountDownLatch making = new CountDownLatch(1);
+        CountDownLatch stopped = new CountDownLatch(1);
+        AtomicInteger discarded = new AtomicInteger();
+        AtomicInteger ran = new AtomicInteger();
+        Supervisor supervisor = new Supervisor("test-worker", () -> {
+            making.countDown();
+            try {
+                stopped.await(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return new Supervisor.Supervised() {
+                @Override
+                public void run() {
+                    ran.incrementAndGet();
+                }
+
+                @Override
+                public void stop() {
+                }
+
+                @Override
+                public boolean working() {
+                    return false;
+                }
+
+                @Override
+                public void discard() {
+                    discarded.incrementAndGet();
+                }
+            };
+        }).start();
+        assertThat(making.await(5, TimeUnit.SECONDS)).isTrue();
+
+        // When the supervisor is stopped before the worker exists, and the worker is then made
+        Thread stopper = new Thread(() -> supervisor.stop(5_000));
+        stopper.start();
+        Thread.sleep(100);
+        stopped.countDown();
+        stopper.join(10_000);
+
+        // Then the worker never ran, and was discarded: its clients closed
+        assertThat(ran).hasValue(0);
+        assertThat(discarded).hasValue(1);
+    }
 }
