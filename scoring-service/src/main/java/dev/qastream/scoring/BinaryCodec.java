@@ -92,6 +92,11 @@ final class BinaryCodec {
             return io(in::readUTF);
         }
 
+        /** Whether bytes are left: a field appended later is read only when present. */
+        boolean hasMore() {
+            return io(in::available) > 0;
+        }
+
         long int64() {
             return io(in::readLong);
         }

@@ -10,7 +10,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * Exact and near-duplicate pairs within one document: the same normalised question, or a question and an answer
+ * Exact and near-duplicate pairs within one group (a document, or a feature: {@code scoring.dedup-scope}): the same normalised question, or a question and an answer
  * each at an embedding cosine of at least the threshold to the other pair's while naming the same parameters (template
  * questions about two different parameters embed very close, and are not duplicates).
  *
@@ -74,6 +74,22 @@ public final class Deduplicator {
         }
         if (old != null && old.status() == DedupEntry.Status.KEPT) {
             reconsiderDuplicatesOf(document, pairKey, store, out);
+        }
+        return out;
+    }
+
+    /**
+     * Drops a pair that moved to another group (its feature changed) from this one, writing nothing for it: its
+     * record comes from the new group. Duplicates of it here are compared again, as after a removal.
+     */
+    public List<Emit> forget(String document, String pairKey, Store store) {
+        List<Emit> out = new ArrayList<>();
+        DedupEntry old = store.get(document, pairKey);
+        if (old != null) {
+            store.delete(document, pairKey);
+            if (old.status() == DedupEntry.Status.KEPT) {
+                reconsiderDuplicatesOf(document, pairKey, store, out);
+            }
         }
         return out;
     }

@@ -12,8 +12,18 @@ import org.apache.kafka.common.serialization.Serializer;
  * deduplication step (an internal repartition topic; plain binary, no registry).
  *
  * @param legacyTombstone the pair key arrived as a null value: write null, after updating the dedup state
+ * @param forget          the pair moved to another dedup group: drop it from this one and write nothing for it
+ *                        (its duplicates here may take its place)
  */
-record Envelope(String pairKey, boolean legacyTombstone, Scored scored) {
+record Envelope(String pairKey, boolean legacyTombstone, Scored scored, boolean forget) {
+    Envelope(String pairKey, boolean legacyTombstone, Scored scored) {
+        this(pairKey, legacyTombstone, scored, false);
+    }
+
+    static Envelope forget(String pairKey) {
+        return new Envelope(pairKey, true, null, true);
+    }
+
     private static final PlainAvroSerde<ScoredPair> SCORED = PlainAvroSerde.of(ScoredPair.class);
 
     static Serde<Envelope> serde() {
@@ -27,6 +37,8 @@ record Envelope(String pairKey, boolean legacyTombstone, Scored scored) {
         if (!legacyTombstone) {
             out.bytes(SCORED.serializer().serialize(null, scored.scored())).utf(scored.normalizedQuestion())
                     .names(scored.names()).vector(scored.vector());
+        } else if (forget) {
+            out.bool(true); // last and only when set: records written before the flag existed read as before
         }
         return out.toBytes();
     }
@@ -35,7 +47,7 @@ record Envelope(String pairKey, boolean legacyTombstone, Scored scored) {
         BinaryCodec.Reader in = new BinaryCodec.Reader(b);
         String key = in.utf();
         if (in.bool()) {
-            return new Envelope(key, true, null);
+            return new Envelope(key, true, null, in.hasMore() && in.bool());
         }
         ScoredPair sp = SCORED.deserializer().deserialize(null, in.bytes());
         return new Envelope(key, false, new Scored(sp, in.utf(), in.names(), in.vector()));

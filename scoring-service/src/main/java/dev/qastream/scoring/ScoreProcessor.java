@@ -12,6 +12,7 @@ import org.apache.kafka.streams.state.ValueAndTimestamp;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Step 1 of the scoring topology: the revision check as each pair arrives, then scoring next to the chunk in
@@ -28,6 +29,7 @@ final class ScoreProcessor implements Processor<String, QaPair, String, Envelope
     private KeyValueStore<String, Long> revisions;
     private KeyValueStore<String, byte[]> chunkVectors;
     private KeyValueStore<String, Double> judgements;
+    private KeyValueStore<String, String> groups;
     private PendingPairs pending;
     private Catalogue catalogue;
 
@@ -45,6 +47,7 @@ final class ScoreProcessor implements Processor<String, QaPair, String, Envelope
         this.revisions = context.getStateStore(ScoringTopology.REVISION_STORE);
         this.chunkVectors = context.getStateStore(ScoringTopology.CHUNK_VECTOR_STORE);
         this.judgements = context.getStateStore(ScoringTopology.JUDGEMENT_STORE);
+        this.groups = context.getStateStore(ScoringTopology.GROUP_STORE);
         this.pending = new PendingPairs(context.getStateStore(ScoringTopology.PENDING_STORE));
         this.catalogue = CatalogueStore.over(context.getStateStore(CatalogueStore.GLOBAL_STORE));
         // Also flushes what was waiting when the process last stopped.
@@ -91,21 +94,55 @@ final class ScoreProcessor implements Processor<String, QaPair, String, Envelope
             QaPair pair = batch.get(i).pair();
             Chunk chunk = chunkOf.get(i);
             Envelope out;
+            Chunk scoredOn = null; // the current chunk the pair was made from, when there is one
             if (pair.getRevision() == ScoringTopology.LEGACY_TOMBSTONE) {
                 out = new Envelope(pair.getPairKey(), true, null);
             } else if (pair.getRemoved()) {
                 out = new Envelope(pair.getPairKey(), false, Scored.removal(scorer.removed(pair)));
             } else if (chunk == null) {
-                out = new Envelope(pair.getPairKey(), false, scorer.score(pair, current(pair), catalogue, null, null));
+                Chunk now = current(pair);
+                scoredOn = now != null && now.getChecksum().equals(pair.getChunkChecksum()) ? now : null;
+                out = new Envelope(pair.getPairKey(), false, scorer.score(pair, now, catalogue, null, null));
             } else {
+                scoredOn = chunk;
                 float[] chunkVector = ScoringTopology.ChunkVectorProcessor.vector(chunk, chunkVectors, scorer.semantic());
                 PairJudge.Verdict verdict = verdicts == null ? null : verdicts.get(v);
                 out = new Envelope(pair.getPairKey(), false,
                         scorer.score(pair, chunk, catalogue, vectors.get(v), chunkVector, verdict));
                 v++;
             }
-            context.forward(new Record<>(pair.getDocumentId(), out, batch.get(i).timestamp()));
+            long timestamp = batch.get(i).timestamp();
+            String group = group(pair, out.legacyTombstone() || pair.getRemoved(), scoredOn, timestamp);
+            context.forward(new Record<>(group, out, timestamp));
         }
+    }
+
+    /**
+     * The dedup group the pair goes to: its document, or with {@code dedup-scope: feature} its feature (the document
+     * when the chunk names none). A pair whose group changed is first forgotten by the old one; a removal goes to
+     * the group its pair was in.
+     */
+    private String group(QaPair pair, boolean removal, Chunk scoredOn, long timestamp) {
+        if (scorer.settings().dedupScope() == ScoringSettings.DedupScope.DOCUMENT) {
+            return pair.getDocumentId();
+        }
+        String before = groups.get(pair.getPairKey());
+        if (scoredOn == null) {
+            if (removal) {
+                groups.delete(pair.getPairKey());
+            }
+            return before != null ? before : pair.getDocumentId();
+        }
+        String feature = scoredOn.getDocument() == null ? null : scoredOn.getDocument().getFeatureName();
+        String group = feature == null || feature.isBlank() ? pair.getDocumentId()
+                : "feature:" + feature.strip().toLowerCase(Locale.ROOT);
+        if (before != null && !before.equals(group)) {
+            context.forward(new Record<>(before, Envelope.forget(pair.getPairKey()), timestamp));
+        }
+        if (!group.equals(before)) {
+            groups.put(pair.getPairKey(), group);
+        }
+        return group;
     }
 
     /** The pair's chunk when the pair is to be embedded: not a removal, and made from the chunk's current version. */

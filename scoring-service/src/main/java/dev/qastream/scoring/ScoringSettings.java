@@ -15,8 +15,28 @@ import java.util.List;
  * sentences and the optional judge (and how many pairs of a batch it judges at once).
  */
 public record ScoringSettings(AcceptancePolicy policy, double nearDuplicate, List<String> domain,
-                              boolean judgeEnabled, String judgeTier, double judgeWeight, int judgeConcurrency) {
+                              boolean judgeEnabled, String judgeTier, double judgeWeight, int judgeConcurrency,
+                              DedupScope dedupScope) {
     public static final double DEFAULT_NEAR_DUPLICATE = 0.95;
+
+    /** Which pairs are compared for duplicates: those of one document, or of one feature (across its documents). */
+    public enum DedupScope {
+        DOCUMENT, FEATURE;
+
+        static DedupScope of(String value) {
+            try {
+                return valueOf(value.strip().toUpperCase(java.util.Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("scoring.dedup-scope must be document or feature, was '" + value + "'");
+            }
+        }
+    }
+
+    /** The settings of the tests and the defaults, deduplicating by document. */
+    public ScoringSettings(AcceptancePolicy policy, double nearDuplicate, List<String> domain, boolean judgeEnabled,
+                           String judgeTier, double judgeWeight, int judgeConcurrency) {
+        this(policy, nearDuplicate, domain, judgeEnabled, judgeTier, judgeWeight, judgeConcurrency, DedupScope.DOCUMENT);
+    }
 
     public ScoringSettings {
         if (!(nearDuplicate > 0 && nearDuplicate <= 1)) {
@@ -43,7 +63,7 @@ public record ScoringSettings(AcceptancePolicy policy, double nearDuplicate, Lis
         return new ScoringSettings(policy, c.decimal("scoring.near-duplicate"),
                 domainFile.isEmpty() ? builtInDomain() : readDomain(Path.of(domainFile)),
                 c.bool("scoring.judge.enabled"), c.string("scoring.judge.tier"), c.decimal("scoring.judge.weight"),
-                c.integer("scoring.judge.concurrency"));
+                c.integer("scoring.judge.concurrency"), DedupScope.of(c.string("scoring.dedup-scope")));
     }
 
     /** Reference sentences of RAN feature documentation, shipped with the service. */

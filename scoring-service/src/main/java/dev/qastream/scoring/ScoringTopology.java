@@ -40,7 +40,8 @@ import java.util.Properties;
  *       scored in batches ({@link ScoreProcessor}): the questions and answers of a batch are embedded in one
  *       call; each chunk version is embedded once, when it arrives (while its pairs are being generated), and
  *       kept in a store.</li>
- *   <li>Scored pairs are re-keyed by document id and deduplicated against the document's other pairs
+ *   <li>Scored pairs are re-keyed by their dedup group (the document id, or the feature with
+ *       {@code scoring.dedup-scope: feature}) and deduplicated against the group's other pairs
  *       ({@link Deduplicator}, state in a store), then written keyed by pair key.</li>
  * </ol>
  * Names a chunk lacks are looked up in a global catalogue of everything ingested ({@link CatalogueStore}).
@@ -53,6 +54,8 @@ public final class ScoringTopology {
     public static final String DEDUP_STORE = "pairs-by-document";
     /** Pairs waiting for their embedding batch ({@link PendingPairs}). */
     public static final String PENDING_STORE = "pairs-awaiting-batch";
+    /** Each pair's dedup group when deduplicating by feature: a removal has no chunk to tell it. */
+    public static final String GROUP_STORE = "pair-dedup-groups";
     /** The judge's scores by {@link PairJudge#cacheKey}; logged, so a restart or a replay does not pay again. */
     public static final String JUDGEMENT_STORE = "judgements";
     /** Marks a legacy null value turned into a removal for the trip through the repartition topics. */
@@ -110,6 +113,8 @@ public final class ScoringTopology {
                 Serdes.Long(), PlainAvroSerde.of(QaPair.class)));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(JUDGEMENT_STORE),
                 Serdes.String(), Serdes.Double()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(GROUP_STORE),
+                Serdes.String(), Serdes.String()));
         BatchJudge judge = scorer.judge() == PairJudge.NONE ? null
                 : new BatchJudge(scorer.judge(), scorer.settings().judgeConcurrency());
 
@@ -117,7 +122,7 @@ public final class ScoringTopology {
         pairs.map((key, pair) -> pair == null ? KeyValue.pair(chunkIdOf(key), legacyRemoval(key)) : KeyValue.pair(pair.getChunkId(), pair))
                 .repartition(Repartitioned.with(topics.pairs.keySerde(), topics.pairs.valueSerde()).withName("pairs-by-chunk"))
                 .process(() -> new ScoreProcessor(scorer, batching, judge), CHUNK_STORE, REVISION_STORE, CHUNK_VECTOR_STORE,
-                        PENDING_STORE, JUDGEMENT_STORE)
+                        PENDING_STORE, JUDGEMENT_STORE, GROUP_STORE)
                 .repartition(Repartitioned.with(Serdes.String(), Envelope.serde()).withName("scored-by-document"))
                 .process(() -> new DedupProcessor(new Deduplicator(scorer.settings().nearDuplicate()), listener), DEDUP_STORE)
                 .to(topics.scored.name(), topics.scored.produced());
@@ -178,7 +183,7 @@ public final class ScoringTopology {
         }
     }
 
-    /** Step 2: deduplication within the document; out keyed by pair key. */
+    /** Step 2: deduplication within the group; out keyed by pair key. */
     static final class DedupProcessor implements Processor<String, Envelope, String, ScoredPair> {
         private static final char SEP = '\u0000';
         private final Deduplicator dedup;
@@ -226,6 +231,13 @@ public final class ScoringTopology {
         @Override
         public void process(Record<String, Envelope> record) {
             Envelope e = record.value();
+            if (e.forget()) {
+                for (Deduplicator.Emit emit : dedup.forget(record.key(), e.pairKey(), store)) {
+                    listener.written(emit.scored(), emit.vector()); // promotions only: never null
+                    context.forward(record.withKey(emit.pairKey()).withValue(emit.scored()));
+                }
+                return;
+            }
             long seq = context.recordMetadata().map(m -> m.offset()).orElse(0L);
             ScoredPair removalOutput = e.legacyTombstone() ? null : e.scored().isRemoval() ? e.scored().scored() : null;
             for (Deduplicator.Emit emit : dedup.apply(record.key(), e.pairKey(), e.legacyTombstone() ? null : e.scored(),
