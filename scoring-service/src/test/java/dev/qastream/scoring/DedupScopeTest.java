@@ -1,6 +1,5 @@
 package dev.qastream.scoring;
 
-import dev.qastream.runtime.kafka.Topics;
 import dev.qastream.schemas.Chunk;
 import dev.qastream.schemas.DocumentInfo;
 import dev.qastream.schemas.QaPair;
@@ -8,7 +7,6 @@ import dev.qastream.schemas.ScoredPair;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
-import org.apache.kafka.streams.TopologyTestDriver;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -22,27 +20,19 @@ class DedupScopeTest {
     private static final String Q = "What is the default value of EUtranCellFDD.ulPowerBoostEnabled?";
     private static final String A = "The default value of EUtranCellFDD.ulPowerBoostEnabled is false (disabled).";
 
-    private final Topics topics = Topics.withPlainAvro();
-
-    private final class Run implements AutoCloseable {
-        final TopologyTestDriver driver;
+    private static final class Run implements AutoCloseable {
+        final ScoringDriver on;
         final TestInputTopic<String, Chunk> chunks;
         final TestInputTopic<String, QaPair> pairs;
         final TestOutputTopic<String, ScoredPair> scored;
 
         Run(ScoringSettings.DedupScope scope) {
             ScoringSettings d = ScoringSettings.defaults();
-            ScoringSettings settings = new ScoringSettings(d.policy(), d.nearDuplicate(), d.domain(), false, "quality",
-                    0.25, 4, scope);
-            PairScorer scorer = new PairScorer(new StructuralScorer(),
-                    new SemanticScorer(MiniLmEmbedder.shared(), settings.domain()), settings, PairJudge.NONE, () -> 7L);
-            driver = new TopologyTestDriver(ScoringTopology.build(topics, scorer));
-            chunks = driver.createInputTopic(Topics.INGEST_CHUNKS, topics.chunks.keySerde().serializer(),
-                    topics.chunks.valueSerde().serializer());
-            pairs = driver.createInputTopic(Topics.GENERATION_PAIRS, topics.pairs.keySerde().serializer(),
-                    topics.pairs.valueSerde().serializer());
-            scored = driver.createOutputTopic(Topics.SCORING_SCORED, topics.scored.keySerde().deserializer(),
-                    topics.scored.valueSerde().deserializer());
+            on = new ScoringDriver(new ScoringSettings(d.policy(), d.nearDuplicate(), d.domain(), false, "quality",
+                    0.25, 4, scope));
+            chunks = on.chunks;
+            pairs = on.pairs;
+            scored = on.scored;
         }
 
         /** The feature's chunk in a document of its own, as a feature described in two files. */
@@ -64,7 +54,7 @@ class DedupScopeTest {
 
         @Override
         public void close() {
-            driver.close();
+            on.close();
         }
     }
 

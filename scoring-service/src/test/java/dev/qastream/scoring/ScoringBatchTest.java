@@ -1,12 +1,9 @@
 package dev.qastream.scoring;
 
-import dev.qastream.runtime.kafka.Topics;
 import dev.qastream.schemas.Chunk;
 import dev.qastream.schemas.QaPair;
 import dev.qastream.schemas.ScoredPair;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.junit.jupiter.api.Test;
@@ -43,12 +40,10 @@ class ScoringBatchTest {
     @TempDir
     Path state;
 
-    private final Topics topics = Topics.withPlainAvro();
-
     /** A driver over the topology with this batching, its state in the test's folder, the chunk already in. */
     private final class Run implements AutoCloseable {
+        final ScoringDriver on;
         final TopologyTestDriver driver;
-        final TestInputTopic<String, QaPair> pairs;
         final TestOutputTopic<String, ScoredPair> scored;
 
         Run(Batching batching, String appId) {
@@ -59,24 +54,17 @@ class ScoringBatchTest {
             ScoringSettings d = ScoringSettings.defaults();
             ScoringSettings settings = new ScoringSettings(d.policy(), d.nearDuplicate(), d.domain(),
                     judge != PairJudge.NONE, "quality", 0.25, 4);
-            PairScorer scorer = new PairScorer(new StructuralScorer(),
-                    new SemanticScorer(MiniLmEmbedder.shared(), settings.domain()), settings, judge, () -> 7L);
             Properties props = new Properties();
             props.put(StreamsConfig.STATE_DIR_CONFIG, state.toString());
             props.put(StreamsConfig.APPLICATION_ID_CONFIG, appId);
-            driver = new TopologyTestDriver(ScoringTopology.build(topics, scorer, ScoringListener.NONE, batching), props);
-            TestInputTopic<String, Chunk> chunks = driver.createInputTopic(Topics.INGEST_CHUNKS,
-                    topics.chunks.keySerde().serializer(), topics.chunks.valueSerde().serializer());
-            pairs = driver.createInputTopic(Topics.GENERATION_PAIRS, topics.pairs.keySerde().serializer(),
-                    topics.pairs.valueSerde().serializer());
-            scored = driver.createOutputTopic(Topics.SCORING_SCORED, topics.scored.keySerde().deserializer(),
-                    topics.scored.valueSerde().deserializer());
-            Chunk chunk = Fixtures.chunk();
-            chunks.pipeInput(chunk.getChunkId(), chunk);
+            on = new ScoringDriver(ScoringDriver.scorer(settings, judge), batching, props);
+            driver = on.driver;
+            scored = on.scored;
+            on.send(Fixtures.chunk());
         }
 
         void send(QaPair p) {
-            pairs.pipeInput(p.getPairKey(), p);
+            on.send(p);
         }
 
         void sendAll() {
@@ -87,7 +75,7 @@ class ScoringBatchTest {
 
         @Override
         public void close() {
-            driver.close();
+            on.close();
         }
     }
 

@@ -1,6 +1,5 @@
 package dev.qastream.scoring;
 
-import dev.qastream.runtime.kafka.Topics;
 import dev.qastream.schemas.Chunk;
 import dev.qastream.schemas.DocumentInfo;
 import dev.qastream.schemas.QaPair;
@@ -22,35 +21,25 @@ class ScoringTopologyTest {
     private static final String DEFAULT_Q = "What is the default value of EUtranCellFDD.ulPowerBoostEnabled?";
     private static final String DEFAULT_A = "The default value of EUtranCellFDD.ulPowerBoostEnabled is false (disabled).";
 
-    private final Topics topics = Topics.withPlainAvro();
-    private TopologyTestDriver driver;
+    private ScoringDriver run;
     private TestInputTopic<String, Chunk> chunks;
-    private TestInputTopic<String, QaPair> pairs;
     private TestOutputTopic<String, ScoredPair> scored;
 
     @BeforeEach
     void setUp() {
-        ScoringSettings settings = ScoringSettings.defaults();
-        PairScorer scorer = new PairScorer(new StructuralScorer(),
-                new SemanticScorer(MiniLmEmbedder.shared(), settings.domain()), settings, PairJudge.NONE, () -> 7L);
-        driver = new TopologyTestDriver(ScoringTopology.build(topics, scorer));
-        chunks = driver.createInputTopic(Topics.INGEST_CHUNKS, topics.chunks.keySerde().serializer(),
-                topics.chunks.valueSerde().serializer());
-        pairs = driver.createInputTopic(Topics.GENERATION_PAIRS, topics.pairs.keySerde().serializer(),
-                topics.pairs.valueSerde().serializer());
-        scored = driver.createOutputTopic(Topics.SCORING_SCORED, topics.scored.keySerde().deserializer(),
-                topics.scored.valueSerde().deserializer());
-        Chunk chunk = Fixtures.chunk();
-        chunks.pipeInput(chunk.getChunkId(), chunk);
+        run = new ScoringDriver(ScoringSettings.defaults());
+        chunks = run.chunks;
+        scored = run.scored;
+        run.send(Fixtures.chunk());
     }
 
     @AfterEach
     void tearDown() {
-        driver.close();
+        run.close();
     }
 
     private void send(QaPair p) {
-        pairs.pipeInput(p.getPairKey(), p);
+        run.send(p);
     }
 
     @Test
@@ -187,7 +176,7 @@ class ScoringTopologyTest {
         send(QaPair.newBuilder(Fixtures.pair(0, DEFAULT_Q, DEFAULT_A)).setChunkChecksum("older").build());
         send(QaPair.newBuilder(Fixtures.pair(1, DEFAULT_Q, DEFAULT_A)).setPairKey("gone.md#0#1").setChunkId("gone.md#0")
                 .setDocumentId("gone.md").build());
-        pairs.pipeInput("lte/boost.md#0#5", null);
+        run.pairs.pipeInput("lte/boost.md#0#5", null);
 
         List<KeyValue<String, ScoredPair>> out = scored.readKeyValuesToList();
         assertThat(out).hasSize(3);
