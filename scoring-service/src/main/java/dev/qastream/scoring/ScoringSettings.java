@@ -16,8 +16,9 @@ import java.util.List;
  */
 public record ScoringSettings(AcceptancePolicy policy, double nearDuplicate, List<String> domain,
                               boolean judgeEnabled, String judgeTier, double judgeWeight, int judgeConcurrency,
-                              DedupScope dedupScope) {
+                              java.time.Duration judgeBatchTimeout, DedupScope dedupScope) {
     public static final double DEFAULT_NEAR_DUPLICATE = 0.95;
+    public static final java.time.Duration DEFAULT_JUDGE_BATCH_TIMEOUT = java.time.Duration.ofSeconds(120);
 
     /** Which pairs are compared for duplicates: those of one document, or of one feature (across its documents). */
     public enum DedupScope {
@@ -35,7 +36,8 @@ public record ScoringSettings(AcceptancePolicy policy, double nearDuplicate, Lis
     /** The settings of the tests and the defaults, deduplicating by document. */
     public ScoringSettings(AcceptancePolicy policy, double nearDuplicate, List<String> domain, boolean judgeEnabled,
                            String judgeTier, double judgeWeight, int judgeConcurrency) {
-        this(policy, nearDuplicate, domain, judgeEnabled, judgeTier, judgeWeight, judgeConcurrency, DedupScope.DOCUMENT);
+        this(policy, nearDuplicate, domain, judgeEnabled, judgeTier, judgeWeight, judgeConcurrency,
+                DEFAULT_JUDGE_BATCH_TIMEOUT, DedupScope.DOCUMENT);
     }
 
     public ScoringSettings {
@@ -44,6 +46,10 @@ public record ScoringSettings(AcceptancePolicy policy, double nearDuplicate, Lis
         }
         if (!(judgeWeight >= 0 && judgeWeight <= 1)) {
             throw new IllegalArgumentException("scoring.judge.weight must be in [0, 1], was " + judgeWeight);
+        }
+        if (judgeBatchTimeout.isNegative() || judgeBatchTimeout.isZero() || judgeBatchTimeout.toSeconds() > 240) {
+            throw new IllegalArgumentException("scoring.judge.batch-timeout-s must be in 1..240 (a stream thread must poll "
+                    + "within Kafka's max.poll.interval.ms, 300 s), was " + judgeBatchTimeout.toSeconds());
         }
         if (judgeConcurrency < 1) {
             throw new IllegalArgumentException("scoring.judge.concurrency must be at least 1, was " + judgeConcurrency);
@@ -63,7 +69,8 @@ public record ScoringSettings(AcceptancePolicy policy, double nearDuplicate, Lis
         return new ScoringSettings(policy, c.decimal("scoring.near-duplicate"),
                 domainFile.isEmpty() ? builtInDomain() : readDomain(Path.of(domainFile)),
                 c.bool("scoring.judge.enabled"), c.string("scoring.judge.tier"), c.decimal("scoring.judge.weight"),
-                c.integer("scoring.judge.concurrency"), DedupScope.of(c.string("scoring.dedup-scope")));
+                c.integer("scoring.judge.concurrency"), java.time.Duration.ofSeconds(c.integer("scoring.judge.batch-timeout-s")),
+                DedupScope.of(c.string("scoring.dedup-scope")));
     }
 
     /** Reference sentences of RAN feature documentation, shipped with the service. */

@@ -116,7 +116,7 @@ public final class ScoringTopology {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(GROUP_STORE),
                 Serdes.String(), Serdes.String()));
         BatchJudge judge = scorer.judge() == PairJudge.NONE ? null
-                : new BatchJudge(scorer.judge(), scorer.settings().judgeConcurrency());
+                : new BatchJudge(scorer.judge(), scorer.settings().judgeConcurrency(), scorer.settings().judgeBatchTimeout());
 
         KStream<String, QaPair> pairs = builder.stream(topics.pairs.name(), topics.pairs.consumed());
         pairs.map((key, pair) -> pair == null ? KeyValue.pair(chunkIdOf(key), legacyRemoval(key)) : KeyValue.pair(pair.getChunkId(), pair))

@@ -51,9 +51,13 @@ class ScoringBatchTest {
         }
 
         Run(Batching batching, String appId, PairJudge judge) {
+            this(batching, appId, judge, ScoringSettings.DEFAULT_JUDGE_BATCH_TIMEOUT);
+        }
+
+        Run(Batching batching, String appId, PairJudge judge, Duration judgeTimeout) {
             ScoringSettings d = ScoringSettings.defaults();
             ScoringSettings settings = new ScoringSettings(d.policy(), d.nearDuplicate(), d.domain(),
-                    judge != PairJudge.NONE, "quality", 0.25, 4);
+                    judge != PairJudge.NONE, "quality", 0.25, 4, judgeTimeout, ScoringSettings.DedupScope.DOCUMENT);
             Properties props = new Properties();
             props.put(StreamsConfig.STATE_DIR_CONFIG, state.toString());
             props.put(StreamsConfig.APPLICATION_ID_CONFIG, appId);
@@ -221,5 +225,40 @@ class ScoringBatchTest {
             assertThat(run.scored.readValue().getJudge()).isEqualTo(1.0);
             assertThat(judge.calls).hasValue(2);
         }
+    }
+
+    @Test
+    void aBatchWaitsForItsJudgementsOnlyUpToItsTimeoutThenScoresWithoutThem() {
+        // Given a judge that never answers (a model server that hangs), and a batch timeout of one second
+        CountDownLatch never = new CountDownLatch(1);
+        AtomicInteger interrupted = new AtomicInteger();
+        PairJudge hanging = (pair, chunk) -> {
+            try {
+                never.await();
+            } catch (InterruptedException e) {
+                interrupted.incrementAndGet();
+                Thread.currentThread().interrupt();
+            }
+            return OptionalDouble.empty();
+        };
+        try (Run run = new Run(new Batching(2, LINGER), "judge-hangs", hanging, Duration.ofSeconds(1))) {
+            // When a batch of two is scored
+            run.send(Fixtures.pair(0, QA.get(0)[0], QA.get(0)[1]));
+            run.send(Fixtures.pair(1, QA.get(1)[0], QA.get(1)[1]));
+
+            // Then both come out, scored on their own merits, saying why the judge is missing, and the calls were
+            // cancelled rather than left waiting
+            List<ScoredPair> out = run.scored.readValuesToList();
+            assertThat(out).hasSize(2).allSatisfy(s -> {
+                assertThat(s.getJudge()).isNull();
+                assertThat(s.getReasons()).anyMatch(r -> r.contains("no judgement within the batch's 1 s"));
+            });
+            assertThat(out.get(0).getAccepted()).isTrue();
+        }
+        long deadline = System.currentTimeMillis() + 5_000;
+        while (interrupted.get() < 2 && System.currentTimeMillis() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertThat(interrupted).hasValue(2);
     }
 }
