@@ -39,9 +39,10 @@ import java.util.function.Consumer;
  * The judge as a model of the tier {@code scoring.judge.tier}, through the same chat models as generation
  * ({@link ChatModels}): the {@code judge} prompt, JSON in {@link #SCHEMA}, four grades of 1 to 5 whose mean,
  * scaled to [0, 1], is the score. A failed or unreadable judgement is no opinion, never an exception. The
- * judge runs on the scoring stream thread, so its wait is bounded: the tier's {@code timeout-s}, at most
- * {@link #MAX_TIMEOUT} (a judgement is a few dozen tokens, and a stream thread that waits past Kafka's
- * max.poll.interval.ms leaves its group), and one quick retry only on a transient error that is not a timeout.
+ * scoring stream thread waits for the judge (a batch's calls at once, {@link BatchJudge}), so each wait is
+ * bounded: the tier's {@code timeout-s}, at most {@link #MAX_TIMEOUT} (a judgement is a few dozen tokens, and a
+ * stream thread that waits past Kafka's max.poll.interval.ms leaves its group), and one quick retry only on a
+ * transient error that is not a timeout.
  * Judgements are kept by chunk checksum, question, answer, prompt version and model ({@link #cacheKey}), as
  * generation calls are: in memory here (bounded LRU), and in the scoring topology's logged store
  * ({@link BatchJudge}), which outlives a restart.
