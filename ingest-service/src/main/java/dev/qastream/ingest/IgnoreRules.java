@@ -9,44 +9,77 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Which inbox paths are not documents: the patterns of {@code ingest.ignore} followed by those of an
- * optional {@code .qastreamignore} at the top of the inbox, both in gitignore syntax (the inbox file can
- * re-include with {@code !pattern}; as in git, nothing inside an ignored folder can be re-included).
- * Matching is JGit's gitignore implementation, not a home-made one.
+ * optional {@code .qastreamignore} at the top of the inbox, and of one in any folder below (its patterns
+ * relative to that folder), all in gitignore syntax and with git's precedence: the deepest file with a
+ * matching pattern decides, its last matching pattern wins, {@code !pattern} re-includes, and nothing inside
+ * an ignored folder can be re-included. Matching is JGit's gitignore implementation, not a home-made one.
  */
 final class IgnoreRules {
     static final String FILE_NAME = ".qastreamignore";
 
-    private final IgnoreNode node;
+    /** By folder id ("" for the inbox itself). */
+    private final Map<String, IgnoreNode> nodes;
 
-    private IgnoreRules(IgnoreNode node) {
-        this.node = node;
+    private IgnoreRules(Map<String, IgnoreNode> nodes) {
+        this.nodes = nodes;
     }
 
     /** {@code configured}: patterns separated by commas or new lines. */
     static IgnoreRules of(String configured) {
-        return new IgnoreRules(new IgnoreNode(rules(configured)));
+        return new IgnoreRules(Map.of("", new IgnoreNode(rules(configured))));
     }
 
-    /** The configured patterns, then the inbox's own file when it has one (read on every scan: it may change). */
+    /**
+     * One scan's rules: the configured patterns, then the inbox's own file when it has one (read on every scan:
+     * it may change). The folders' files are added as the scan walks down to them ({@link #addFolderFile}).
+     */
     IgnoreRules withInboxFile(Path inboxRoot, InboxFiles files) throws IOException {
+        Map<String, IgnoreNode> scan = new HashMap<>(nodes);
         byte[] bytes;
         try {
             bytes = files.read(inboxRoot.resolve(FILE_NAME));
         } catch (NoSuchFileException e) {
-            return this;
+            return new IgnoreRules(scan);
         }
-        List<FastIgnoreRule> all = new ArrayList<>(node.getRules());
+        List<FastIgnoreRule> all = new ArrayList<>(nodes.get("").getRules());
         all.addAll(rules(new String(bytes, StandardCharsets.UTF_8)));
-        return new IgnoreRules(new IgnoreNode(all));
+        scan.put("", new IgnoreNode(all));
+        return new IgnoreRules(scan);
+    }
+
+    /** The patterns of folder {@code folderId}'s own file (only on a scan's rules, from withInboxFile). */
+    void addFolderFile(String folderId, byte[] file) {
+        nodes.put(folderId, new IgnoreNode(rules(new String(file, StandardCharsets.UTF_8))));
+    }
+
+    /** Whether {@code id} is one of the ignore files themselves (not a document). */
+    static boolean isIgnoreFile(String id) {
+        return id.equals(FILE_NAME) || id.endsWith("/" + FILE_NAME);
     }
 
     /** True when the entry itself matches (its parent folders are checked by the caller as it walks). */
     boolean matches(String relativePath, boolean isDirectory) {
-        return node.isIgnored(relativePath, isDirectory) == IgnoreNode.MatchResult.IGNORED;
+        // From the deepest folder with a file up to the inbox: the first that has a say decides, as in git.
+        int slash = relativePath.length();
+        while (true) {
+            slash = relativePath.lastIndexOf('/', slash - 1);
+            IgnoreNode node = nodes.get(slash < 0 ? "" : relativePath.substring(0, slash));
+            if (node != null) {
+                Boolean ignored = node.checkIgnored(relativePath.substring(slash + 1), isDirectory);
+                if (ignored != null) {
+                    return ignored;
+                }
+            }
+            if (slash < 0) {
+                return false;
+            }
+        }
     }
 
     /** True when the file or any folder above it matches: for documents ingested before a rule was added. */

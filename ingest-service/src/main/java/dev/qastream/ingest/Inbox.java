@@ -113,7 +113,7 @@ final class Inbox {
         children.sort(Comparator.naturalOrder());
         for (Path child : children) {
             String id = documentId(child);
-            if (id.equals(IgnoreRules.FILE_NAME)) {
+            if (IgnoreRules.isIgnoreFile(id)) {
                 continue;
             }
             BasicFileAttributes attrs;
@@ -138,6 +138,16 @@ final class Inbox {
                 } catch (IOException e) {
                     unreadable.put(id + "/", reason(e));
                     continue;
+                }
+                Path ignoreFile = child.resolve(IgnoreRules.FILE_NAME);
+                if (grandChildren.contains(ignoreFile)) {
+                    try {
+                        ignores.addFolderFile(id, files.read(ignoreFile));
+                    } catch (NoSuchFileException e) {
+                        // removed while we looked
+                    } catch (IOException e) {
+                        unreadable.put(id + "/" + IgnoreRules.FILE_NAME, reason(e));
+                    }
                 }
                 walk(grandChildren, realRoot, ignores, entries, unreadable, skipped);
             } else if (attrs.isSymbolicLink()) {

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -63,5 +64,32 @@ class IgnoreRulesTest {
         assertThat(rules.matches("x/spec.pdf", false)).isTrue();
         assertThat(rules.matches("archive", true)).isTrue();
         assertThat(rules.matches("LICENSE", false)).isFalse();
+    }
+
+    @Test
+    void aFolderCanHaveItsOwnFileWhosePatternsAreRelativeToItAndWinOverTheInboxs(@TempDir Path inbox) throws Exception {
+        // Given an inbox whose top file skips every CSV, and a folder whose own file skips drafts and takes one CSV back
+        Files.writeString(inbox.resolve(IgnoreRules.FILE_NAME), "*.csv\n");
+        Files.createDirectories(inbox.resolve("lte/drafts"));
+        Files.createDirectories(inbox.resolve("nr/drafts"));
+        Files.writeString(inbox.resolve("lte").resolve(IgnoreRules.FILE_NAME), "/drafts/\n!parameters.csv\n");
+        for (String f : List.of("lte/feature.md", "lte/drafts/next.md", "lte/parameters.csv", "lte/counters.csv",
+                "nr/feature.md", "nr/drafts/next.md", "nr/parameters.csv")) {
+            Files.writeString(inbox.resolve(f), "# " + f + "\n\nText.\n");
+        }
+
+        // When the inbox is listed
+        Inbox.Listing listing = new Inbox(inbox, 0, "", InboxFiles.LOCAL).list();
+
+        // Then the folder's rules apply in that folder only, a re-included file is back, and the files themselves
+        // are not documents
+        assertThat(listing.entries()).extracting(Inbox.Entry::documentId)
+                .containsExactlyInAnyOrder("lte/feature.md", "lte/parameters.csv", "nr/drafts/next.md", "nr/feature.md");
+        assertThat(listing.ignores().coversDocument("lte/drafts/next.md")).isTrue();
+        assertThat(listing.ignores().coversDocument("nr/drafts/next.md")).isFalse();
+        assertThat(listing.ignores().coversDocument("lte/counters.csv")).isTrue();
+        // and the next scan reads the files again: a folder's file removed is a rule removed
+        Files.delete(inbox.resolve("lte").resolve(IgnoreRules.FILE_NAME));
+        assertThat(new Inbox(inbox, 0, "", InboxFiles.LOCAL).list().ignores().coversDocument("lte/drafts/next.md")).isFalse();
     }
 }
