@@ -106,13 +106,16 @@ final class ChunkReplay {
 
     /**
      * The newest dead letter of each chunk, re-sent as it was requested, unless the chunk has changed since
-     * (a newer revision went its own way) or is gone.
+     * (a newer revision went its own way) or is gone, or it was re-driven already: a re-drive writes a null
+     * value for the chunk on generation.dlq after its request ({@link #markRedriven}); a dead letter that comes
+     * after that marker (the re-driven request failed again) is open again.
      */
     Plan planDeadLetters() {
         Map<String, ConsumerRecord<String, Chunk>> chunks = currentChunks();
         Map<String, DeadLetter> newest = new TreeMap<>();
         for (ConsumerRecord<String, DeadLetter> r : TopicSnapshot.records(ctx.kafka(), ctx.topics().deadLetters)) {
             if (r.value() == null) {
+                newest.remove(r.key()); // re-driven
                 continue;
             }
             GenerationRequest req = r.value().getRequest();
@@ -138,6 +141,22 @@ final class ChunkReplay {
             items.add(new Item(e.getKey(), again, isCached(again, cache, generators)));
         }
         return new Plan(items, skipped);
+    }
+
+    /**
+     * Marks the plan's dead letters as re-driven: a null value for each chunk on generation.dlq, written after
+     * its request, so that the next re-drive and {@code status} leave them out until one fails again. A crash
+     * between the two leaves a dead letter open, to be re-driven once more (its answer then comes from the
+     * generation cache): never one marked and not sent.
+     */
+    void markRedriven(Plan plan) {
+        try (KafkaProducer<String, DeadLetter> producer = new KafkaProducer<>(ctx.kafka().producer("qastream-replay"),
+                ctx.topics().deadLetters.keySerde().serializer(), ctx.topics().deadLetters.valueSerde().serializer())) {
+            for (Item i : plan.items()) {
+                producer.send(new ProducerRecord<>(Topics.GENERATION_DLQ, i.chunkId(), null));
+            }
+            producer.flush();
+        }
     }
 
     /** Publishes the plan's requests to their tiers' request topics; returns how many. */

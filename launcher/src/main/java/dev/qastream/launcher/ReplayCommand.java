@@ -62,6 +62,9 @@ final class ReplayCommand implements Callable<Integer> {
                 return 0;
             }
             int sent = replay.send(plan);
+            if (deadLetters) {
+                replay.markRedriven(plan);
+            }
             System.out.println("sent " + sent + " generation requests");
             return Pipelines.awaitIfStartedHere(session, timeout);
         }

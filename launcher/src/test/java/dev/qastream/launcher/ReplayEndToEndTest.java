@@ -237,6 +237,9 @@ class ReplayEndToEndTest {
                 assertThat(r.get("metadata").get("source_document").asText()).isEqualTo(doc);
                 assertThat(r.get("metadata").get("prompt_version").asText()).isEqualTo(v3);
             });
+            // and a second re-drive finds nothing left to re-drive: the first marked them
+            String again = run("replay", "--dead-letters", "--dry-run", "--config", v3yaml);
+            assertThat(again).containsPattern(tierLine("total", 0, 0));
         }
     }
 

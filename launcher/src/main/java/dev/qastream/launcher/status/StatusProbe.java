@@ -55,6 +55,7 @@ public final class StatusProbe implements AutoCloseable {
     private final Map<String, Set<String>> present = new HashMap<>();
     private final Set<String> acceptedKeys = new HashSet<>();
     private long deadLetters;
+    private final java.util.Set<String> openDeadLetters = new java.util.HashSet<>();
     private long ingestErrors;
 
     public StatusProbe(ServiceContext ctx, String where, List<String> metricsUrls) {
@@ -119,7 +120,15 @@ public final class StatusProbe implements AutoCloseable {
     private void count(ConsumerRecord<byte[], byte[]> r) {
         String key = r.key() == null ? "" : new String(r.key(), StandardCharsets.UTF_8);
         switch (r.topic()) {
-            case Topics.GENERATION_DLQ -> deadLetters += r.value() == null ? 0 : 1;
+            case Topics.GENERATION_DLQ -> {
+                // A null value marks the chunk's dead letter re-driven: only open ones are counted.
+                if (r.value() == null) {
+                    openDeadLetters.remove(key);
+                } else {
+                    openDeadLetters.add(key);
+                }
+                deadLetters = openDeadLetters.size();
+            }
             case Topics.INGEST_ERRORS -> ingestErrors += r.value() == null ? 0 : 1;
             case Topics.GENERATION_PAIRS -> {
                 QaPair p = r.value() == null ? null : pairs.deserialize(r.topic(), r.value());

@@ -39,7 +39,7 @@ public final class StatusView {
         out.add(String.format("throughput %s records/s processed, %s pairs/s scored", number(rate), number(scoredRate)));
         out.add("ETA        " + eta(queued, rate) + " (" + queued + " records queued)");
         out.add("tokens/s   " + tokens(now, earlier));
-        out.add("dead letters " + count(now.deadLetters()) + "   ingest errors " + count(now.ingestErrors()));
+        out.add("dead letters " + count(now.deadLetters()) + " open   ingest errors " + count(now.ingestErrors()));
         return out;
     }
 
