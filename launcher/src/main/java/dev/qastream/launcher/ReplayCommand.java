@@ -28,7 +28,7 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--tier", description = "only chunks of this tier: fast, balanced or quality")
     String tier;
 
-    @Option(names = "--dead-letters", description = "re-drive generation.dlq (newest dead letter per chunk) instead")
+    @Option(names = "--dead-letters", description = "re-drive generation.dlq (newest dead letter per chunk, each once: not those re-driven already) instead")
     boolean deadLetters;
 
     @Option(names = "--timeout", defaultValue = "PT30M", description = "embedded mode: give up waiting after this long")
