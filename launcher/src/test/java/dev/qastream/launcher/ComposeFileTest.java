@@ -170,8 +170,8 @@ class ComposeFileTest {
         Set<String> queried = new TreeSet<>();
         Matcher m = Pattern.compile("\\b((?:qastream|kafka)_[a-z0-9_]+)").matcher(String.join("\n", exprs));
         while (m.find()) {
-            // A timer is queried through its series; the meter is the base name.
-            queried.add(m.group(1).replaceAll("^(qastream_[a-z0-9_]+_seconds)_(bucket|sum|count|max)$", "$1"));
+            // A timer or a distribution summary is queried through its series; the meter is the base name.
+            queried.add(m.group(1).replaceAll("^(qastream_[a-z0-9_]+)_(bucket|sum|count|max)$", "$1"));
         }
         Set<String> known = new HashSet<>(DashboardMeters.PIPELINE.keySet());
         known.addAll(DashboardMeters.KAFKA);

@@ -28,6 +28,9 @@ final class DashboardMeters {
             Map.entry("qastream_generation_escalations_total", "qastream.generation.escalations"),
             Map.entry("qastream_generation_parse_failures_total", "qastream.generation.parse.failures"),
             Map.entry("qastream_scoring_pairs_total", "qastream.scoring.pairs"),
+            Map.entry("qastream_scoring_batch_pairs", "qastream.scoring.batch.pairs"),
+            Map.entry("qastream_scoring_embedding_seconds", "qastream.scoring.embedding"),
+            Map.entry("qastream_scoring_judgements_total", "qastream.scoring.judgements"),
             Map.entry("qastream_dataset_pairs", "qastream.dataset.pairs"),
             Map.entry("qastream_sink_records_total", "qastream.sink.records"),
             Map.entry("qastream_sink_file_writes_total", "qastream.sink.file.writes"));

@@ -38,7 +38,8 @@ final class BatchJudge {
     }
 
     /** One verdict per pair, in order; {@code chunks.get(i)} is the current chunk of {@code pairs.get(i)}. */
-    List<PairJudge.Verdict> verdicts(List<QaPair> pairs, List<Chunk> chunks, KeyValueStore<String, Double> kept) {
+    List<PairJudge.Verdict> verdicts(List<QaPair> pairs, List<Chunk> chunks, KeyValueStore<String, Double> kept,
+                                     ScoringListener listener) {
         List<PairJudge.Verdict> out = new ArrayList<>(pairs.size());
         List<Future<PairJudge.Verdict>> asked = new ArrayList<>(pairs.size());
         List<String> keys = new ArrayList<>(pairs.size());
@@ -49,6 +50,9 @@ final class BatchJudge {
             Double score = key == null ? null : kept.get(key);
             keys.add(key);
             out.add(score == null ? null : PairJudge.Verdict.of(score));
+            if (score != null) {
+                listener.judged("kept");
+            }
             asked.add(score != null ? null : pool.submit(() -> judge.safeVerdict(pair, chunk)));
         }
         long deadline = System.nanoTime() + batchTimeout.toNanos();
@@ -56,6 +60,7 @@ final class BatchJudge {
             if (asked.get(i) != null) {
                 PairJudge.Verdict v = await(asked.get(i), deadline);
                 out.set(i, v);
+                listener.judged(v.score().isPresent() ? "asked" : "unavailable");
                 if (v.score().isPresent() && keys.get(i) != null) { // a failure is not kept: a replay asks again
                     kept.put(keys.get(i), v.score().getAsDouble());
                 }

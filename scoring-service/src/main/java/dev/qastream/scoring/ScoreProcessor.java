@@ -24,6 +24,7 @@ final class ScoreProcessor implements Processor<String, QaPair, String, Envelope
     private final PairScorer scorer;
     private final Batching batching;
     private final BatchJudge judge;
+    private final ScoringListener listener;
     private ProcessorContext<String, Envelope> context;
     private TimestampedKeyValueStore<String, Chunk> chunks;
     private KeyValueStore<String, Long> revisions;
@@ -34,10 +35,11 @@ final class ScoreProcessor implements Processor<String, QaPair, String, Envelope
     private Catalogue catalogue;
 
     /** @param judge the judge of the batches, or null without one */
-    ScoreProcessor(PairScorer scorer, Batching batching, BatchJudge judge) {
+    ScoreProcessor(PairScorer scorer, Batching batching, BatchJudge judge, ScoringListener listener) {
         this.scorer = scorer;
         this.batching = batching;
         this.judge = judge;
+        this.listener = listener;
     }
 
     @Override
@@ -86,9 +88,11 @@ final class ScoreProcessor implements Processor<String, QaPair, String, Envelope
                 theirChunks.add(chunk);
             }
         }
+        long t0 = System.nanoTime();
         List<SemanticScorer.PairVectors> vectors = toEmbed.isEmpty() ? List.of() : scorer.semantic().pairVectors(toEmbed);
+        listener.batch(batch.size(), toEmbed.size(), System.nanoTime() - t0);
         List<PairJudge.Verdict> verdicts = judge == null || toEmbed.isEmpty() ? null
-                : judge.verdicts(toEmbed, theirChunks, judgements);
+                : judge.verdicts(toEmbed, theirChunks, judgements, listener);
         int v = 0;
         for (int i = 0; i < batch.size(); i++) {
             QaPair pair = batch.get(i).pair();

@@ -121,7 +121,7 @@ public final class ScoringTopology {
         KStream<String, QaPair> pairs = builder.stream(topics.pairs.name(), topics.pairs.consumed());
         pairs.map((key, pair) -> pair == null ? KeyValue.pair(chunkIdOf(key), legacyRemoval(key)) : KeyValue.pair(pair.getChunkId(), pair))
                 .repartition(Repartitioned.with(topics.pairs.keySerde(), topics.pairs.valueSerde()).withName("pairs-by-chunk"))
-                .process(() -> new ScoreProcessor(scorer, batching, judge), CHUNK_STORE, REVISION_STORE, CHUNK_VECTOR_STORE,
+                .process(() -> new ScoreProcessor(scorer, batching, judge, listener), CHUNK_STORE, REVISION_STORE, CHUNK_VECTOR_STORE,
                         PENDING_STORE, JUDGEMENT_STORE, GROUP_STORE)
                 .repartition(Repartitioned.with(Serdes.String(), Envelope.serde()).withName("scored-by-document"))
                 .process(() -> new DedupProcessor(new Deduplicator(scorer.settings().nearDuplicate()), listener), DEDUP_STORE)

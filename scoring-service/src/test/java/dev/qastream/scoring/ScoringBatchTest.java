@@ -3,6 +3,7 @@ package dev.qastream.scoring;
 import dev.qastream.schemas.Chunk;
 import dev.qastream.schemas.QaPair;
 import dev.qastream.schemas.ScoredPair;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -55,13 +56,17 @@ class ScoringBatchTest {
         }
 
         Run(Batching batching, String appId, PairJudge judge, Duration judgeTimeout) {
+            this(batching, appId, judge, judgeTimeout, ScoringListener.NONE);
+        }
+
+        Run(Batching batching, String appId, PairJudge judge, Duration judgeTimeout, ScoringListener listener) {
             ScoringSettings d = ScoringSettings.defaults();
             ScoringSettings settings = new ScoringSettings(d.policy(), d.nearDuplicate(), d.domain(),
                     judge != PairJudge.NONE, "quality", 0.25, 4, judgeTimeout, ScoringSettings.DedupScope.DOCUMENT);
             Properties props = new Properties();
             props.put(StreamsConfig.STATE_DIR_CONFIG, state.toString());
             props.put(StreamsConfig.APPLICATION_ID_CONFIG, appId);
-            on = new ScoringDriver(ScoringDriver.scorer(settings, judge), batching, props);
+            on = new ScoringDriver(ScoringDriver.scorer(settings, judge), batching, props, listener);
             driver = on.driver;
             scored = on.scored;
             on.send(Fixtures.chunk());
@@ -260,5 +265,24 @@ class ScoringBatchTest {
             Thread.onSpinWait();
         }
         assertThat(interrupted).hasValue(2);
+    }
+
+    @Test
+    void theMetersCountBatchesEmbeddingTimeAndJudgements() {
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        CountingJudge judge = new CountingJudge();
+        try (Run run = new Run(new Batching(QA.size(), LINGER), "metered", judge, ScoringSettings.DEFAULT_JUDGE_BATCH_TIMEOUT,
+                new ScoringMetrics(meters, new Diversity()))) {
+            run.sendAll();
+            for (int i = 0; i < QA.size(); i++) { // again: judged from the store
+                run.send(QaPair.newBuilder(Fixtures.pair(i, QA.get(i)[0], QA.get(i)[1])).setRevision(20L).build());
+            }
+        }
+        assertThat(meters.get("qastream.scoring.batch.pairs").summary().count()).isEqualTo(2);
+        assertThat(meters.get("qastream.scoring.batch.pairs").summary().max()).isEqualTo(QA.size());
+        assertThat(meters.get("qastream.scoring.embedding").timer().count()).isEqualTo(2);
+        assertThat(meters.get("qastream.scoring.judgements").tag("outcome", "asked").counter().count()).isEqualTo(4);
+        assertThat(meters.get("qastream.scoring.judgements").tag("outcome", "kept").counter().count()).isEqualTo(4);
+        assertThat(meters.get("qastream.scoring.pairs").tag("outcome", "accepted").counter().count()).isPositive();
     }
 }

@@ -24,7 +24,11 @@ final class ScoringDriver implements AutoCloseable {
     }
 
     ScoringDriver(PairScorer scorer, Batching batching, Properties props) {
-        driver = new TopologyTestDriver(ScoringTopology.build(TOPICS, scorer, ScoringListener.NONE, batching), props);
+        this(scorer, batching, props, ScoringListener.NONE);
+    }
+
+    ScoringDriver(PairScorer scorer, Batching batching, Properties props, ScoringListener listener) {
+        driver = new TopologyTestDriver(ScoringTopology.build(TOPICS, scorer, listener, batching), props);
         chunks = driver.createInputTopic(Topics.INGEST_CHUNKS, TOPICS.chunks.keySerde().serializer(),
                 TOPICS.chunks.valueSerde().serializer());
         pairs = driver.createInputTopic(Topics.GENERATION_PAIRS, TOPICS.pairs.keySerde().serializer(),
