@@ -15,7 +15,8 @@ import java.util.Map;
  * Waits until the pipeline has processed everything: every stage's consumer lag is zero and the dataset
  * file reflects the dataset topic. Stages are checked in pipeline order, upstream first: since each stage
  * commits its input offsets and its output in one transaction, a record in flight is always seen as
- * lag of some stage checked after the one it left.
+ * lag of some stage checked after the one it left, or as held by a stage ({@link Service#inFlight}: pairs
+ * waiting for their scoring batch, committed with the store that keeps them).
  */
 final class Drain {
     private Drain() {
@@ -66,6 +67,12 @@ final class Drain {
                 lagging.add(group + " (" + n + ")");
             }
         });
+        for (Service s : stack.services()) {
+            long held = s.inFlight(); // taken in and committed, not yet written: no lag shows it
+            if (held > 0) {
+                lagging.add(s.name() + " (" + held + " in a batch)");
+            }
+        }
         Map<TopicPartition, Long> datasetEnd = lag.endOffsets(List.of(Topics.DATASET_PAIRS));
         if (!stack.sink().writer().caughtUpTo(datasetEnd)) {
             lagging.add("dataset file writer");

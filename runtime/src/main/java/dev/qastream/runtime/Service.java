@@ -12,6 +12,14 @@ public interface Service extends AutoCloseable {
     /** Consumer groups whose lag tells whether this stage has processed everything (for batch runs). */
     java.util.Map<String, java.util.List<String>> consumerGroups();
 
+    /**
+     * Records this stage has taken in (their input offsets committed) but not yet written out, which consumer lag
+     * cannot show: e.g. pairs waiting for their scoring batch. A batch run is done only when this is zero too.
+     */
+    default long inFlight() {
+        return 0;
+    }
+
     @Override
     void close();
 }

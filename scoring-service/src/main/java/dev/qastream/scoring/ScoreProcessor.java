@@ -51,6 +51,7 @@ final class ScoreProcessor implements Processor<String, QaPair, String, Envelope
         this.judgements = context.getStateStore(ScoringTopology.JUDGEMENT_STORE);
         this.groups = context.getStateStore(ScoringTopology.GROUP_STORE);
         this.pending = new PendingPairs(context.getStateStore(ScoringTopology.PENDING_STORE));
+        listener.waiting(pending.size()); // restored from before a restart or a move of this task
         this.catalogue = CatalogueStore.over(context.getStateStore(CatalogueStore.GLOBAL_STORE));
         // Also flushes what was waiting when the process last stopped.
         context.schedule(batching.linger(), PunctuationType.WALL_CLOCK_TIME, now -> flush());
@@ -67,6 +68,7 @@ final class ScoreProcessor implements Processor<String, QaPair, String, Envelope
             revisions.put(pair.getPairKey(), pair.getRevision());
         }
         pending.add(pair, record.timestamp());
+        listener.waiting(1);
         if (pending.size() >= batching.pairs()) {
             flush();
         }
@@ -119,6 +121,12 @@ final class ScoreProcessor implements Processor<String, QaPair, String, Envelope
             String group = group(pair, out.legacyTombstone() || pair.getRemoved(), scoredOn, timestamp);
             context.forward(new Record<>(group, out, timestamp));
         }
+        listener.waiting(-batch.size());
+    }
+
+    @Override
+    public void close() {
+        listener.waiting(-pending.size()); // the task moves on (or the app stops): its waiting pairs go with its store
     }
 
     /**

@@ -14,6 +14,13 @@ public interface ScoringListener {
     default void batch(int pairs, int embedded, long embedNanos) {
     }
 
+    /**
+     * Pairs taken in (offsets committed with the store that holds them) and not yet written out changed by
+     * {@code delta}: waiting for their batch, or in one being scored.
+     */
+    default void waiting(int delta) {
+    }
+
     /** A judgement: {@code kept} (from the store), {@code asked} (the model answered) or {@code unavailable}. */
     default void judged(String outcome) {
     }

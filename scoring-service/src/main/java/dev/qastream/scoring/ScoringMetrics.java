@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The scoring service's meters ({@code qastream.scoring.*}): accepted, rejected (by reason) and removed pairs,
@@ -32,6 +33,7 @@ final class ScoringMetrics implements ScoringListener {
     private final Map<String, Counter> types = new ConcurrentHashMap<>();
     private final Map<String, Counter> judgements = new ConcurrentHashMap<>();
     private final Set<String> documents = ConcurrentHashMap.newKeySet();
+    private final AtomicLong waiting = new AtomicLong();
 
     ScoringMetrics(MeterRegistry meters, Diversity diversity) {
         this.meters = meters;
@@ -48,6 +50,18 @@ final class ScoringMetrics implements ScoringListener {
         batchPairs = DistributionSummary.builder("qastream.scoring.batch.pairs")
                 .description("pairs per batch of the scoring step (scoring.batch.pairs at most)").register(meters);
         embedding = Timer.builder("qastream.scoring.embedding").description("embedding time per batch").register(meters);
+        Gauge.builder("qastream.scoring.waiting", waiting, AtomicLong::get)
+                .description("pairs taken in and not yet written: waiting for their batch, or being scored").register(meters);
+    }
+
+    /** Pairs taken in and not yet written out. */
+    long waiting() {
+        return waiting.get();
+    }
+
+    @Override
+    public void waiting(int delta) {
+        waiting.addAndGet(delta);
     }
 
     @Override

@@ -15,6 +15,7 @@ public final class ScoringService extends StreamsService {
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ScoringService.class);
 
     private final Diversity diversity;
+    private final ScoringMetrics metrics;
 
     /** Runs this service alone against the cluster and registry in the configuration. */
     public static void main(String[] args) {
@@ -26,11 +27,21 @@ public final class ScoringService extends StreamsService {
     }
 
     private ScoringService(ServiceContext ctx, Diversity diversity) {
-        super("scoring", APP_ID, ScoringTopology.build(ctx.topics(), scorer(ctx),
-                        new ScoringMetrics(ctx.meters(), diversity), Batching.from(ctx.config())),
+        this(ctx, diversity, new ScoringMetrics(ctx.meters(), diversity));
+    }
+
+    private ScoringService(ServiceContext ctx, Diversity diversity, ScoringMetrics metrics) {
+        super("scoring", APP_ID, ScoringTopology.build(ctx.topics(), scorer(ctx), metrics, Batching.from(ctx.config())),
                 withCatalogueTopic(ctx), List.of(Topics.GENERATION_PAIRS, Topics.INGEST_CHUNKS,
                         APP_ID + "-pairs-by-chunk-repartition", APP_ID + "-scored-by-document-repartition"), ctx.meters());
         this.diversity = diversity;
+        this.metrics = metrics;
+    }
+
+    /** Pairs waiting for their batch (or in one being scored): consumer lag does not show them. */
+    @Override
+    public long inFlight() {
+        return metrics.waiting();
     }
 
     /** Question types and diversity of the accepted pairs so far, for a summary. */

@@ -271,9 +271,17 @@ class ScoringBatchTest {
     void theMetersCountBatchesEmbeddingTimeAndJudgements() {
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         CountingJudge judge = new CountingJudge();
+        ScoringMetrics metrics = new ScoringMetrics(meters, new Diversity());
         try (Run run = new Run(new Batching(QA.size(), LINGER), "metered", judge, ScoringSettings.DEFAULT_JUDGE_BATCH_TIMEOUT,
-                new ScoringMetrics(meters, new Diversity()))) {
-            run.sendAll();
+                metrics)) {
+            // Pairs waiting for their batch are counted as held (no consumer lag shows them), until written
+            for (int i = 0; i < QA.size() - 1; i++) {
+                run.send(Fixtures.pair(i, QA.get(i)[0], QA.get(i)[1]));
+            }
+            assertThat(metrics.waiting()).isEqualTo(QA.size() - 1);
+            assertThat(meters.get("qastream.scoring.waiting").gauge().value()).isEqualTo(QA.size() - 1);
+            run.send(Fixtures.pair(QA.size() - 1, QA.getLast()[0], QA.getLast()[1]));
+            assertThat(metrics.waiting()).isZero();
             for (int i = 0; i < QA.size(); i++) { // again: judged from the store
                 run.send(QaPair.newBuilder(Fixtures.pair(i, QA.get(i)[0], QA.get(i)[1])).setRevision(20L).build());
             }
