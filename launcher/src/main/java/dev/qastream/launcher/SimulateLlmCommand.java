@@ -52,9 +52,10 @@ final class SimulateLlmCommand implements Callable<Integer> {
     @Option(names = "--hang-s", defaultValue = "600", description = "how long a timeout fault keeps the client waiting (default: ${DEFAULT-VALUE})")
     int hangSeconds;
 
-    @Option(names = "--refuse-reasoning-effort", description = "answer 400 to reasoning_effort \"none\" on the OpenAI API, "
-            + "as vLLM did before it took that value")
-    boolean refuseReasoningEffort;
+    @Option(names = "--flavour", defaultValue = "strict", description = "quirks of a real server on the OpenAI API: strict "
+            + "(model names checked), old-vllm (refuses reasoning_effort \"none\"), llama-cpp (one model, any name) "
+            + "(default: ${DEFAULT-VALUE})")
+    String flavour;
 
     @Option(names = "--seed", defaultValue = "42", description = "seed of fault draws and wrong facts (default: ${DEFAULT-VALUE})")
     long seed;
@@ -63,7 +64,7 @@ final class SimulateLlmCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         SimulatorConfig.Builder b = SimulatorConfig.builder().host(host).port(port).slots(slots).maxQueue(maxQueue)
                 .prefillTps(prefillTps).decodeTps(decodeTps).models(models).wrongFactRate(wrongFactRate)
-                .hang(Duration.ofSeconds(hangSeconds)).seed(seed).noReasoningEffortNone(refuseReasoningEffort);
+                .hang(Duration.ofSeconds(hangSeconds)).seed(seed).flavour(SimulatorConfig.Flavour.parse(flavour));
         for (String f : faults) {
             int colon = f.lastIndexOf(':');
             if (colon < 0) {

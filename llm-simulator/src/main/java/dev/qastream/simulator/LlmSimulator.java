@@ -165,7 +165,9 @@ public final class LlmSimulator implements AutoCloseable {
                 case "GET /", "HEAD /" -> send(exchange, 200, "text/plain", "Ollama is running");
                 case "GET /api/tags" -> sendJson(exchange, 200, Replies.tags(config.models()));
                 case "POST /api/show" -> show(exchange, body);
-                case "GET /v1/models" -> sendJson(exchange, 200, Replies.openAiModels(config.models()));
+                case "GET /v1/models" -> sendJson(exchange, 200, config.flavour() == SimulatorConfig.Flavour.LLAMA_CPP
+                        ? Replies.openAiModels(config.models().subList(0, 1), "llamacpp")
+                        : Replies.openAiModels(config.models(), "simulator"));
                 case "POST /api/chat" -> chat(exchange, body, Api.OLLAMA);
                 case "POST /v1/chat/completions" -> chat(exchange, body, Api.OPENAI);
                 default -> error(exchange, path.startsWith("/v1/") ? Api.OPENAI : Api.OLLAMA, 404,
@@ -183,7 +185,8 @@ public final class LlmSimulator implements AutoCloseable {
             return;
         }
         String model = body.path("model").asText();
-        if (!config.models().contains(model)) {
+        boolean anyName = api == Api.OPENAI && config.flavour() == SimulatorConfig.Flavour.LLAMA_CPP;
+        if (!anyName && !config.models().contains(model)) {
             if (api == Api.OLLAMA) {
                 error(exchange, api, 404, "model \"" + model + "\" not found, try pulling it first", null);
             } else {
@@ -191,7 +194,8 @@ public final class LlmSimulator implements AutoCloseable {
             }
             return;
         }
-        if (api == Api.OPENAI && config.noReasoningEffortNone() && "none".equals(body.path("reasoning_effort").asText(null))) {
+        if (api == Api.OPENAI && config.flavour() == SimulatorConfig.Flavour.OLD_VLLM
+                && "none".equals(body.path("reasoning_effort").asText(null))) {
             // vLLM's request validation before it took "none" (pydantic's literal error, as vLLM words it)
             error(exchange, api, 400, "[{'type': 'literal_error', 'loc': ('body', 'reasoning_effort'), 'msg': "
                     + "\"Input should be 'low', 'medium' or 'high'\", 'input': 'none'}]", "BadRequestError");

@@ -75,12 +75,12 @@ final class Replies {
         return r;
     }
 
-    static ObjectNode openAiModels(List<String> models) {
+    static ObjectNode openAiModels(List<String> models, String ownedBy) {
         ObjectNode r = JSON.createObjectNode();
         r.put("object", "list");
         ArrayNode data = r.putArray("data");
         for (String m : models) {
-            data.addObject().put("id", m).put("object", "model").put("created", 1_767_225_600L).put("owned_by", "simulator");
+            data.addObject().put("id", m).put("object", "model").put("created", 1_767_225_600L).put("owned_by", ownedBy);
         }
         return r;
     }

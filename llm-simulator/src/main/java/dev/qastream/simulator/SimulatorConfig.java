@@ -19,12 +19,30 @@ import java.util.Map;
  * @param faultRates     faults by rate, from the start
  * @param hang           how long a TIMEOUT fault keeps the client waiting
  * @param seed           seeds the fault draws and the wrong facts, so runs repeat
- * @param noReasoningEffortNone answers 400 to {@code reasoning_effort: "none"} on the OpenAI API, as vLLM did
- *                       before it took that value
+ * @param flavour        which real server's quirks to show on the OpenAI API ({@link Flavour})
  */
 public record SimulatorConfig(String host, int port, int slots, int maxQueue, double prefillTps, double decodeTps,
                               List<String> models, double wrongFactRate, Map<Fault, Double> faultRates,
-                              Duration hang, long seed, boolean noReasoningEffortNone) {
+                              Duration hang, long seed, Flavour flavour) {
+
+    /** Quirks of real OpenAI-compatible servers. */
+    public enum Flavour {
+        /** Model names checked (404 for others), every request field taken: vLLM today, LM Studio, Ollama. */
+        STRICT,
+        /** As vLLM before it took {@code reasoning_effort: "none"}: a 400 naming the field. */
+        OLD_VLLM,
+        /** As llama.cpp's server: one model, listed as owned by "llamacpp", answering whatever model name is asked. */
+        LLAMA_CPP;
+
+        /** "old-vllm" -> OLD_VLLM. */
+        public static Flavour parse(String name) {
+            try {
+                return valueOf(name.strip().toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("unknown server flavour '" + name + "': strict, old-vllm or llama-cpp");
+            }
+        }
+    }
 
     public static final List<String> DEFAULT_MODELS = List.of("qwen3:1.7b", "qwen3:8b", "qwen3:30b-a3b");
 
@@ -59,7 +77,7 @@ public record SimulatorConfig(String host, int port, int slots, int maxQueue, do
         private final Map<Fault, Double> faultRates = new EnumMap<>(Fault.class);
         private Duration hang = Duration.ofMinutes(10);
         private long seed = 42;
-        private boolean noReasoningEffortNone;
+        private Flavour flavour = Flavour.STRICT;
 
         public Builder host(String host) {
             this.host = host;
@@ -120,15 +138,14 @@ public record SimulatorConfig(String host, int port, int slots, int maxQueue, do
             return this;
         }
 
-        /** Behave as an older vLLM: refuse {@code reasoning_effort: "none"} with a 400. */
-        public Builder noReasoningEffortNone(boolean refuse) {
-            this.noReasoningEffortNone = refuse;
+        public Builder flavour(Flavour flavour) {
+            this.flavour = flavour;
             return this;
         }
 
         public SimulatorConfig build() {
             return new SimulatorConfig(host, port, slots, maxQueue, prefillTps, decodeTps, models, wrongFactRate,
-                    faultRates, hang, seed, noReasoningEffortNone);
+                    faultRates, hang, seed, flavour);
         }
     }
 }

@@ -76,7 +76,16 @@ public final class ServerProbe {
             return ModelCheck.problem(tier, "tier " + tier + ": " + url + "/models " + e.getMessage(), fix);
         }
         List<String> ids = new ArrayList<>();
-        models.path("data").forEach(m -> ids.add(m.path("id").asText()));
+        boolean llamaCpp = false;
+        for (JsonNode m : models.path("data")) {
+            ids.add(m.path("id").asText());
+            llamaCpp |= "llamacpp".equals(m.path("owned_by").asText());
+        }
+        if (!ids.contains(s.model()) && llamaCpp) {
+            // llama.cpp's server has one model and answers with it whatever name a request gives.
+            return ModelCheck.ok(tier, "tier " + tier + ": llama.cpp at " + url + " serves " + String.join(", ", ids)
+                    + " (it answers with that model whatever tiers." + tier + ".model says)");
+        }
         return ids.contains(s.model())
                 ? ModelCheck.ok(tier, "tier " + tier + ": " + url + " serves " + s.model())
                 : ModelCheck.problem(tier, "tier " + tier + ": the server at " + url + " has no model " + s.model()

@@ -88,6 +88,20 @@ class GeneratorsTest {
         assertThat(check("builtin", "", "x").ok()).isTrue();
     }
 
+    @Test
+    void llamaCppServesItsOneModelWhateverTheTierNamesSoTheCheckPassesAndSaysSo() throws Exception {
+        try (LlmSimulator llama = LlmSimulator.start(SimulatorConfig.builder().models("qwen3-8b-q4_k_m.gguf")
+                .flavour(SimulatorConfig.Flavour.LLAMA_CPP).build())) {
+            ModelCheck c = check("openai", llama.baseUrl() + "/v1", "qwen3:8b");
+            assertThat(c.ok()).as(c.message()).isTrue();
+            assertThat(c.message()).contains("llama.cpp").contains("qwen3-8b-q4_k_m.gguf");
+            // and generation with the tier's own name works there
+            PairGenerator g = Generators.forTier(LlmFixtures.config("openai", llama.baseUrl() + "/v1", "qwen3:8b", Map.of()),
+                    "balanced", Map.of(), w -> { });
+            assertThat(g.generate(LlmFixtures.chunk(), "balanced").pairs()).isNotEmpty();
+        }
+    }
+
     static ModelCheck check(String backend, String url, String model) {
         return ServerProbe.check(TierSettings.of(LlmFixtures.config(backend, url, model, Map.of()), "balanced"), Map.of(), ServerProbe.QUICK);
     }

@@ -90,7 +90,7 @@ class OpenAiBackendTest {
     void aServerThatRefusesReasoningEffortNoneIsAskedWithoutItAndStillGivesPairs() throws Exception {
         // Given an older vLLM, which answers 400 to reasoning_effort "none"
         try (LlmSimulator old = LlmSimulator.start(SimulatorConfig.builder().models("qwen3-8b")
-                .noReasoningEffortNone(true).build())) {
+                .flavour(SimulatorConfig.Flavour.OLD_VLLM).build())) {
             PairGenerator g = Generators.forTier(LlmFixtures.config("openai", old.baseUrl() + "/v1", "qwen3-8b", Map.of()),
                     "balanced", Map.of(), w -> { });
 
