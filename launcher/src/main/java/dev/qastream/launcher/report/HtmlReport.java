@@ -44,7 +44,7 @@ public final class HtmlReport {
                 .append("<header><div class=\"wrap\"><h1>Dataset quality report</h1><p>qastream · generated ")
                 .append(escape(Html.time(r.generatedAtMs()))).append(" · ").append(number(c.dataset()))
                 .append(" conversations in the dataset</p></div></header><main class=\"wrap\">");
-        kpis(h, c);
+        kpis(h, c, r.deadLetters());
         acceptance(h, r);
         scores(h, r.scores());
         h.append("<div class=\"grid2\">");
@@ -64,7 +64,7 @@ public final class HtmlReport {
         return h.toString();
     }
 
-    private static void kpis(StringBuilder h, Counts c) {
+    private static void kpis(StringBuilder h, Counts c, QualityReport.DeadLetters d) {
         h.append("<section class=\"kpis\">");
         kpi(h, "documents", "Documents", c.documents(), "", c.documentsFailed() > 0 ? number(c.documentsFailed()) + " failed" : "ingested");
         kpi(h, "chunks", "Chunks", c.chunks(), "", "in those documents");
@@ -73,7 +73,8 @@ public final class HtmlReport {
         kpi(h, "rejected", "Rejected", c.rejected(), "", percent(ReportState.rate(c.rejected(), c.pairs())) + " of pairs");
         kpi(h, "dataset", "Dataset", c.dataset(), "accent", "conversations");
         kpi(h, "removals", "Removed", c.removals(), "", "pairs of changed chunks");
-        kpi(h, "deadLetters", "Dead letters", c.deadLetters(), c.deadLetters() > 0 ? "warn" : "", "requests given up");
+        kpi(h, "deadLetters", "Dead letters", c.deadLetters(), d.open() > 0 ? "warn" : "",
+                d.open() < c.deadLetters() ? "given up; " + number(d.open()) + " not re-driven" : "requests given up");
         kpi(h, "ingestErrors", "Errors", c.ingestErrors(), c.ingestErrors() > 0 ? "warn" : "", "unreadable inputs");
         h.append("</section>");
     }
@@ -215,6 +216,11 @@ public final class HtmlReport {
     private static void deadLetters(StringBuilder h, QualityReport.DeadLetters d) {
         h.append("<section class=\"card\"><h2>Dead letters <span class=\"badge\">").append(number(d.count()))
                 .append("</span></h2>");
+        if (d.count() > 0 && d.open() < d.count()) {
+            h.append("<p class=\"muted\">").append(number(d.count() - d.open()))
+                    .append(" re-driven since (<code>replay --dead-letters</code>); ").append(number(d.open()))
+                    .append(" not.</p>");
+        }
         if (d.count() == 0) {
             h.append(empty("No request was given up.")).append("</section>");
             return;

@@ -63,7 +63,8 @@ public record QualityReport(
     public record Field(String field, long present, double share) {
     }
 
-    public record DeadLetters(long count, List<Group> byReason, List<Group> byTier, List<DeadLetter> recent) {
+    /** @param open those not re-driven since they were given up ({@code replay --dead-letters} marks them) */
+    public record DeadLetters(long count, long open, List<Group> byReason, List<Group> byTier, List<DeadLetter> recent) {
     }
 
     public record DeadLetter(String chunkId, String tier, List<String> tiersTried, String reason, long failedAtMs) {

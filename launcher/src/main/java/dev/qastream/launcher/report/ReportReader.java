@@ -85,7 +85,13 @@ public final class ReportReader implements AutoCloseable {
         switch (r.topic()) {
             case Topics.INGEST_DOCUMENTS -> state.document(key, value(topics.documents, r));
             case Topics.INGEST_ERRORS -> state.ingestError(value(topics.errors, r));
-            case Topics.GENERATION_DLQ -> state.deadLetter(value(topics.deadLetters, r));
+            case Topics.GENERATION_DLQ -> {
+                if (r.value() == null) {
+                    state.deadLetterRedriven(key);
+                } else {
+                    state.deadLetter(value(topics.deadLetters, r));
+                }
+            }
             case Topics.SCORING_SCORED -> state.scored(key, value(topics.scored, r));
             case Topics.DATASET_PAIRS -> state.datasetRecord(key, value(topics.dataset, r));
             default -> { }

@@ -26,9 +26,11 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -64,6 +66,7 @@ public final class ReportState {
     private final Map<String, Long> ingestErrorReasons = new HashMap<>();
     private final Deque<QualityReport.IngestError> recentErrors = new ArrayDeque<>();
     private long deadLetters;
+    private final Set<String> openDeadLetters = new HashSet<>();
     private final Map<String, Long> deadLetterReasons = new HashMap<>();
     private final Map<String, Long> deadLetterTiers = new HashMap<>();
     private final Deque<QualityReport.DeadLetter> recentDeadLetters = new ArrayDeque<>();
@@ -93,11 +96,17 @@ public final class ReportState {
             return;
         }
         deadLetters++;
+        openDeadLetters.add(value.getRequest().getChunk().getChunkId());
         increment(deadLetterReasons, Reasons.group(value.getReason()));
         increment(deadLetterTiers, value.getRequest().getTier());
         recent(recentDeadLetters, new QualityReport.DeadLetter(value.getRequest().getChunk().getChunkId(),
                 value.getRequest().getTier(), List.copyOf(value.getTiersTried()), value.getReason(),
                 value.getFailedAtMs()));
+    }
+
+    /** A re-drive's marker (a null value on generation.dlq): the chunk's dead letter is no longer open. */
+    public void deadLetterRedriven(String chunkId) {
+        openDeadLetters.remove(chunkId);
     }
 
     public void scored(String key, ScoredPair value) {
@@ -275,7 +284,8 @@ public final class ReportState {
     private DeadLetters deadLetterSummary() {
         List<Group> byTier = new ArrayList<>(named(deadLetterTiers));
         byTier.sort(Comparator.comparing(Group::name, Reports.TIER_ORDER));
-        return new DeadLetters(deadLetters, named(deadLetterReasons), byTier, newestFirst(recentDeadLetters));
+        return new DeadLetters(deadLetters, openDeadLetters.size(), named(deadLetterReasons), byTier,
+                newestFirst(recentDeadLetters));
     }
 
     private IngestErrors errorSummary() {

@@ -90,12 +90,28 @@ class ReportStateTest {
         state.ingestError(Records.ingestError("y.csv", "CSV row 9 has 1 fields, header has 4"));
         QualityReport r = state.report(10);
         assertThat(r.deadLetters().count()).isEqualTo(3);
+        assertThat(r.deadLetters().open()).isEqualTo(3);
         assertThat(r.deadLetters().byReason().get(0)).isEqualTo(
                 new QualityReport.Group("output did not parse after N attempts", 2, 0, 0));
         assertThat(r.deadLetters().byTier()).extracting(QualityReport.Group::name).containsExactly("fast", "quality");
         assertThat(r.deadLetters().recent().get(0).chunkId()).isEqualTo("b.md#0");
         assertThat(r.ingestErrors().byReason()).singleElement()
                 .isEqualTo(new QualityReport.Group("CSV row N has N fields, header has N", 2, 0, 0));
+    }
+
+    @Test
+    void aReDrivenDeadLetterStaysCountedButIsNoLongerOpenUntilItFailsAgain() {
+        ReportState state = new ReportState();
+        state.deadLetter(Records.deadLetter("a.md#0", "quality", "timed out", List.of("quality")));
+        state.deadLetter(Records.deadLetter("a.md#1", "quality", "timed out", List.of("quality")));
+        state.deadLetterRedriven("a.md#0");
+        state.deadLetterRedriven("a.md#1");
+        state.deadLetter(Records.deadLetter("a.md#1", "quality", "timed out again", List.of("quality")));
+
+        QualityReport r = state.report(10);
+        assertThat(r.deadLetters().count()).isEqualTo(3);
+        assertThat(r.deadLetters().open()).isEqualTo(1);
+        assertThat(HtmlReport.render(r)).contains("2 re-driven since").contains("1 not re-driven");
     }
 
     @Test
