@@ -130,8 +130,9 @@ final class TailCommand implements Callable<Integer> {
             return "REMOVED " + p.getPairKey() + " rev " + p.getRevision();
         }
         String verdict = s.getAccepted() ? "ACCEPT" : "REJECT";
-        String line = String.format("%s %.2f %-8s %s%n  Q: %s%n  A: %s", verdict, s.getOverall(), p.getTier(),
-                p.getPairKey(), p.getQuestion(), p.getAnswer());
+        String judged = s.getJudge() == null ? "" : String.format(" (judge %.2f)", s.getJudge());
+        String line = String.format("%s %.2f %-8s %s%s%n  Q: %s%n  A: %s", verdict, s.getOverall(), p.getTier(),
+                p.getPairKey(), judged, p.getQuestion(), p.getAnswer());
         return s.getReasons().isEmpty() ? line : line + "\n  why: " + String.join("; ", s.getReasons());
     }
 

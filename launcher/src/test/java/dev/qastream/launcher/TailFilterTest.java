@@ -72,6 +72,13 @@ class TailFilterTest {
     }
 
     @Test
+    void aJudgedPairShowsTheJudgesScoreBesideTheOverallOne() {
+        ScoredPair judged = ScoredPair.newBuilder(acceptedLte).setJudge(0.75).build();
+        assertThat(TailCommand.format(judged).lines().findFirst().orElseThrow()).endsWith(" (judge 0.75)");
+        assertThat(TailCommand.format(acceptedLte)).doesNotContain("judge");
+    }
+
+    @Test
     void jsonLineHoldsTheCompactFields() {
         String json = TailCommand.json(rejectedTopLevel);
         assertThat(json).startsWith("{\"key\":\"paging_load_control.md#0#1\",\"accepted\":false,\"overall\":0.4,")
