@@ -25,6 +25,15 @@ final class ProgressReporter implements Runnable {
         Thread t = new Thread(new ProgressReporter(stack, intervalMs, System.out), "progress");
         t.setDaemon(true);
         t.start();
+        // Its admin client must be closed before the broker stops, or it warns about a broker that went away.
+        stack.beforeClose(() -> {
+            t.interrupt();
+            try {
+                t.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
         return t;
     }
 
@@ -59,6 +68,7 @@ final class ProgressReporter implements Runnable {
             for (Map.Entry<String, java.util.List<String>> g : s.consumerGroups().entrySet()) {
                 total += lag.lag(g.getKey(), g.getValue());
             }
+            total += s.inFlight(); // committed, not yet written (pairs waiting for their scoring batch)
         }
         return total;
     }

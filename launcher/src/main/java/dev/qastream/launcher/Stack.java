@@ -36,6 +36,8 @@ public final class Stack implements AutoCloseable {
     private SinkService sink;
     private GenerationService generation;
     private final List<Service> services = new ArrayList<>();
+    /** Run first when the stack closes: what still talks to the broker (progress lines) stops before it goes. */
+    private final List<Runnable> beforeClose = new ArrayList<>();
     private long startupMs;
     private final CountDownLatch closed = new CountDownLatch(1);
     private final Thread shutdownHook = new Thread(this::close, "qastream-stop");
@@ -108,6 +110,10 @@ public final class Stack implements AutoCloseable {
     }
 
     /** Starts one more part of this process (e.g. the report updater); it is stopped before the platform. */
+    public synchronized void beforeClose(Runnable stop) {
+        beforeClose.add(stop);
+    }
+
     public void attach(Service service) {
         service.start();
         http.addHealthCheck(service.name(), service::healthy);
@@ -162,6 +168,7 @@ public final class Stack implements AutoCloseable {
         } catch (IllegalStateException shuttingDown) {
             // we are the hook
         }
+        beforeClose.forEach(Runnable::run);
         for (int i = services.size() - 1; i >= 0; i--) {
             try {
                 services.get(i).close();
