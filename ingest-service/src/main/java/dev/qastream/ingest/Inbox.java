@@ -80,11 +80,9 @@ final class Inbox {
         List<Path> top;
         IgnoreRules ignores;
         try {
-            if (!Files.exists(root)) {
-                return refused("inbox folder " + root + " does not exist (moved, renamed or unmounted?)");
-            }
-            if (!Files.isDirectory(root)) {
-                return refused("inbox " + root + " is not a folder");
+            String missing = missingRoot();
+            if (missing != null) {
+                return refused(missing);
             }
             identity = FileStat.folderIdentity(root);
             realRoot = root.toRealPath();
@@ -97,10 +95,33 @@ final class Inbox {
         Map<String, String> unreadable = new LinkedHashMap<>();
         int[] skipped = {0};
         walk(top, realRoot, ignores, entries, unreadable, skipped);
+        // The inbox moved away (or was replaced) while it was walked: what the walk missed is not deleted.
+        String gone = missingRoot();
+        if (gone != null) {
+            return refused(gone);
+        }
+        try {
+            if (!identity.equals(FileStat.folderIdentity(root))) {
+                return refused("inbox folder " + root + " was replaced while it was scanned");
+            }
+        } catch (IOException e) {
+            return refused("inbox folder " + root + " cannot be read: " + reason(e));
+        }
         Set<Path> present = new HashSet<>();
         entries.forEach(e -> present.add(e.path()));
         seen.keySet().retainAll(present);
         return new Listing(null, identity, entries, skipped[0], unreadable, ignores);
+    }
+
+    /** Why the inbox root cannot be scanned (missing, not a folder), or null. */
+    private String missingRoot() {
+        if (!Files.exists(root)) {
+            return "inbox folder " + root + " does not exist (moved, renamed or unmounted?)";
+        }
+        if (!Files.isDirectory(root)) {
+            return "inbox " + root + " is not a folder";
+        }
+        return null;
     }
 
     private Listing refused(String problem) {
