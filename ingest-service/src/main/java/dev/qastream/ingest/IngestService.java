@@ -497,11 +497,6 @@ public final class IngestService implements Service {
     }
 
     @Override
-    public Map<String, List<String>> consumerGroups() {
-        return Map.of();
-    }
-
-    @Override
     public void close() {
         running = false;
         if (watcher != null) {

@@ -9,8 +9,10 @@ public interface Service extends AutoCloseable {
     /** True while the service can do its work (for /health). */
     boolean healthy();
 
-    /** Consumer groups whose lag tells whether this stage has processed everything (for batch runs). */
-    java.util.Map<String, java.util.List<String>> consumerGroups();
+    /** Consumer groups whose lag tells whether this stage has processed everything (for batch runs); none by default. */
+    default java.util.Map<String, java.util.List<String>> consumerGroups() {
+        return java.util.Map.of();
+    }
 
     /**
      * Records this stage has taken in (their input offsets committed) but not yet written out, which consumer lag

@@ -8,8 +8,6 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 
 /**
  * Keeps {@code out/report.html} and {@code out/report.json} current while the pipeline runs: follows the
@@ -81,11 +79,6 @@ public final class ReportUpdater implements Service {
     @Override
     public boolean healthy() {
         return thread != null && thread.isAlive();
-    }
-
-    @Override
-    public Map<String, List<String>> consumerGroups() {
-        return Map.of();
     }
 
     @Override
