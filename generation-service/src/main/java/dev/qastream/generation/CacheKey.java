@@ -1,5 +1,7 @@
 package dev.qastream.generation;
 
+import dev.qastream.llm.PairGenerator;
+
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

@@ -1,5 +1,7 @@
 package dev.qastream.generation;
 
+import dev.qastream.llm.GeneratedPair;
+
 import dev.qastream.schemas.Chunk;
 import dev.qastream.schemas.GenerationCacheEntry;
 import dev.qastream.schemas.GenerationRequest;

@@ -1,6 +1,8 @@
 package dev.qastream.generation;
 
-import dev.qastream.generation.extractive.ExtractiveGenerator;
+import dev.qastream.llm.PairGenerator;
+
+import dev.qastream.llm.extractive.ExtractiveGenerator;
 import dev.qastream.generation.router.RouterTopology;
 import dev.qastream.generation.worker.CacheView;
 import dev.qastream.generation.worker.EmptyChunks;
@@ -64,7 +66,7 @@ public final class GenerationService implements Service {
 
     /** The generator a tier's configuration names. */
     public static PairGenerator generatorFor(ServiceContext ctx, String tier) {
-        return dev.qastream.generation.llm.Generators.forTier(ctx.config(), tier);
+        return dev.qastream.llm.Generators.forTier(ctx.config(), tier);
     }
 
     /**
@@ -113,7 +115,7 @@ public final class GenerationService implements Service {
         if (modelHealthAtMs == 0 || now - modelHealthAtMs >= MODEL_HEALTH_TTL_MS) {
             List<String> lines = new ArrayList<>();
             for (String tier : Topics.TIERS) {
-                lines.add(tier + ": " + modelHealthLine(tier, dev.qastream.generation.llm.Generators.check(ctx.config(), tier)));
+                lines.add(tier + ": " + modelHealthLine(tier, dev.qastream.llm.Generators.check(ctx.config(), tier)));
             }
             modelHealth = List.copyOf(lines);
             modelHealthAtMs = now;
@@ -121,7 +123,7 @@ public final class GenerationService implements Service {
         return modelHealth;
     }
 
-    private String modelHealthLine(String tier, dev.qastream.generation.llm.ModelCheck check) {
+    private String modelHealthLine(String tier, dev.qastream.llm.ModelCheck check) {
         PairGenerator running = tierGenerators.get(tier);
         boolean fellBack = running != null && "auto".equals(ctx.config().string("tiers." + tier + ".backend").strip())
                 && dev.qastream.generation.worker.ModelServers.isBuiltin(running.backend());

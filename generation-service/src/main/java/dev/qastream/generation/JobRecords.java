@@ -1,5 +1,7 @@
 package dev.qastream.generation;
 
+import dev.qastream.llm.GeneratedPair;
+
 import dev.qastream.generation.GenerationJob.DeadLettered;
 import dev.qastream.generation.GenerationJob.Escalated;
 import dev.qastream.generation.GenerationJob.Produced;

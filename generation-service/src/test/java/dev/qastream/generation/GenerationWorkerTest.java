@@ -1,6 +1,10 @@
 package dev.qastream.generation;
 
-import dev.qastream.generation.GenerationException.Kind;
+import dev.qastream.llm.GenerationException;
+import dev.qastream.llm.Generation;
+import dev.qastream.llm.GeneratedPair;
+
+import dev.qastream.llm.GenerationException.Kind;
 import dev.qastream.runtime.ServiceContext;
 import dev.qastream.schemas.DeadLetter;
 import dev.qastream.schemas.QaPair;

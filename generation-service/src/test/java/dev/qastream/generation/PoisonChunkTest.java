@@ -1,6 +1,8 @@
 package dev.qastream.generation;
 
-import dev.qastream.generation.GenerationException.Kind;
+import dev.qastream.llm.GenerationException;
+
+import dev.qastream.llm.GenerationException.Kind;
 import dev.qastream.runtime.ServiceContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

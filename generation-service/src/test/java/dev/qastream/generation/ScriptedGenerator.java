@@ -1,5 +1,10 @@
 package dev.qastream.generation;
 
+import dev.qastream.llm.GenerationException;
+import dev.qastream.llm.PairGenerator;
+import dev.qastream.llm.Generation;
+import dev.qastream.llm.GeneratedPair;
+
 import dev.qastream.schemas.Chunk;
 
 import java.util.List;

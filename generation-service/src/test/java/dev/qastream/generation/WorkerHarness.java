@@ -1,5 +1,7 @@
 package dev.qastream.generation;
 
+import dev.qastream.llm.PairGenerator;
+
 import dev.qastream.generation.worker.Supervisor;
 import dev.qastream.runtime.ServiceContext;
 import dev.qastream.runtime.config.Config;

@@ -2,7 +2,7 @@ package dev.qastream.launcher;
 
 import dev.qastream.generation.CacheKey;
 import dev.qastream.generation.GenerationService;
-import dev.qastream.generation.PairGenerator;
+import dev.qastream.llm.PairGenerator;
 import dev.qastream.generation.router.TierRouting;
 import dev.qastream.runtime.ServiceContext;
 import dev.qastream.runtime.kafka.Topic;

@@ -1,7 +1,7 @@
 package dev.qastream.launcher;
 
 import dev.qastream.generation.GenerationService;
-import dev.qastream.generation.PairGenerator;
+import dev.qastream.llm.PairGenerator;
 import dev.qastream.runtime.ServiceContext;
 import dev.qastream.runtime.kafka.Topics;
 

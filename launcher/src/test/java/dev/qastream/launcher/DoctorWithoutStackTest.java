@@ -2,7 +2,7 @@ package dev.qastream.launcher;
 
 import dev.qastream.launcher.doctor.Check;
 import dev.qastream.launcher.doctor.Doctor;
-import dev.qastream.generation.llm.ModelCheck;
+import dev.qastream.llm.ModelCheck;
 import dev.qastream.launcher.status.Snapshot;
 import dev.qastream.launcher.status.StatusView;
 import dev.qastream.runtime.config.Config;

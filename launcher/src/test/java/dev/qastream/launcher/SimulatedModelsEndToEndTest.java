@@ -2,7 +2,7 @@ package dev.qastream.launcher;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.qastream.generation.llm.PromptTemplate;
+import dev.qastream.llm.PromptTemplate;
 import dev.qastream.runtime.config.Config;
 import dev.qastream.runtime.kafka.TopicSnapshot;
 import dev.qastream.schemas.Chunk;

@@ -194,10 +194,10 @@ class LlmJudgeTest {
     void theWaitIsTheTiersTimeoutBoundedForTheStreamThread() {
         // Given the quality tier's default timeout (600 s, meant for generation)
         Config defaults = Config.load(null, Map.of()).with(Map.of("tiers.quality.backend", "ollama"));
-        LlmJudge judge = LlmJudge.of(dev.qastream.generation.llm.TierSettings.of(defaults, "quality"), Map.of());
+        LlmJudge judge = LlmJudge.of(dev.qastream.llm.TierSettings.of(defaults, "quality"), Map.of());
         // Then the judge waits at most its bound; a shorter tier timeout is kept
         assertThat(judge.settings().timeout()).isEqualTo(LlmJudge.MAX_TIMEOUT);
-        LlmJudge quick = LlmJudge.of(dev.qastream.generation.llm.TierSettings.of(config("ollama", sim.baseUrl()), "quality"), Map.of());
+        LlmJudge quick = LlmJudge.of(dev.qastream.llm.TierSettings.of(config("ollama", sim.baseUrl()), "quality"), Map.of());
         assertThat(quick.settings().timeout()).isEqualTo(Duration.ofSeconds(3));
     }
 

@@ -1,8 +1,8 @@
 package dev.qastream.launcher.bench;
 
-import dev.qastream.generation.GenerationException;
+import dev.qastream.llm.GenerationException;
 import dev.qastream.generation.GenerationService;
-import dev.qastream.generation.PairGenerator;
+import dev.qastream.llm.PairGenerator;
 import dev.qastream.ingest.chunk.Chunker;
 import dev.qastream.ingest.parse.DocumentParsers;
 import dev.qastream.ingest.parse.UnreadableDocumentException;

@@ -1,7 +1,7 @@
 package dev.qastream.launcher.doctor;
 
-import dev.qastream.generation.llm.Generators;
-import dev.qastream.generation.llm.ModelCheck;
+import dev.qastream.llm.Generators;
+import dev.qastream.llm.ModelCheck;
 import dev.qastream.runtime.Endpoints;
 import dev.qastream.runtime.kafka.KafkaSettings;
 import dev.qastream.runtime.kafka.Topic;

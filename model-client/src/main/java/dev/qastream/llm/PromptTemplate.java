@@ -1,0 +1,104 @@
+package dev.qastream.llm;
+
+import dev.qastream.schemas.Chunk;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A prompt template: a fixed system prompt and a user message with placeholders, read from
+ * {@code prompts/<id>.system.txt} and {@code prompts/<id>.user.txt} on the classpath, each replaceable by a
+ * file of the same name in a user folder ({@code generation.prompts-dir}). The chunk text goes only into
+ * the user message, between {@code <document>} delimiters.
+ */
+public record PromptTemplate(String id, String system, String user, String version) {
+    public static final String DEFAULT_ID = "qa";
+    private static final String DOCUMENT = "{{document}}";
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{(\\w+)}}");
+
+    public PromptTemplate {
+        if (!user.contains(DOCUMENT)) {
+            throw new IllegalArgumentException("prompt template " + id + ": the user template has no " + DOCUMENT + " placeholder");
+        }
+        if (system.contains("{{")) {
+            throw new IllegalArgumentException("prompt template " + id + ": the system prompt is fixed and takes no placeholders");
+        }
+    }
+
+    /** The template {@code id}, with files from {@code overrides} (null or blank: none) taking precedence. */
+    public static PromptTemplate load(String id, String overrides) {
+        String system = read(id + ".system.txt", overrides);
+        String user = read(id + ".user.txt", overrides);
+        return new PromptTemplate(id, system, user, id + "-" + shortHash(system + "\u0000" + user));
+    }
+
+    public String userMessage(Chunk chunk, int pairs) {
+        return userMessage(chunk, Map.of("pairs", String.valueOf(pairs)));
+    }
+
+    /**
+     * The user message for a chunk, with {@code {{feature}}}, {@code {{section}}}, {@code {{document}}} and the
+     * given values filled in, in one pass: text put in is never read again for placeholders. A value that
+     * would close its own delimiter ({@code </name>}) is defused, as the chunk text's {@code </document>} is.
+     */
+    public String userMessage(Chunk chunk, Map<String, String> values) {
+        String feature = chunk.getDocument() == null || chunk.getDocument().getFeatureName() == null
+                ? "" : chunk.getDocument().getFeatureName();
+        List<String> path = chunk.getSectionPath() == null ? List.of() : chunk.getSectionPath();
+        Map<String, String> all = new HashMap<>(values);
+        all.put("feature", feature.isBlank() ? "(not named)" : feature);
+        all.put("section", path.isEmpty() ? "(none)" : String.join(" > ", path));
+        all.put("document", chunk.getText().strip());
+        return PLACEHOLDER.matcher(user).replaceAll(m -> {
+            String value = all.get(m.group(1));
+            if (value == null) {
+                return Matcher.quoteReplacement(m.group());
+            }
+            // Text that itself closes the delimiter must not end its section early.
+            return Matcher.quoteReplacement(value.replace("</" + m.group(1) + ">", "</ " + m.group(1) + ">"));
+        });
+    }
+
+    private static String read(String name, String overrides) {
+        if (overrides != null && !overrides.isBlank()) {
+            Path file = Path.of(overrides).resolve(name);
+            if (Files.isRegularFile(file)) {
+                try {
+                    return Files.readString(file, StandardCharsets.UTF_8);
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot read prompt " + file + ": " + e.getMessage(), e);
+                }
+            }
+        }
+        try (InputStream in = PromptTemplate.class.getResourceAsStream("/prompts/" + name)) {
+            if (in == null) {
+                throw new IllegalArgumentException("no prompt file " + name + " (built in or in generation.prompts-dir '"
+                        + (overrides == null ? "" : overrides) + "')");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String shortHash(String text) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest).substring(0, 6);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

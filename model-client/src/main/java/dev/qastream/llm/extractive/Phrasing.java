@@ -1,0 +1,137 @@
+package dev.qastream.llm.extractive;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Turns parsed parameter/counter fields into self-contained sentences. */
+final class Phrasing {
+    // Descriptions that already start with a verb ("Controls ...") only need a subject in front.
+    private static final Set<String> VERBS = Set.of("controls", "enables", "disables", "specifies", "defines", "sets",
+            "determines", "indicates", "configures", "activates", "deactivates", "selects", "limits", "represents",
+            "holds", "contains", "gives", "states", "allows", "counts", "measures", "records", "shows", "provides",
+            "is", "has", "tells", "turns", "switches", "triggers", "affects", "governs", "denotes", "describes", "identifies",
+            "stores", "decides", "reflects", "applies", "sums", "accumulates", "registers", "tracks");
+    // "Whether bearers may use X" -> "{subject} determines whether ..."; "Used to ..." -> "{subject} is used to ...".
+    private static final Set<String> CONDITIONS = Set.of("whether");
+    // "If false, messages are discarded" is a sentence already; it only needs the parameter in front.
+    private static final Set<String> SUBORDINATE = Set.of("if", "when", "while", "unless", "once", "in", "on", "for",
+            "with", "without", "during", "after", "before", "per");
+    // A description that only points elsewhere says nothing on its own.
+    private static final Pattern POINTER = Pattern.compile("(?i)^(see|refer|cf|as per)\\b|^(the )?same as\\b");
+    // Written in Default or Valid Values fields to mean "there is none".
+    private static final Set<String> PLACEHOLDERS = Set.of("mandatory", "required", "none given", "no default", "n/a",
+            "na", "not applicable", "not set", "tbd", "see description");
+    private static final Set<String> PARTICIPLES = Set.of("used", "applied", "set", "configured", "defined",
+            "specified", "given", "expressed", "measured", "valid", "only", "stepped", "incremented");
+    private static final Pattern SELF_REFERENCE =
+            Pattern.compile("^(?:(?:this|the)\\s+(?:parameter|attribute|counter|setting)|it)\\s+", Pattern.CASE_INSENSITIVE);
+    // Descriptions naming a type read best with "a"/"an" ("a boolean parameter ..."), others with "the".
+    private static final Set<String> TYPE_WORDS = Set.of("boolean", "integer", "string", "enum", "enumerated",
+            "enumeration", "flag", "list", "float", "numeric", "switch", "struct", "sequence", "parameter", "attribute");
+    private static final Set<String> ARTICLES = Set.of("a", "an", "the");
+    private static final Pattern ENTRY_SEPARATOR = Pattern.compile("\\s*(?:[,;]|\\bor\\b)\\s*(?![^()]*\\))");
+    private static final Pattern PAREN_MEANING = Pattern.compile("^(.+?)\\s*\\((.+)\\)$");
+    private static final Pattern EQUALS_MEANING = Pattern.compile("^(\\S+)\\s*[=:]\\s*(.+)$");
+    private static final Pattern NUMBER = Pattern.compile("^-?\\d+(?:\\.\\d+)?$");
+
+    private Phrasing() {
+    }
+
+    /** "{subject} is a boolean parameter controlling ...", or "" when the description says nothing. */
+    static String describe(String subject, String description, boolean counter) {
+        String d = Prose.clean(description);
+        if (Prose.words(d) < 2 || POINTER.matcher(d).find()) {
+            return "";
+        }
+        List<String> sentences = Prose.sentences(d);
+        String first = Prose.value(sentences.get(0));
+        String rest = String.join(" ", sentences.subList(1, sentences.size()));
+        String lead;
+        Matcher self = SELF_REFERENCE.matcher(first);
+        if (self.find() && VERBS.contains(Prose.firstWord(first.substring(self.end())))) {
+            lead = subject + " " + first.substring(self.end());
+        } else if (SUBORDINATE.contains(Prose.firstWord(first))) {
+            lead = first.contains(",")
+                    ? Templates.FOR_SUBJECT.formatted(subject, Prose.lowerFirst(first))
+                    : subject + " " + Templates.APPLIES_VERB + " " + Prose.lowerFirst(first);
+        } else if (CONDITIONS.contains(Prose.firstWord(first))) {
+            lead = subject + " " + Templates.CONDITION_VERB + " " + Prose.lowerFirst(first);
+        } else if (PARTICIPLES.contains(Prose.firstWord(first))) {
+            lead = subject + " " + Templates.PARAMETER_VERB + " " + Prose.lowerFirst(first);
+        } else if (VERBS.contains(Prose.firstWord(first))) {
+            lead = subject + " " + Prose.lowerFirst(first);
+        } else if (ARTICLES.contains(Prose.firstWord(first))) {
+            lead = subject + " " + (counter ? Templates.COUNTER_VERB : Templates.PARAMETER_VERB) + " " + Prose.lowerFirst(first);
+        } else if (counter) {
+            lead = subject + " " + Templates.COUNTER_VERB + " the " + Prose.lowerFirst(first);
+        } else {
+            String article = isTypeLike(first) ? indefiniteArticle(first) : "the";
+            lead = subject + " " + Templates.PARAMETER_VERB + " " + article + " " + Prose.lowerFirst(first);
+        }
+        return Prose.asSentence(lead) + (rest.isEmpty() ? "" : " " + Prose.asSentence(rest));
+    }
+
+    /** Whether a phrase opens with a verb, so that "{subject} " + phrase is a sentence. */
+    static boolean startsWithVerb(String phrase) {
+        String w = Prose.firstWord(phrase);
+        return VERBS.contains(w) || PARTICIPLES.contains(w) || w.equals("was") || w.equals("are");
+    }
+
+    /** "false (disabled)" when the valid values explain the default, else the default as written. */
+    static String defaultWithMeaning(String defaultValue, String validValues, String unit) {
+        String value = field(defaultValue);
+        // A long default without a digit is a misplaced description, not a value.
+        if (value.isEmpty() || (Prose.words(value) > 10 && value.chars().noneMatch(Character::isDigit))) {
+            return "";
+        }
+        String u = field(unit);
+        String shown = !u.isEmpty() && NUMBER.matcher(value).matches() ? value + " " + u : value;
+        if (value.contains("(")) {
+            return shown;
+        }
+        return meaningOf(validValues, value).map(m -> shown + " (" + m + ")").orElse(shown);
+    }
+
+    /** A field value to state, or "" for placeholders such as "-", "N/A" or "Mandatory" that say there is none. */
+    static String field(String raw) {
+        String v = Prose.value(raw);
+        boolean hasContent = v.chars().anyMatch(Character::isLetterOrDigit);
+        return hasContent && !PLACEHOLDERS.contains(v.toLowerCase(Locale.ROOT)) ? v : "";
+    }
+
+    /** Meaning of one value in lists like "false (disabled), true (enabled)" or "0 = off, 1 = on". */
+    static Optional<String> meaningOf(String validValues, String value) {
+        String vv = Prose.value(validValues);
+        if (vv.isEmpty()) {
+            return Optional.empty();
+        }
+        for (String entry : ENTRY_SEPARATOR.split(vv)) {
+            // "1 = on (low power)" is an equals entry whose meaning has parentheses, so try that style first.
+            for (Pattern style : List.of(EQUALS_MEANING, PAREN_MEANING)) {
+                Matcher m = style.matcher(entry.strip());
+                if (m.matches() && m.group(1).strip().equalsIgnoreCase(value)) {
+                    return Optional.of(m.group(2).strip());
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static boolean isTypeLike(String phrase) {
+        String[] w = phrase.toLowerCase(Locale.ROOT).split("\\s+");
+        for (int i = 0; i < Math.min(3, w.length); i++) {
+            if (TYPE_WORDS.contains(w[i].replaceAll("[^a-z]", ""))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String indefiniteArticle(String phrase) {
+        return "aeiou".indexOf(Character.toLowerCase(phrase.charAt(0))) >= 0 ? "an" : "a";
+    }
+}
