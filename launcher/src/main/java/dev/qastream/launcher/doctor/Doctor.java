@@ -5,6 +5,8 @@ import dev.qastream.llm.ModelCheck;
 import dev.qastream.runtime.Endpoints;
 import dev.qastream.runtime.kafka.KafkaSettings;
 import dev.qastream.runtime.kafka.Topic;
+import dev.qastream.runtime.kafka.TopicIds;
+import dev.qastream.runtime.kafka.TopicLayout;
 import dev.qastream.runtime.kafka.Topics;
 import dev.qastream.runtime.platform.DataDirLock;
 import dev.qastream.runtime.tools.RegistrySchemas;
@@ -180,6 +182,34 @@ public final class Doctor {
                 if (t.compacted() && policy.contains(TopicConfig.CLEANUP_POLICY_DELETE)) {
                     wrong.add(t.name() + " also deletes by retention (cleanup.policy=" + policy + ")");
                 }
+            }
+            List<String> drift = new ArrayList<>();
+            KafkaSettings settings = new KafkaSettings(endpoints.bootstrapServers(), config);
+            for (Topic<?, ?> t : present) {
+                Config c = configs.get(new ConfigResource(ConfigResource.Type.TOPIC, t.name()));
+                TopicLayout.configs(t, settings).forEach((key, wanted) -> {
+                    var entry = c.get(key);
+                    if (!key.equals(TopicConfig.CLEANUP_POLICY_CONFIG) && (entry == null || !wanted.equals(entry.value()))) {
+                        drift.add(t.name() + " " + key + "=" + (entry == null ? "unset" : entry.value()) + " (expected " + wanted + ")");
+                    }
+                });
+            }
+            Map<String, Integer> partitions = new java.util.HashMap<>();
+            descriptions.forEach((name, d) -> partitions.put(name, d.partitions().size()));
+            List<String> partitionProblems = TopicLayout.partitionProblems(partitions);
+            TopicDescription chunks = descriptions.get(Topics.INGEST_CHUNKS);
+            String recreated = chunks == null ? null : TopicLayout.recreatedProblem(Topics.INGEST_CHUNKS,
+                    TopicIds.known(config.path("data-dir")).getProperty(Topics.INGEST_CHUNKS), chunks.topicId().toString());
+            if (!partitionProblems.isEmpty()) {
+                checks.add(Check.fail("partitions", String.join("; ", partitionProblems),
+                        "co-partitioned topics need equal partition counts; the pipeline refuses to start otherwise"));
+            }
+            if (recreated != null) {
+                checks.add(Check.warn("ingest.chunks", recreated, "start over with a new --data-dir and fresh topics"));
+            }
+            if (!drift.isEmpty()) {
+                checks.add(Check.warn("topic settings", String.join("; ", drift),
+                        "the next start (or ./pipeline topics create) brings them in line"));
             }
             String summary = present.size() + " of " + expected.size() + " present, partitions "
                     + present.stream().map(t -> String.valueOf(descriptions.get(t.name()).partitions().size()))

@@ -22,6 +22,7 @@ public final class KafkaSettings {
     private final String bootstrapServers;
     private final int replicationFactor;
     private final int partitions;
+    private final Path dataDir;
     private final Path stateDir;
     private final String compression;
     private final long deleteRetentionMs;
@@ -31,7 +32,8 @@ public final class KafkaSettings {
         this.bootstrapServers = bootstrapServers;
         this.replicationFactor = config.integer("kafka.replication-factor");
         this.partitions = config.integer("kafka.partitions");
-        this.stateDir = config.path("data-dir").resolve("streams");
+        this.dataDir = config.path("data-dir");
+        this.stateDir = dataDir.resolve("streams");
         this.compression = config.string("kafka.compression");
         this.deleteRetentionMs = config.integer("kafka.delete-retention-hours") * 3_600_000L;
         this.clientProperties = clientProperties(config.string("kafka.client-properties"));
@@ -47,6 +49,19 @@ public final class KafkaSettings {
 
     public int partitions() {
         return partitions;
+    }
+
+    /** This process's data directory (stream state, the record of topic ids seen). */
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    /**
+     * min.insync.replicas for the pipeline's topics: RF - 1 on a cluster of three or more replicas (one broker may
+     * be down and writes with acks=all still succeed, yet no write rests on a single copy); 1 below that.
+     */
+    public int minInsyncReplicas() {
+        return replicationFactor >= 3 ? replicationFactor - 1 : 1;
     }
 
     /** How long compacted topics keep a tombstone after compaction reaches it (delete.retention.ms). */
@@ -132,6 +147,8 @@ public final class KafkaSettings {
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, replicationFactor);
+        p.put(StreamsConfig.topicPrefix(org.apache.kafka.common.config.TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG),
+                String.valueOf(minInsyncReplicas()));
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toAbsolutePath().toString());
         // Small commit interval: pairs show up for tailing within a fraction of a second.
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 200);

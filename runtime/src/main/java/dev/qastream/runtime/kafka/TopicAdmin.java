@@ -5,8 +5,8 @@ import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.config.ConfigResource;
-import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,8 +20,8 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 
 /**
- * Creates the pipeline's topics if missing: compacted where the topic holds the newest state of things.
- * On compacted topics a tombstone (a removal) is kept for {@code kafka.delete-retention-hours} after
+ * Creates the pipeline's topics if missing, with the settings of {@link TopicLayout}, brings existing ones to them,
+ * and refuses to go on when co-partitioned topics differ in partition count. On compacted topics a tombstone (a removal) is kept for {@code kafka.delete-retention-hours} after
  * compaction reaches it: a stage that is down longer than that could miss the removal and keep a pair
  * that should be gone, so the setting is deliberate, and topics created before it are brought in line.
  */
@@ -32,23 +32,17 @@ public final class TopicAdmin {
     }
 
     public static void ensureTopics(KafkaSettings settings, Topics topics) {
-        String deleteRetentionMs = String.valueOf(settings.deleteRetentionMs());
         try (Admin admin = Admin.create(settings.admin())) {
             Set<String> existing = admin.listTopics().names().get();
             List<NewTopic> missing = new ArrayList<>();
-            List<String> existingCompacted = new ArrayList<>();
+            List<Topic<?, ?>> present = new ArrayList<>();
             for (Topic<?, ?> t : topics.all()) {
                 if (existing.contains(t.name())) {
-                    if (t.compacted()) {
-                        existingCompacted.add(t.name());
-                    }
+                    present.add(t);
                     continue;
                 }
                 NewTopic nt = new NewTopic(t.name(), settings.partitions(), (short) settings.replicationFactor());
-                nt.configs(t.compacted()
-                        ? Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
-                                TopicConfig.DELETE_RETENTION_MS_CONFIG, deleteRetentionMs)
-                        : Map.of(TopicConfig.RETENTION_MS_CONFIG, String.valueOf(30L * 24 * 3600 * 1000)));
+                nt.configs(TopicLayout.configs(t, settings));
                 missing.add(nt);
             }
             if (!missing.isEmpty()) {
@@ -61,7 +55,16 @@ public final class TopicAdmin {
                 }
                 awaitLeaders(admin, missing.stream().map(NewTopic::name).toList());
             }
-            alignDeleteRetention(admin, existingCompacted, deleteRetentionMs);
+            alignConfigs(admin, present, settings);
+            Map<String, TopicDescription> described = admin.describeTopics(
+                    topics.all().stream().map(Topic::name).toList()).allTopicNames().get();
+            Map<String, Integer> partitions = new HashMap<>();
+            described.forEach((name, d) -> partitions.put(name, d.partitions().size()));
+            List<String> problems = TopicLayout.partitionProblems(partitions);
+            if (!problems.isEmpty()) {
+                throw new IllegalStateException(String.join("; ", problems));
+            }
+            TopicIds.remember(settings.dataDir(), described);
         } catch (ExecutionException e) {
             throw new IllegalStateException("cannot create or configure topics: " + e.getCause().getMessage(), e.getCause());
         } catch (InterruptedException e) {
@@ -91,25 +94,33 @@ public final class TopicAdmin {
         log.warn("topics {} have no leader for every partition after 30 s", names);
     }
 
-    /** Sets delete.retention.ms on compacted topics created earlier with another value (or the broker default). */
-    private static void alignDeleteRetention(Admin admin, Collection<String> topicNames, String deleteRetentionMs)
+    /**
+     * Brings topics created earlier (by an older version, by hand, or with the broker's defaults) to the settings
+     * of {@link TopicLayout#configs}, changing only what differs and logging each change.
+     */
+    private static void alignConfigs(Admin admin, List<Topic<?, ?>> topics, KafkaSettings settings)
             throws ExecutionException, InterruptedException {
-        if (topicNames.isEmpty()) {
+        if (topics.isEmpty()) {
             return;
         }
-        List<ConfigResource> resources = topicNames.stream()
-                .map(n -> new ConfigResource(ConfigResource.Type.TOPIC, n)).toList();
-        Map<ConfigResource, Config> configs = admin.describeConfigs(resources).all().get();
+        Map<ConfigResource, Config> configs = admin.describeConfigs(topics.stream()
+                .map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t.name())).toList()).all().get();
         Map<ConfigResource, Collection<AlterConfigOp>> changes = new HashMap<>();
-        configs.forEach((resource, config) -> {
-            ConfigEntry entry = config.get(TopicConfig.DELETE_RETENTION_MS_CONFIG);
-            if (entry == null || !deleteRetentionMs.equals(entry.value())) {
-                log.info("topic {}: delete.retention.ms {} -> {}", resource.name(),
-                        entry == null ? "unset" : entry.value(), deleteRetentionMs);
-                changes.put(resource, List.of(new AlterConfigOp(
-                        new ConfigEntry(TopicConfig.DELETE_RETENTION_MS_CONFIG, deleteRetentionMs), AlterConfigOp.OpType.SET)));
+        for (Topic<?, ?> t : topics) {
+            ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, t.name());
+            Config config = configs.get(resource);
+            List<AlterConfigOp> ops = new ArrayList<>();
+            TopicLayout.configs(t, settings).forEach((key, wanted) -> {
+                ConfigEntry entry = config.get(key);
+                if (entry == null || !wanted.equals(entry.value())) {
+                    log.info("topic {}: {} {} -> {}", t.name(), key, entry == null ? "unset" : entry.value(), wanted);
+                    ops.add(new AlterConfigOp(new ConfigEntry(key, wanted), AlterConfigOp.OpType.SET));
+                }
+            });
+            if (!ops.isEmpty()) {
+                changes.put(resource, ops);
             }
-        });
+        }
         if (!changes.isEmpty()) {
             admin.incrementalAlterConfigs(changes).all().get();
         }
