@@ -5,6 +5,7 @@ import dev.qastream.runtime.config.Config;
 import dev.qastream.runtime.kafka.KafkaSettings;
 import dev.qastream.runtime.kafka.Topic;
 import dev.qastream.runtime.kafka.TopicAdmin;
+import dev.qastream.runtime.kafka.TopicLayout;
 import dev.qastream.runtime.kafka.Topics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -52,7 +53,8 @@ final class TopicsCommand implements Runnable {
                     created += isNew ? 1 : 0;
                     System.out.printf("%-8s %-30s partitions %d, replicas %d, %s%n", isNew ? "created" : "exists",
                             t.name(), d.partitions().size(), d.partitions().get(0).replicas().size(),
-                            t.compacted() ? "compacted" : "retention 30 days");
+                            t.compacted() ? "compacted" : TopicLayout.isDeadLetters(t.name()) ? "kept for ever"
+                                    : "retention 30 days");
                 }
                 System.out.printf("%d created, %d already there (%s)%n", created, topics.all().size() - created,
                         endpoints.bootstrapServers());
