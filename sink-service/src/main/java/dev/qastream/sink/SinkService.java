@@ -6,6 +6,7 @@ import dev.qastream.runtime.ServiceMain;
 import dev.qastream.runtime.StreamsService;
 import dev.qastream.runtime.kafka.Topics;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -25,7 +26,8 @@ public final class SinkService implements Service {
 
     public SinkService(ServiceContext ctx) {
         this.streams = new StreamsService("sink", APP_ID,
-                SinkTopology.build(ctx.topics(), ctx.config().string("sink.system-prompt")),
+                SinkTopology.build(ctx.topics(), ctx.config().string("sink.system-prompt"),
+                        Duration.ofMillis(ctx.kafka().deleteRetentionMs())),
                 ctx.kafka().streams(APP_ID), List.of(Topics.SCORING_SCORED), ctx.meters());
         this.writer = new DatasetFileWriter(ctx, ctx.config().path("out").resolve(DATASET_FILE));
     }
