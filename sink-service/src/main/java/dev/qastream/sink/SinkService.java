@@ -48,9 +48,21 @@ public final class SinkService implements Service {
         writerThread.start();
     }
 
+    /** Also false while the dataset file does not follow the topic: {@link #writerProblem()} says why. */
     @Override
     public boolean healthy() {
-        return streams.healthy() && writerThread != null && writerThread.isAlive();
+        return streams.healthy() && writerProblem() == null;
+    }
+
+    /** Why dataset.jsonl is not following the dataset topic now, or null. */
+    public String writerProblem() {
+        if (writerThread == null) {
+            return "dataset file writer not started";
+        }
+        if (!writerThread.isAlive()) {
+            return "dataset file writer thread ended";
+        }
+        return writer.problem();
     }
 
     @Override
