@@ -6,14 +6,20 @@ import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
 import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Function;
 
 /**
@@ -22,21 +28,43 @@ import java.util.function.Function;
  * rejected or removed one removes (a tombstone only for a pair that is in the dataset, since every
  * re-generated chunk clears slots that almost never held a pair); anything older is ignored, so a slow
  * tier finishing late can neither bring back nor remove what a newer revision decided.
+ *
+ * <p>A removal is remembered as long as the topics keep a tombstone ({@code keepRemovals}), then forgotten:
+ * otherwise every removed pair, and every slot a re-generated chunk cleared, would stay in the store for
+ * good. Not at once: a late older revision of the pair must still find the removal and be ignored.
  */
 final class DatasetMembership implements Processor<String, ScoredPair, String, DatasetRecord> {
     /** Same store (and changelog) as before revisions: one-byte legacy values read as revision 0. */
     static final String STORE = "dataset-keys";
 
+    /** How often the store is swept for removals old enough to forget, and how many keys one sweep reads. */
+    static final Duration SWEEP_EVERY = Duration.ofMinutes(1);
+    static final int SWEEP_KEYS = 10_000;
+
     private final Function<ScoredPair, DatasetRecord> toRecord;
+    private final long keepRemovalsMs;
     private KeyValueStore<String, Membership> members;
     private ProcessorContext<String, DatasetRecord> context;
+    /** Where the next sweep starts (null: the first key): the store is swept a slice at a time. */
+    private String sweepFrom;
 
-    DatasetMembership(Function<ScoredPair, DatasetRecord> toRecord) {
+    DatasetMembership(Function<ScoredPair, DatasetRecord> toRecord, Duration keepRemovals) {
         this.toRecord = toRecord;
+        this.keepRemovalsMs = keepRemovals.toMillis();
     }
 
-    /** The newest revision of a pair key and whether the dataset holds it. */
-    record Membership(long revision, boolean present) {
+    /**
+     * The newest revision of a pair key and whether the dataset holds it; {@code removedAtMs}: when the pair was
+     * removed (wall clock), 0 when it was not (rejected pairs are still there, only not in the dataset).
+     */
+    record Membership(long revision, boolean present, long removedAtMs) {
+        Membership(long revision, boolean present) {
+            this(revision, present, 0);
+        }
+
+        static Membership removed(long revision, long nowMs) {
+            return new Membership(revision, false, nowMs);
+        }
     }
 
     static StoreBuilder<KeyValueStore<String, Membership>> store() {
@@ -47,6 +75,7 @@ final class DatasetMembership implements Processor<String, ScoredPair, String, D
     public void init(ProcessorContext<String, DatasetRecord> context) {
         this.context = context;
         this.members = context.getStateStore(STORE);
+        context.schedule(SWEEP_EVERY, PunctuationType.WALL_CLOCK_TIME, this::forgetOldRemovals);
     }
 
     @Override
@@ -54,9 +83,11 @@ final class DatasetMembership implements Processor<String, ScoredPair, String, D
         Membership stored = members.get(record.key());
         ScoredPair scored = record.value();
         if (scored == null) { // legacy unversioned removal: removes whatever is there
-            if (stored != null && stored.present()) {
-                members.put(record.key(), new Membership(stored.revision(), false));
-                context.forward(record.withValue(null));
+            if (stored != null) {
+                members.put(record.key(), Membership.removed(stored.revision(), context.currentSystemTimeMs()));
+                if (stored.present()) {
+                    context.forward(record.withValue(null));
+                }
             }
             return;
         }
@@ -68,15 +99,38 @@ final class DatasetMembership implements Processor<String, ScoredPair, String, D
             members.put(record.key(), new Membership(revision, true));
             context.forward(record.withValue(toRecord.apply(scored)));
         } else {
-            members.put(record.key(), new Membership(revision, false));
+            members.put(record.key(), scored.getPair().getRemoved()
+                    ? Membership.removed(revision, context.currentSystemTimeMs()) : new Membership(revision, false));
             if (stored != null && stored.present()) {
                 context.forward(record.withValue(null));
             }
         }
     }
 
+    /** Deletes, from the next slice of the store, the removals older than the topics keep tombstones. */
+    private void forgetOldRemovals(long nowMs) {
+        List<String> forget = new ArrayList<>();
+        String last = null;
+        boolean more;
+        try (KeyValueIterator<String, Membership> it = sweepFrom == null ? members.all() : members.range(sweepFrom, null)) {
+            for (int read = 0; read < SWEEP_KEYS && it.hasNext(); read++) {
+                KeyValue<String, Membership> kv = it.next();
+                last = kv.key;
+                if (kv.value.removedAtMs() > 0 && nowMs - kv.value.removedAtMs() >= keepRemovalsMs) {
+                    forget.add(kv.key);
+                }
+            }
+            more = it.hasNext();
+        }
+        forget.forEach(members::delete);
+        sweepFrom = more ? last : null;
+    }
+
+    /** 9 bytes (revision, present), 17 for a removal (and when); 1 byte: written before revisions existed. */
     static Serde<Membership> membershipSerde() {
         Serializer<Membership> ser = (topic, m) -> m == null ? null
+                : m.removedAtMs() > 0
+                ? ByteBuffer.allocate(17).putLong(m.revision()).put((byte) 0).putLong(m.removedAtMs()).array()
                 : ByteBuffer.allocate(9).putLong(m.revision()).put((byte) (m.present() ? 1 : 0)).array();
         Deserializer<Membership> de = (topic, bytes) -> {
             if (bytes == null) {
@@ -86,7 +140,7 @@ final class DatasetMembership implements Processor<String, ScoredPair, String, D
                 return new Membership(0, bytes[0] != 0);
             }
             ByteBuffer b = ByteBuffer.wrap(bytes);
-            return new Membership(b.getLong(), b.get() != 0);
+            return new Membership(b.getLong(), b.get() != 0, bytes.length >= 17 ? b.getLong() : 0);
         };
         return Serdes.serdeFrom(ser, de);
     }

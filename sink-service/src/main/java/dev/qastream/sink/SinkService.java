@@ -6,6 +6,7 @@ import dev.qastream.runtime.ServiceMain;
 import dev.qastream.runtime.StreamsService;
 import dev.qastream.runtime.kafka.Topics;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -25,7 +26,8 @@ public final class SinkService implements Service {
 
     public SinkService(ServiceContext ctx) {
         this.streams = new StreamsService("sink", APP_ID,
-                SinkTopology.build(ctx.topics(), ctx.config().string("sink.system-prompt")),
+                SinkTopology.build(ctx.topics(), ctx.config().string("sink.system-prompt"),
+                        Duration.ofMillis(ctx.kafka().deleteRetentionMs())),
                 ctx.kafka().streams(APP_ID), List.of(Topics.SCORING_SCORED), ctx.meters());
         this.writer = new DatasetFileWriter(ctx, ctx.config().path("out").resolve(DATASET_FILE));
     }
@@ -46,9 +48,21 @@ public final class SinkService implements Service {
         writerThread.start();
     }
 
+    /** Also false while the dataset file does not follow the topic: {@link #writerProblem()} says why. */
     @Override
     public boolean healthy() {
-        return streams.healthy() && writerThread != null && writerThread.isAlive();
+        return streams.healthy() && writerProblem() == null;
+    }
+
+    /** Why dataset.jsonl is not following the dataset topic now, or null. */
+    public String writerProblem() {
+        if (writerThread == null) {
+            return "dataset file writer not started";
+        }
+        if (!writerThread.isAlive()) {
+            return "dataset file writer thread ended";
+        }
+        return writer.problem();
     }
 
     @Override

@@ -8,6 +8,8 @@ import dev.qastream.schemas.TermTiers;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 
+import java.time.Duration;
+
 
 /**
  * scoring.scored -> dataset.pairs: an accepted pair becomes (or replaces) its conversation; a rejected
@@ -18,11 +20,12 @@ public final class SinkTopology {
     private SinkTopology() {
     }
 
-    public static Topology build(Topics topics, String systemPrompt) {
+    /** @param keepRemovals how long a removed pair's revision is remembered: as long as the topics keep a tombstone */
+    public static Topology build(Topics topics, String systemPrompt, Duration keepRemovals) {
         StreamsBuilder builder = new StreamsBuilder();
         builder.addStateStore(DatasetMembership.store());
         builder.stream(topics.scored.name(), topics.scored.consumed())
-                .process(() -> new DatasetMembership(scored -> toRecord(scored, systemPrompt)), DatasetMembership.STORE)
+                .process(() -> new DatasetMembership(scored -> toRecord(scored, systemPrompt), keepRemovals), DatasetMembership.STORE)
                 .to(topics.dataset.name(), topics.dataset.produced());
         return builder.build();
     }

@@ -12,15 +12,19 @@ import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 class SinkTopologyTest {
+    /** How long the membership store remembers a removal here (in service: as long as the topics keep a tombstone). */
+    private static final Duration KEEP_REMOVALS = Duration.ofHours(1);
     private final Topics topics = Topics.withPlainAvro();
     private TopologyTestDriver driver;
     private TestInputTopic<String, ScoredPair> scored;
@@ -28,7 +32,7 @@ class SinkTopologyTest {
 
     @BeforeEach
     void setUp() {
-        driver = new TopologyTestDriver(SinkTopology.build(topics, "You are a RAN expert."));
+        driver = new TopologyTestDriver(SinkTopology.build(topics, "You are a RAN expert.", KEEP_REMOVALS));
         scored = driver.createInputTopic(Topics.SCORING_SCORED, topics.scored.keySerde().serializer(),
                 topics.scored.valueSerde().serializer());
         dataset = driver.createOutputTopic(Topics.DATASET_PAIRS, topics.dataset.keySerde().deserializer(),
@@ -179,6 +183,35 @@ class SinkTopologyTest {
 
         // Then neither changes the dataset: slot 0 stays, slot 1 stays out
         assertThat(changes()).containsExactly("a.md#0#0=upsert@9");
+    }
+
+    @Test
+    void theMembershipStoreForgetsRemovedPairsOnceTheirRemovalIsOlderThanTombstonesAreKept() {
+        // Given a pair removed at revision 9, a slot removed that never held a pair, a pair removed by a legacy
+        // null, and a pair that stays (rejected, but still there)
+        scored.pipeInput("a.md#0#0", accepted("a.md#0#0", 5));
+        scored.pipeInput("a.md#0#0", removal("a.md#0#0", 9));
+        scored.pipeInput("a.md#0#1", removal("a.md#0#1", 9));
+        scored.pipeInput("a.md#0#2", accepted("a.md#0#2", 5));
+        scored.pipeInput("a.md#0#2", (ScoredPair) null);
+        scored.pipeInput("a.md#0#3", scored("a.md#0#3", false, 0.5, 9, false));
+        KeyValueStore<String, Object> members = driver.getKeyValueStore(DatasetMembership.STORE);
+
+        // While the removals are recent, the store still knows them (an older revision arriving late is ignored)
+        driver.advanceWallClockTime(KEEP_REMOVALS.minusMinutes(5));
+        assertThat(members.get("a.md#0#0")).isNotNull();
+        scored.pipeInput("a.md#0#0", accepted("a.md#0#0", 7));
+        assertThat(changes()).containsExactly("a.md#0#0=upsert@5", "a.md#0#0=tombstone", "a.md#0#2=upsert@5",
+                "a.md#0#2=tombstone");
+
+        // When the removals are older than tombstones are kept
+        driver.advanceWallClockTime(Duration.ofMinutes(10));
+
+        // Then the store no longer holds the removed keys, and still holds the pair that is there
+        assertThat(members.get("a.md#0#0")).isNull();
+        assertThat(members.get("a.md#0#1")).isNull();
+        assertThat(members.get("a.md#0#2")).isNull();
+        assertThat(members.get("a.md#0#3")).isNotNull();
     }
 
     @Test

@@ -53,7 +53,7 @@ class DatasetExportTest {
 
     @BeforeEach
     void setUp() {
-        driver = new TopologyTestDriver(SinkTopology.build(topics, "You are a RAN expert."));
+        driver = new TopologyTestDriver(SinkTopology.build(topics, "You are a RAN expert.", java.time.Duration.ofDays(7)));
         scored = driver.createInputTopic(Topics.SCORING_SCORED, topics.scored.keySerde().serializer(),
                 topics.scored.valueSerde().serializer());
         dataset = driver.createOutputTopic(Topics.DATASET_PAIRS, topics.dataset.keySerde().deserializer(),
