@@ -8,10 +8,12 @@ import dev.qastream.schemas.DocumentRecord;
 import dev.qastream.schemas.IngestError;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 
 import java.time.Duration;
+import java.util.Map;
 
 /**
  * Writes a document's record, its chunks, tombstones and errors in one transaction, so a crash
@@ -25,7 +27,9 @@ final class DocumentPublisher implements AutoCloseable {
 
     DocumentPublisher(ServiceContext ctx, String transactionalId) {
         this.topics = ctx.topics();
-        this.producer = new KafkaProducer<>(ctx.kafka().transactionalProducer(transactionalId),
+        Map<String, Object> props = ctx.kafka().transactionalProducer(transactionalId);
+        props.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, ctx.config().integer("ingest.transaction-timeout-ms"));
+        this.producer = new KafkaProducer<>(props,
                 topics.documents.keySerde().serializer(),
                 TopicValueSerializer.of(topics.documents, topics.chunks, topics.errors));
         producerMetrics = new KafkaClientMetrics(producer);

@@ -55,6 +55,8 @@ import java.util.concurrent.Future;
  */
 public final class IngestService implements Service {
     private static final Logger log = LoggerFactory.getLogger(IngestService.class);
+    /** One ingest per cluster: a restart takes the id over, which completes or aborts what the last run left open. */
+    static final String TRANSACTIONAL_ID = "qastream-ingest-0";
     /** Documents per transaction: amortises the commit without holding much in flight. */
     private static final int DOCUMENTS_PER_TRANSACTION = 100;
     /** Files parsed ahead of the publishing thread; bounds memory to a few documents. */
@@ -149,7 +151,7 @@ public final class IngestService implements Service {
         if (publisher == null) {
             // The producer first: initialising its transactions completes or aborts whatever an earlier
             // run left open, so the states read next include everything that run committed.
-            publisher = new DocumentPublisher(ctx, "qastream-ingest-0");
+            publisher = new DocumentPublisher(ctx, TRANSACTIONAL_ID);
             states = DocumentStates.load(ctx);
             try {
                 guard.checkOwnership(states.ids());
