@@ -39,6 +39,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Watches the inbox and publishes what changed: a new file is parsed, chunked and published; a changed
@@ -52,11 +54,21 @@ import java.util.concurrent.Future;
  * emptied only when it is still the very folder the data dir adopted (same device and inode): an empty
  * mount point whose drive went away is a different folder, and is refused. A data dir belongs to one inbox
  * ({@link InboxOwnership}); another one is refused unless {@code ingest.allow-inbox-change} says so.
+ *
+ * <p>Exactly once: files are read and parsed on worker threads with no transaction open; each ready document
+ * becomes one {@link WriteUnit} (all its records, written whole or not at all), and a {@link TransactionalWriter}
+ * writes ready units in short transactions, retrying them with a new producer when a write fails. What
+ * remembers a document locally (its state, its last read, counters, the error log) happens after its commit,
+ * so a scan that fails part-way claims nothing it did not write, and the next scan reads those files again.
  */
 public final class IngestService implements Service {
     private static final Logger log = LoggerFactory.getLogger(IngestService.class);
+    /** One ingest per cluster: a restart takes the id over, which completes or aborts what the last run left open. */
+    static final String TRANSACTIONAL_ID = "qastream-ingest-0";
     /** Documents per transaction: amortises the commit without holding much in flight. */
     private static final int DOCUMENTS_PER_TRANSACTION = 100;
+    /** How long a ready document may wait for others to share its transaction, while later files are parsed. */
+    private static final long MAX_WRITE_DELAY_MS = 1_000;
     /** Files parsed ahead of the publishing thread; bounds memory to a few documents. */
     private static final int PARSE_WINDOW = 16;
 
@@ -78,16 +90,19 @@ public final class IngestService implements Service {
     private final Timer scanTimer;
     private final ExecutorService parsers;
     private DocumentStates states;
-    private DocumentPublisher publisher;
+    private TransactionalWriter writer;
     private Thread watcher;
     private volatile boolean running;
     private volatile ScanReport total = ScanReport.empty();
-    /** What each file looked like when it was last read, and its checksum: unchanged files are not read again. */
+    /**
+     * What each file looked like when it was last read, and its checksum, once that read is committed (or
+     * changed nothing): unchanged files are not read again.
+     */
     private final Map<String, LastRead> lastRead = new ConcurrentHashMap<>();
     /** The inbox problem last reported, so that it is reported once, not on every scan. */
     private String reportedProblem;
     /** Unreadable folders and files last reported, with the reason. */
-    private Map<String, String> reportedUnreadable = Map.of();
+    private final Map<String, String> reportedUnreadable = new HashMap<>();
     private int lastSkipped = -1;
 
     private record LastRead(FileStat stat, String checksum) {
@@ -146,18 +161,20 @@ public final class IngestService implements Service {
 
     /** Restores what was already published and opens the transactional producer; does not watch yet. */
     public synchronized void open() {
-        if (publisher == null) {
+        if (writer == null) {
             // The producer first: initialising its transactions completes or aborts whatever an earlier
             // run left open, so the states read next include everything that run committed.
-            publisher = new DocumentPublisher(ctx, "qastream-ingest-0");
-            states = DocumentStates.load(ctx);
+            TransactionalWriter opened = new TransactionalWriter(() -> new DocumentPublisher(ctx, TRANSACTIONAL_ID),
+                    DOCUMENTS_PER_TRANSACTION, ctx.config().longValue("ingest.transaction-timeout-ms"),
+                    MAX_WRITE_DELAY_MS);
             try {
+                states = DocumentStates.load(ctx);
                 guard.checkOwnership(states.ids());
             } catch (RuntimeException e) {
-                publisher.close();
-                publisher = null;
+                opened.close();
                 throw e;
             }
+            writer = opened;
             log.info("ingest: {} documents known from earlier runs; watching {}", states.size(), inbox.root());
         }
     }
@@ -227,64 +244,15 @@ public final class IngestService implements Service {
             lastSkipped = listing.skipped();
         }
         int[] c = new int[7]; // ingested, unchanged, deleted, errors, chunksSent, chunksRemoved, pending
-        List<Runnable> afterCommit = new ArrayList<>();
-        c[3] += reportUnreadable(listing.unreadable());
-        List<Inbox.Entry> ready = new ArrayList<>();
-        for (Inbox.Entry e : entries) {
-            if (e.escapesInbox()) {
-                // Recorded as FAILED like an unreadable file, so neither a later scan nor a restart reports the
-                // same link again; pointing it somewhere else makes it new.
-                DocumentRecord previous = states.get(e.documentId());
-                String checksum = linkChecksum(e.path());
-                if (previous != null && checksum.equals(previous.getChecksum())) {
-                    c[1]++;
-                } else {
-                    fail(e.documentId(), checksum, 0, previous,
-                            "symbolic link points outside the inbox (or nowhere); not followed", afterCommit);
-                    c[3]++;
-                }
-            } else if (unchangedSinceRead(e)) {
-                c[1]++;
-            } else if (inbox.settled(e, now)) {
-                ready.add(e);
-            } else {
-                c[6]++;
-            }
+        try {
+            c[3] += reportUnreadable(listing.unreadable());
+            writeParsed(toRead(entries, now, c), c);
+            writeDeletions(listing, known, present, c);
+            writer.flush();
+        } finally {
+            // A scan that failed part-way writes nothing more: what it had not written is read again next time.
+            writer.discard();
         }
-        // Files are read and parsed on worker threads while this thread publishes, in inbox order.
-        long waitNs = 0;
-        long sendNs = 0;
-        long commitNs = 0;
-        Deque<Future<Prepared>> window = new ArrayDeque<>();
-        int next = 0;
-        int inTransaction = 0;
-        while (next < ready.size() || !window.isEmpty()) {
-            while (next < ready.size() && window.size() < PARSE_WINDOW) {
-                Inbox.Entry e = ready.get(next++);
-                window.add(parsers.submit(() -> prepare(e)));
-            }
-            long t0 = System.nanoTime();
-            Prepared prepared = await(window.poll());
-            long t1 = System.nanoTime();
-            inTransaction += publish(prepared, c, afterCommit);
-            long t2 = System.nanoTime();
-            if (inTransaction >= DOCUMENTS_PER_TRANSACTION) {
-                commit(afterCommit);
-                inTransaction = 0;
-            }
-            waitNs += t1 - t0;
-            sendNs += t2 - t1;
-            commitNs += System.nanoTime() - t2;
-        }
-        for (String gone : known) {
-            if (!present.contains(gone) && !listing.hides(gone)) {
-                c[5] += delete(gone, listing.ignores().coversDocument(gone), afterCommit);
-                c[2]++;
-            }
-        }
-        commit(afterCommit);
-        log.debug("scan: waited {} ms for parsers, {} ms sending, {} ms committing",
-                waitNs / 1_000_000, sendNs / 1_000_000, commitNs / 1_000_000);
         ScanReport report = new ScanReport(c[0], c[1], c[2], c[3], c[4], c[5], c[6], listing.skipped(), null);
         if (report.changedAnything()) {
             log.info("ingest: {} new or changed, {} deleted, {} errors, {} skipped; {} chunks sent, {} removed",
@@ -296,9 +264,68 @@ public final class IngestService implements Service {
         deletedCounter.increment(report.deleted());
         chunksRemovedCounter.increment(report.chunksRemoved());
         unchangedCounter.increment(report.unchanged());
-        scanTimer.record(System.currentTimeMillis() - now, java.util.concurrent.TimeUnit.MILLISECONDS);
+        scanTimer.record(System.currentTimeMillis() - now, TimeUnit.MILLISECONDS);
         total = total.plus(report);
         return report;
+    }
+
+    /** The files to read now; links out of the inbox are reported, unchanged and unsettled files counted. */
+    private List<Inbox.Entry> toRead(List<Inbox.Entry> entries, long now, int[] c) {
+        List<Inbox.Entry> ready = new ArrayList<>();
+        for (Inbox.Entry e : entries) {
+            if (e.escapesInbox()) {
+                // Recorded as FAILED like an unreadable file, so neither a later scan nor a restart reports the
+                // same link again; pointing it somewhere else makes it new.
+                DocumentRecord previous = states.get(e.documentId());
+                String checksum = linkChecksum(e.path());
+                if (previous != null && checksum.equals(previous.getChecksum())) {
+                    c[1]++;
+                } else {
+                    writer.write(failed(e.documentId(), checksum, 0, previous,
+                            "symbolic link points outside the inbox (or nowhere); not followed"));
+                    c[3]++;
+                }
+            } else if (unchangedSinceRead(e)) {
+                c[1]++;
+            } else if (inbox.settled(e, now)) {
+                ready.add(e);
+            } else {
+                c[6]++;
+            }
+        }
+        return ready;
+    }
+
+    /** Files are read and parsed on worker threads while this thread writes what is ready, in inbox order. */
+    private void writeParsed(List<Inbox.Entry> ready, int[] c) {
+        Deque<Future<Prepared>> window = new ArrayDeque<>();
+        try {
+            int next = 0;
+            while (next < ready.size() || !window.isEmpty()) {
+                while (next < ready.size() && window.size() < PARSE_WINDOW) {
+                    Inbox.Entry e = ready.get(next++);
+                    window.add(parsers.submit(() -> prepare(e)));
+                }
+                WriteUnit unit = unitOf(awaitParsed(window.poll()), c);
+                if (unit != null) {
+                    writer.write(unit);
+                }
+            }
+        } finally {
+            window.forEach(parse -> parse.cancel(true)); // a failed scan's parses are not waited for
+        }
+    }
+
+    /** Known documents no longer in the inbox (and not merely hidden from this listing) are removed. */
+    private void writeDeletions(Inbox.Listing listing, Set<String> known, Set<String> present, int[] c) {
+        for (String gone : known) {
+            if (!present.contains(gone) && !listing.hides(gone)) {
+                int chunks = states.get(gone).getChunkChecksums().size();
+                writer.write(deleted(gone, chunks, listing.ignores().coversDocument(gone)));
+                c[5] += chunks;
+                c[2]++;
+            }
+        }
     }
 
     /** A scan that does nothing: one error the first time this problem is seen, none while it lasts. */
@@ -306,10 +333,8 @@ public final class IngestService implements Service {
         String problem = why + "; nothing is removed, and ingest goes on when the inbox is back";
         int errors = 0;
         if (!problem.equals(reportedProblem)) {
-            publisher.begin();
-            error(inbox.root().toString(), problem, null);
-            publisher.commit();
-            reportedProblem = problem;
+            writer.write(errorReport(inbox.root().toString(), problem).afterCommit(() -> reportedProblem = problem));
+            writer.flush();
             errors = 1;
         }
         ScanReport report = new ScanReport(0, 0, 0, errors, 0, 0, 0, 0, problem);
@@ -320,15 +345,15 @@ public final class IngestService implements Service {
     /** Folders that cannot be listed and files that cannot be looked at: reported once each; their documents stay. */
     private int reportUnreadable(Map<String, String> unreadable) {
         int reported = 0;
+        reportedUnreadable.keySet().retainAll(unreadable.keySet());
         for (Map.Entry<String, String> u : unreadable.entrySet()) {
             if (!u.getValue().equals(reportedUnreadable.get(u.getKey()))) {
-                publisher.begin();
-                error(u.getKey(), (u.getKey().endsWith("/") ? "folder cannot be read (" : "file cannot be read (")
-                        + u.getValue() + "); its documents are kept until it can be read again", null);
+                writer.write(errorReport(u.getKey(), (u.getKey().endsWith("/") ? "folder cannot be read ("
+                        : "file cannot be read (") + u.getValue() + "); its documents are kept until it can be read again")
+                        .afterCommit(() -> reportedUnreadable.put(u.getKey(), u.getValue())));
                 reported++;
             }
         }
-        reportedUnreadable = new HashMap<>(unreadable);
         return reported;
     }
 
@@ -340,9 +365,12 @@ public final class IngestService implements Service {
                 && read.checksum().equals(recorded.getChecksum());
     }
 
-    /** What a worker found out about one file: unchanged, unreadable (with the reason), or parsed into chunks. */
-    private record Prepared(String id, String checksum, long size, DocumentRecord previous, boolean unchanged,
-                            String failure, ParsedDocument parsed, List<Chunk> chunks) {
+    /**
+     * What a worker found out about one file: unchanged, unreadable (with the reason), or parsed into chunks;
+     * {@code stat} is what the file looked like when read (null: not to be remembered, it is read again).
+     */
+    private record Prepared(String id, FileStat stat, String checksum, long size, DocumentRecord previous,
+                            boolean unchanged, String failure, ParsedDocument parsed, List<Chunk> chunks) {
     }
 
     /** Runs on a worker thread: reads, checksums, parses and chunks; touches no Kafka state. */
@@ -351,9 +379,8 @@ public final class IngestService implements Service {
         DocumentRecord previous = states.get(id);
         if (e.size() > maxBytes) {
             String checksum = "size:" + e.size();
-            lastRead.put(id, new LastRead(e.stat(), checksum));
             boolean same = previous != null && checksum.equals(previous.getChecksum());
-            return new Prepared(id, checksum, e.size(), previous, same, String.format(
+            return new Prepared(id, e.stat(), checksum, e.size(), previous, same, String.format(
                     "file is %.1f MB, larger than the %d MB limit (ingest.max-file-mb)",
                     e.size() / 1048576.0, maxBytes / 1048576), null, null);
         }
@@ -369,27 +396,39 @@ public final class IngestService implements Service {
             String reason = "file cannot be read (" + Inbox.reason(ex) + ")";
             String checksum = "unreadable:" + reason;
             boolean same = previous != null && checksum.equals(previous.getChecksum());
-            return new Prepared(id, checksum, e.size(), previous, same, reason, null, null);
+            return new Prepared(id, null, checksum, e.size(), previous, same, reason, null, null);
         }
         String checksum = sha256(bytes);
-        lastRead.put(id, new LastRead(e.stat(), checksum));
+        FileStat stat = e.stat();
         if (previous != null && checksum.equals(previous.getChecksum())) {
-            return new Prepared(id, checksum, bytes.length, previous, true, null, null, null);
+            return new Prepared(id, stat, checksum, bytes.length, previous, true, null, null, null);
         }
         try {
             ParsedDocument parsed = DocumentParsers.parse(id, bytes);
-            return new Prepared(id, checksum, bytes.length, previous, false, null, parsed, chunker.chunk(parsed));
+            return new Prepared(id, stat, checksum, bytes.length, previous, false, null, parsed, chunker.chunk(parsed));
         } catch (UnreadableDocumentException ex) {
-            return new Prepared(id, checksum, bytes.length, previous, false, ex.getMessage(), null, null);
+            return new Prepared(id, stat, checksum, bytes.length, previous, false, ex.getMessage(), null, null);
         } catch (RuntimeException ex) {
             log.debug("parser failure for {}", id, ex);
-            return new Prepared(id, checksum, bytes.length, previous, false, "could not be parsed: " + ex, null, null);
+            return new Prepared(id, stat, checksum, bytes.length, previous, false, "could not be parsed: " + ex,
+                    null, null);
         }
     }
 
-    private static Prepared await(Future<Prepared> f) {
+    /**
+     * Waits for the next file's parse. No transaction is open meanwhile; ready documents waiting to be written
+     * are written once they have waited long enough, so a slow parse delays nothing already parsed.
+     */
+    private Prepared awaitParsed(Future<Prepared> parse) {
         try {
-            return f.get();
+            if (writer.hasPending()) {
+                try {
+                    return parse.get(writer.msUntilDue(), TimeUnit.MILLISECONDS);
+                } catch (TimeoutException notYet) {
+                    writer.flush();
+                }
+            }
+            return parse.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
@@ -398,93 +437,92 @@ public final class IngestService implements Service {
         }
     }
 
-    /** Runs on the scanning thread; returns 1 when something was written into the open transaction. */
-    private int publish(Prepared p, int[] c, List<Runnable> afterCommit) {
+    /** What one prepared file writes: null when nothing (vanished, or unchanged: then remembered as read). */
+    private WriteUnit unitOf(Prepared p, int[] c) {
         if (p == null) {
-            return 0;
+            return null;
         }
         if (p.unchanged) {
+            rememberRead(p);
             c[1]++;
-            return 0;
+            return null;
         }
         if (p.failure != null) {
-            fail(p.id, p.checksum, p.size, p.previous, p.failure, afterCommit);
             c[3]++;
-            return 1;
+            return failed(p.id, p.checksum, p.size, p.previous, p.failure).afterCommit(() -> rememberRead(p));
         }
-        publisher.begin();
+        WriteUnit unit = new WriteUnit();
         List<String> oldSums = p.previous == null ? List.of() : p.previous.getChunkChecksums();
         List<String> newSums = new ArrayList<>(p.chunks.size());
         for (Chunk chunk : p.chunks) {
             newSums.add(chunk.getChecksum());
             int ord = chunk.getOrdinal();
             if (ord >= oldSums.size() || !oldSums.get(ord).equals(chunk.getChecksum())) {
-                publisher.chunk(chunk);
+                unit.chunk(chunk);
                 c[4]++;
             }
         }
         for (int ord = p.chunks.size(); ord < oldSums.size(); ord++) {
-            publisher.removeChunk(DocumentPublisher.chunkId(p.id, ord));
+            unit.removeChunk(DocumentPublisher.chunkId(p.id, ord));
             c[5]++;
         }
         DocumentRecord record = DocumentRecord.newBuilder()
                 .setDocumentId(p.id).setChecksum(p.checksum).setStatus(DocumentStatus.INGESTED)
                 .setFormat(p.parsed.format()).setSizeBytes(p.size).setChunkChecksums(newSums)
                 .setDocument(p.parsed.info()).setUpdatedAtMs(System.currentTimeMillis()).build();
-        publisher.document(p.id, record);
-        afterCommit.add(() -> states.apply(p.id, record));
-        bytesCounter.increment(p.size);
         c[0]++;
-        return 1;
+        return unit.document(p.id, record).afterCommit(() -> {
+            states.apply(p.id, record);
+            rememberRead(p);
+            bytesCounter.increment(p.size);
+        });
+    }
+
+    private void rememberRead(Prepared p) {
+        if (p.stat != null) {
+            lastRead.put(p.id, new LastRead(p.stat, p.checksum));
+        }
     }
 
     /**
      * An unreadable file: one error record and a FAILED document record with its checksum, so the same
      * bad bytes are not reported again after a restart. Chunks from an earlier good version are kept.
      */
-    private void fail(String id, String checksum, long size, DocumentRecord previous, String reason,
-                      List<Runnable> afterCommit) {
-        publisher.begin();
-        error(id, reason, null);
+    private WriteUnit failed(String id, String checksum, long size, DocumentRecord previous, String reason) {
         DocumentRecord record = DocumentRecord.newBuilder()
                 .setDocumentId(id).setChecksum(checksum).setStatus(DocumentStatus.FAILED)
                 .setFormat(previous == null ? "unknown" : previous.getFormat()).setSizeBytes(size)
                 .setChunkChecksums(previous == null ? List.of() : previous.getChunkChecksums())
                 .setDocument(previous == null ? DocumentInfo.newBuilder().build() : previous.getDocument())
                 .setUpdatedAtMs(System.currentTimeMillis()).build();
-        publisher.document(id, record);
-        afterCommit.add(() -> states.apply(id, record));
+        return errorReport(id, reason).document(id, record).afterCommit(() -> states.apply(id, record));
     }
 
-    private int delete(String id, boolean ignored, List<Runnable> afterCommit) {
-        publisher.begin();
-        DocumentRecord previous = states.get(id);
-        int n = previous.getChunkChecksums().size();
-        for (int ord = 0; ord < n; ord++) {
-            publisher.removeChunk(DocumentPublisher.chunkId(id, ord));
+    /** A document gone from the inbox (or now ignored): tombstones for its {@code chunks} chunks and its record. */
+    private WriteUnit deleted(String id, int chunks, boolean ignored) {
+        WriteUnit unit = new WriteUnit();
+        for (int ord = 0; ord < chunks; ord++) {
+            unit.removeChunk(DocumentPublisher.chunkId(id, ord));
         }
-        publisher.document(id, null);
-        afterCommit.add(() -> states.apply(id, null));
-        if (ignored) {
-            log.info("ingest: {} now matches an ignore rule (ingest.ignore or {}); removed its {} chunks from the "
-                    + "dataset, as that rule asks", id, IgnoreRules.FILE_NAME, n);
-        } else {
-            log.info("ingest: {} was deleted; removed its {} chunks", id, n);
-        }
-        return n;
+        return unit.document(id, null).afterCommit(() -> {
+            states.apply(id, null);
+            if (ignored) {
+                log.info("ingest: {} now matches an ignore rule (ingest.ignore or {}); removed its {} chunks from the "
+                        + "dataset, as that rule asks", id, IgnoreRules.FILE_NAME, chunks);
+            } else {
+                log.info("ingest: {} was deleted; removed its {} chunks", id, chunks);
+            }
+        });
     }
 
-    private void error(String path, String reason, String detail) {
-        publisher.error(IngestError.newBuilder().setPath(path).setReason(reason).setDetail(detail)
-                .setOccurredAtMs(System.currentTimeMillis()).build());
-        errorLog.record(path, reason);
-        errorsCounter.increment();
-    }
-
-    private void commit(List<Runnable> afterCommit) {
-        publisher.commit();
-        afterCommit.forEach(Runnable::run);
-        afterCommit.clear();
+    /** One error record; the log line, the line in ingest-errors.jsonl and the count follow its commit. */
+    private WriteUnit errorReport(String path, String reason) {
+        IngestError error = IngestError.newBuilder().setPath(path).setReason(reason).setDetail(null)
+                .setOccurredAtMs(System.currentTimeMillis()).build();
+        return new WriteUnit().error(error).afterCommit(() -> {
+            errorLog.record(path, reason);
+            errorsCounter.increment();
+        });
     }
 
     public ScanReport total() {
@@ -493,7 +531,7 @@ public final class IngestService implements Service {
 
     @Override
     public boolean healthy() {
-        return publisher != null && (watcher == null || watcher.isAlive());
+        return writer != null && (watcher == null || watcher.isAlive());
     }
 
     @Override
@@ -511,8 +549,8 @@ public final class IngestService implements Service {
         }
         parsers.shutdownNow();
         synchronized (this) {
-            if (publisher != null) {
-                publisher.close();
+            if (writer != null) {
+                writer.close();
             }
         }
     }

@@ -15,10 +15,13 @@ import dev.qastream.schemas.IngestError;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -166,6 +169,40 @@ final class IngestHarness implements AutoCloseable {
             throw new IllegalStateException(e);
         } catch (ExecutionException e) {
             throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    /** How many offsets ingest.chunks holds, records of open transactions and transaction markers included. */
+    long chunkOffsets() {
+        String topic = ctx.topics().chunks.name();
+        try (Admin admin = Admin.create(kafka.admin())) {
+            Map<TopicPartition, OffsetSpec> latest = admin.describeTopics(List.of(topic)).allTopicNames().get()
+                    .get(topic).partitions().stream()
+                    .collect(Collectors.toMap(p -> new TopicPartition(topic, p.partition()), p -> OffsetSpec.latest()));
+            return admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_UNCOMMITTED)).all().get()
+                    .values().stream().mapToLong(ListOffsetsResult.ListOffsetsResultInfo::offset).sum();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    /** Waits (at most 15 s) until no transaction on ingest.chunks is left open, committed or aborted. */
+    void awaitNoOpenTransaction() {
+        resolved(ctx.topics().chunks);
+    }
+
+    /**
+     * Initialises a producer with ingest's transactional id, which bumps the id's epoch as the broker does when
+     * it aborts a transaction that timed out: the producer that held the id can no longer write with it.
+     */
+    void fenceIngestProducer() {
+        try (KafkaProducer<byte[], byte[]> fencing = new KafkaProducer<>(
+                kafka.transactionalProducer(IngestService.TRANSACTIONAL_ID), new ByteArraySerializer(),
+                new ByteArraySerializer())) {
+            fencing.initTransactions();
         }
     }
 
