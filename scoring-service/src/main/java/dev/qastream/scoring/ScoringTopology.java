@@ -233,15 +233,14 @@ public final class ScoringTopology {
             Envelope e = record.value();
             if (e.forget()) {
                 for (Deduplicator.Emit emit : dedup.forget(record.key(), e.pairKey(), store)) {
-                    listener.written(emit.scored(), emit.vector()); // promotions only: never null
+                    listener.written(emit.scored(), emit.vector()); // the others' new standings only: never null
                     context.forward(record.withKey(emit.pairKey()).withValue(emit.scored()));
                 }
                 return;
             }
-            long seq = context.recordMetadata().map(m -> m.offset()).orElse(0L);
             ScoredPair removalOutput = e.legacyTombstone() ? null : e.scored().isRemoval() ? e.scored().scored() : null;
             for (Deduplicator.Emit emit : dedup.apply(record.key(), e.pairKey(), e.legacyTombstone() ? null : e.scored(),
-                    removalOutput, seq, store)) {
+                    removalOutput, store)) {
                 if (emit.scored() != null) {
                     listener.written(emit.scored(), emit.vector());
                 }
