@@ -35,6 +35,10 @@ final class BinaryCodec {
             return io(() -> out.writeLong(v));
         }
 
+        Writer float64(double v) {
+            return io(() -> out.writeDouble(v));
+        }
+
         Writer int8(int v) {
             return io(() -> out.writeByte(v));
         }
@@ -99,6 +103,10 @@ final class BinaryCodec {
 
         long int64() {
             return io(in::readLong);
+        }
+
+        double float64() {
+            return io(in::readDouble);
         }
 
         int int8() {

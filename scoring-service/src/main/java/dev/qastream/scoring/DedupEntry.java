@@ -6,45 +6,56 @@ import dev.qastream.schemas.ScoredPair;
 import java.util.Set;
 
 /**
- * What deduplication keeps per pair of a document: whether it is the kept pair, a duplicate (and of which),
- * or rejected on its merits; its signature; and the pair as scored on its merits, so that a duplicate can take
- * the place of a removed kept pair.
+ * What deduplication keeps per pair of a group: whether it is kept, a duplicate (and of which), or rejected on
+ * its merits; its signature; its rank score; and the pair as scored on its merits, so that it can be written
+ * again when its standing changes.
  *
- * @param seq order of first arrival: among duplicates the earliest is kept
+ * @param score the pair's overall score: among duplicates the higher one is kept ({@link Deduplicator})
  */
-public record DedupEntry(String pairKey, long seq, Status status, String duplicateOf, String normalizedQuestion,
-                         Set<String> names, float[] vector, byte[] meritAvro) {
+public record DedupEntry(String pairKey, Status status, String duplicateOf, String normalizedQuestion,
+                         Set<String> names, float[] vector, byte[] meritAvro, double score) {
     public enum Status { KEPT, DUPLICATE, REJECTED }
 
     private static final PlainAvroSerde<ScoredPair> SCORED = PlainAvroSerde.of(ScoredPair.class);
 
-    public static DedupEntry of(String pairKey, long seq, Status status, String duplicateOf, String normalizedQuestion,
+    public static DedupEntry of(String pairKey, Status status, String duplicateOf, String normalizedQuestion,
                                 Set<String> names, float[] vector, ScoredPair merit) {
-        return new DedupEntry(pairKey, seq, status, duplicateOf, normalizedQuestion, names, vector,
-                SCORED.serializer().serialize(null, merit));
+        return new DedupEntry(pairKey, status, duplicateOf, normalizedQuestion, names, vector,
+                SCORED.serializer().serialize(null, merit), merit.getOverall());
     }
 
-    /** The pair as scored on its merits; decoded only when needed (scans of a document compare signatures). */
+    /** The pair as scored on its merits; decoded only when needed (scans of a group compare signatures). */
     public ScoredPair merit() {
         return SCORED.deserializer().deserialize(null, meritAvro);
     }
 
+    public boolean acceptedOnMerit() {
+        return status != Status.REJECTED;
+    }
+
     public DedupEntry with(Status s, String of) {
-        return new DedupEntry(pairKey, seq, s, of, normalizedQuestion, names, vector, meritAvro);
+        return new DedupEntry(pairKey, s, of, normalizedQuestion, names, vector, meritAvro, score);
     }
 
     public byte[] toBytes() {
+        // The int64 once held the order of arrival: still written, so that either version reads the other's entries.
         return new BinaryCodec.Writer(1024 + 4 * vector.length + meritAvro.length)
-                .utf(pairKey).int64(seq).int8(status.ordinal()).utf(duplicateOf == null ? "" : duplicateOf)
-                .utf(normalizedQuestion).names(names).vector(vector).bytes(meritAvro).toBytes();
+                .utf(pairKey).int64(0).int8(status.ordinal()).utf(duplicateOf == null ? "" : duplicateOf)
+                .utf(normalizedQuestion).names(names).vector(vector).bytes(meritAvro).float64(score).toBytes();
     }
 
     public static DedupEntry fromBytes(byte[] b) {
         BinaryCodec.Reader in = new BinaryCodec.Reader(b);
         String key = in.utf();
-        long seq = in.int64();
+        in.int64();
         Status status = Status.values()[in.int8()];
         String of = in.utf();
-        return new DedupEntry(key, seq, status, of.isEmpty() ? null : of, in.utf(), in.names(), in.vector(), in.bytes());
+        String question = in.utf();
+        Set<String> names = in.names();
+        float[] vector = in.vector();
+        byte[] merit = in.bytes();
+        // Entries written before the score was stored: read it from the pair itself.
+        double score = in.hasMore() ? in.float64() : SCORED.deserializer().deserialize(null, merit).getOverall();
+        return new DedupEntry(key, status, of.isEmpty() ? null : of, question, names, vector, merit, score);
     }
 }

@@ -3,9 +3,12 @@ package dev.qastream.scoring;
 import dev.qastream.schemas.ScoredPair;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 
@@ -14,14 +17,27 @@ import java.util.TreeMap;
  * each at an embedding cosine of at least the threshold to the other pair's while naming the same parameters (template
  * questions about two different parameters embed very close, and are not duplicates).
  *
- * <p>The first accepted pair is kept; a later one is rejected with {@code duplicateOf} naming it. Re-scoring
- * a pair replaces its own entry first, so it never duplicates itself. When a kept pair is removed, or
- * re-scored into something else, each of its duplicates is compared again and the earliest left over takes
- * its place. State lives in a {@link Store} (a Kafka Streams state store in the pipeline), never in memory of
- * the JVM, so exactly-once reprocessing gives the same answers.
+ * <p>Which pair of a group is kept does not depend on the order in which the pairs arrive (pairs of neighbouring
+ * chunks come in whatever order their generation and scoring finish). It is a function of the group's pairs alone,
+ * {@link #standings}:
+ * <ol>
+ *   <li>the pairs accepted on their merits are ranked: the higher overall score first, then the smaller pair key;</li>
+ *   <li>in rank order, a pair that duplicates a pair already kept is a duplicate of the first such kept pair (the
+ *       best ranked one); any other pair is kept.</li>
+ * </ol>
+ * So no two kept pairs duplicate each other, and a duplicate always points at a kept pair ranked above it. Being a
+ * near duplicate is not transitive: with a ranked above b above c, a near b and b near c but a not near c, a is
+ * kept, b is a duplicate of a, and c is kept (the pair it repeats, b, is not in the dataset).
+ *
+ * <p>Every change to a group (a pair scored, re-scored, removed, or moved to another group) ranks the whole group
+ * again and writes, after the changed pair itself, every other pair whose standing changed: a kept pair beaten by a
+ * newcomer is written again rejected, pointing at the newcomer; a duplicate whose kept pair went is written again
+ * kept, or pointing at another. So the last record of each pair key is the same whatever the order of arrivals,
+ * removals and updates. State lives in a {@link Store} (a Kafka Streams state store in the pipeline), never in
+ * memory of the JVM, so exactly-once reprocessing gives the same answers.
  */
 public final class Deduplicator {
-    /** The entries of the documents, by document and pair key. */
+    /** The entries of the groups, by group and pair key. */
     public interface Store {
         DedupEntry get(String document, String pairKey);
 
@@ -36,6 +52,16 @@ public final class Deduplicator {
     public record Emit(String pairKey, ScoredPair scored, float[] vector) {
     }
 
+    /** Where a pair stands in its group: kept, a duplicate of {@code duplicateOf}, or rejected on its merits. */
+    public record Standing(DedupEntry.Status status, String duplicateOf) {
+        static final Standing KEPT = new Standing(DedupEntry.Status.KEPT, null);
+        static final Standing REJECTED = new Standing(DedupEntry.Status.REJECTED, null);
+    }
+
+    /** The rank of the rule: the higher score first, then the smaller pair key. */
+    static final Comparator<DedupEntry> RANK =
+            Comparator.comparingDouble(DedupEntry::score).reversed().thenComparing(DedupEntry::pairKey);
+
     private final double threshold;
 
     public Deduplicator(double threshold) {
@@ -43,81 +69,105 @@ public final class Deduplicator {
     }
 
     /**
-     * Applies one scored pair, or a removal, of {@code document}; returns what to write, in order: the
-     * pair itself first, then any duplicate whose standing changed because of it.
-     *
-     * @param output what to write for a removal (null: a legacy tombstone)
-     * @param seq    arrival order of this record, used when the pair key is new
+     * The rule: each pair's standing in a group, from the group's entries alone (their statuses are ignored but for
+     * being rejected on merit), so the same entries give the same standings in any order.
      */
-    public List<Emit> apply(String document, String pairKey, Scored scored, ScoredPair output, long seq, Store store) {
-        List<Emit> out = new ArrayList<>();
-        DedupEntry old = store.get(document, pairKey);
-        long order = old != null ? old.seq() : seq;
-        if (old != null) {
-            store.delete(document, pairKey);
-        }
-        if (scored == null || scored.isRemoval()) {
-            out.add(new Emit(pairKey, output, new float[0]));
-        } else if (!scored.acceptedOnMerit()) {
-            store.put(document, entry(pairKey, order, DedupEntry.Status.REJECTED, null, scored));
-            out.add(new Emit(pairKey, scored.scored(), scored.vector()));
-        } else {
-            DedupEntry candidate = entry(pairKey, order, DedupEntry.Status.KEPT, null, scored);
-            Optional<DedupEntry> kept = keptMatch(candidate, store.document(document));
-            if (kept.isPresent()) {
-                store.put(document, candidate.with(DedupEntry.Status.DUPLICATE, kept.get().pairKey()));
-                out.add(new Emit(pairKey, asDuplicate(scored.scored(), kept.get()), scored.vector()));
-            } else {
-                store.put(document, candidate);
-                out.add(new Emit(pairKey, scored.scored(), scored.vector()));
+    public Map<String, Standing> standings(Collection<DedupEntry> group) {
+        Map<String, Standing> out = new HashMap<>();
+        List<DedupEntry> kept = new ArrayList<>();
+        for (DedupEntry e : group.stream().sorted(RANK).toList()) {
+            if (!e.acceptedOnMerit()) {
+                out.put(e.pairKey(), Standing.REJECTED);
+                continue;
             }
-        }
-        if (old != null && old.status() == DedupEntry.Status.KEPT) {
-            reconsiderDuplicatesOf(document, pairKey, store, out);
+            Optional<DedupEntry> of = kept.stream().filter(k -> duplicates(e, k)).findFirst();
+            if (of.isPresent()) {
+                out.put(e.pairKey(), new Standing(DedupEntry.Status.DUPLICATE, of.get().pairKey()));
+            } else {
+                kept.add(e);
+                out.put(e.pairKey(), Standing.KEPT);
+            }
         }
         return out;
     }
 
     /**
+     * Applies one scored pair, or a removal, of {@code document}; returns what to write, in order: the
+     * pair itself first, then every other pair of the group whose standing changed because of it.
+     *
+     * @param output what to write for a removal (null: a legacy tombstone)
+     */
+    public List<Emit> apply(String document, String pairKey, Scored scored, ScoredPair output, Store store) {
+        if (scored == null || scored.isRemoval()) {
+            List<Emit> out = new ArrayList<>();
+            out.add(new Emit(pairKey, output, new float[0]));
+            out.addAll(replace(document, pairKey, null, store));
+            return out;
+        }
+        DedupEntry.Status merit = scored.acceptedOnMerit() ? DedupEntry.Status.KEPT : DedupEntry.Status.REJECTED;
+        return replace(document, pairKey, DedupEntry.of(pairKey, merit, null, scored.normalizedQuestion(), scored.names(),
+                scored.vector(), scored.scored()), store);
+    }
+
+    /**
      * Drops a pair that moved to another group (its feature changed) from this one, writing nothing for it: its
-     * record comes from the new group. Duplicates of it here are compared again, as after a removal.
+     * record comes from the new group. The pairs left are ranked again, as after a removal.
      */
     public List<Emit> forget(String document, String pairKey, Store store) {
-        List<Emit> out = new ArrayList<>();
-        DedupEntry old = store.get(document, pairKey);
-        if (old != null) {
+        return replace(document, pairKey, null, store);
+    }
+
+    /**
+     * Puts {@code now} (null: nothing) in the place of the pair's entry and ranks the group again; returns the pair's
+     * record (when {@code now} is one) and those of the others whose standing changed, in rank order.
+     */
+    private List<Emit> replace(String document, String pairKey, DedupEntry now, Store store) {
+        Map<String, DedupEntry> group = new HashMap<>();
+        store.document(document).forEach(e -> group.put(e.pairKey(), e));
+        DedupEntry old = group.remove(pairKey);
+        if (now == null && old == null) {
+            return List.of();
+        }
+        if (now != null) {
+            group.put(pairKey, now);
+        } else {
             store.delete(document, pairKey);
-            if (old.status() == DedupEntry.Status.KEPT) {
-                reconsiderDuplicatesOf(document, pairKey, store, out);
+        }
+        Map<String, Standing> standings = standings(group.values());
+        List<Emit> out = new ArrayList<>();
+        if (now != null) {
+            DedupEntry placed = placed(now, standings.get(pairKey));
+            store.put(document, placed);
+            out.add(emit(placed, group));
+        }
+        // A kept pair asked in other words: its duplicates' reasons quote it, so they are written again too.
+        boolean reworded = now != null && old != null && standings.get(pairKey).equals(Standing.KEPT)
+                && !old.merit().getPair().getQuestion().equals(now.merit().getPair().getQuestion());
+        for (DedupEntry e : group.values().stream().sorted(RANK).toList()) {
+            if (e.pairKey().equals(pairKey)) {
+                continue;
+            }
+            Standing s = standings.get(e.pairKey());
+            boolean moved = s.status() != e.status() || !Objects.equals(s.duplicateOf(), e.duplicateOf());
+            if (moved) {
+                store.put(document, placed(e, s));
+            }
+            if (moved || (reworded && pairKey.equals(s.duplicateOf()))) {
+                out.add(emit(placed(e, s), group));
             }
         }
         return out;
     }
 
-    private void reconsiderDuplicatesOf(String document, String formerKept, Store store, List<Emit> out) {
-        List<DedupEntry> orphans = store.document(document).stream()
-                .filter(e -> e.status() == DedupEntry.Status.DUPLICATE && formerKept.equals(e.duplicateOf()))
-                .sorted(Comparator.comparingLong(DedupEntry::seq).thenComparing(DedupEntry::pairKey))
-                .toList();
-        for (DedupEntry orphan : orphans) {
-            Optional<DedupEntry> kept = keptMatch(orphan, store.document(document));
-            if (kept.isPresent()) {
-                if (!kept.get().pairKey().equals(orphan.duplicateOf())) {
-                    store.put(document, orphan.with(DedupEntry.Status.DUPLICATE, kept.get().pairKey()));
-                    out.add(new Emit(orphan.pairKey(), asDuplicate(orphan.merit(), kept.get()), orphan.vector()));
-                }
-            } else {
-                store.put(document, orphan.with(DedupEntry.Status.KEPT, null));
-                out.add(new Emit(orphan.pairKey(), orphan.merit(), orphan.vector()));
-            }
-        }
+    private static DedupEntry placed(DedupEntry e, Standing s) {
+        return e.with(s.status(), s.duplicateOf());
     }
 
-    private Optional<DedupEntry> keptMatch(DedupEntry candidate, List<DedupEntry> entries) {
-        return entries.stream()
-                .filter(e -> e.status() == DedupEntry.Status.KEPT && !e.pairKey().equals(candidate.pairKey()))
-                .filter(e -> duplicates(candidate, e))
-                .min(Comparator.comparingLong(DedupEntry::seq).thenComparing(DedupEntry::pairKey));
+    /** The record of an entry at its standing: as scored on its merits, or rejected naming the pair it repeats. */
+    private static Emit emit(DedupEntry e, Map<String, DedupEntry> group) {
+        ScoredPair merit = e.merit();
+        ScoredPair record = e.status() == DedupEntry.Status.DUPLICATE ? asDuplicate(merit, group.get(e.duplicateOf())) : merit;
+        return new Emit(e.pairKey(), record, e.vector());
     }
 
     boolean duplicates(DedupEntry a, DedupEntry b) {
@@ -138,10 +188,6 @@ public final class Deduplicator {
         List<String> reasons = new ArrayList<>(Scored.withoutDuplicateReason(merit.getReasons()));
         reasons.add(Scored.DUPLICATE_REASON + kept.pairKey() + " (\"" + kept.merit().getPair().getQuestion() + "\")");
         return ScoredPair.newBuilder(merit).setAccepted(false).setDuplicateOf(kept.pairKey()).setReasons(reasons).build();
-    }
-
-    private static DedupEntry entry(String pairKey, long seq, DedupEntry.Status status, String of, Scored s) {
-        return DedupEntry.of(pairKey, seq, status, of, s.normalizedQuestion(), s.names(), s.vector(), s.scored());
     }
 
     /** A store in memory: for the score command, which deduplicates one file of pairs. */

@@ -5,14 +5,16 @@ import dev.qastream.schemas.QaPair;
 import dev.qastream.schemas.ScoredPair;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
  * Scores pairs against one document without Kafka, with the same scorers and the same deduplication as the
  * pipeline: each pair is matched to the document's best chunk (the one holding the parameters it names, then
- * the closest by embedding), texts are embedded in batches, and the pairs are deduplicated in order (an
- * earlier pair is kept).
+ * the closest by embedding), texts are embedded in batches, and the pairs are deduplicated by the pipeline's rule
+ * (of duplicates the best by score is kept, then the one of the smaller pair key, "line N").
  */
 public final class DocumentScorer {
     private final PairScorer scorer;
@@ -37,7 +39,7 @@ public final class DocumentScorer {
     /**
      * Scores every input; the result is in input order.
      *
-     * @param dedup whether later pairs are checked against earlier ones
+     * @param dedup whether pairs are checked against each other
      */
     public List<ScoredPair> score(List<Input> inputs, boolean dedup) {
         List<String> texts = new ArrayList<>(inputs.size() * 2);
@@ -48,7 +50,8 @@ public final class DocumentScorer {
         List<float[]> vectors = texts.isEmpty() ? List.of() : scorer.semantic().embedder().embed(texts);
         Deduplicator deduplicator = new Deduplicator(scorer.settings().nearDuplicate());
         Deduplicator.Store store = Deduplicator.inMemory();
-        List<ScoredPair> out = new ArrayList<>(inputs.size());
+        List<String> keys = new ArrayList<>(inputs.size());
+        Map<String, ScoredPair> latest = new HashMap<>(); // a pair beaten by a later one is written again
         for (int i = 0; i < inputs.size(); i++) {
             Input in = inputs.get(i);
             SemanticScorer.PairVectors v = new SemanticScorer.PairVectors(vectors.get(2 * i), vectors.get(2 * i + 1));
@@ -60,10 +63,15 @@ public final class DocumentScorer {
                     .setTier("").setBackend("file").setModel("").setPromptVersion("").setChunkChecksum(chunk.getChecksum())
                     .setGeneratedAtMs(0).setQuestionType(in.questionType()).build();
             Scored s = scorer.score(pair, chunk, catalogue, v, chunkVectors.get(best));
-            out.add(dedup ? deduplicator.apply(chunk.getDocumentId(), pair.getPairKey(), s, null, i, store).get(0).scored()
-                    : s.scored());
+            if (dedup) {
+                deduplicator.apply(chunk.getDocumentId(), pair.getPairKey(), s, null, store)
+                        .forEach(e -> latest.put(e.pairKey(), e.scored()));
+            } else {
+                latest.put(pair.getPairKey(), s.scored());
+            }
+            keys.add(pair.getPairKey());
         }
-        return out;
+        return keys.stream().map(latest::get).toList();
     }
 
     /** The chunk holding most of the names the pair uses; among those, the closest by embedding. */

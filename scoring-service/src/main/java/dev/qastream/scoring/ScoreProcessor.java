@@ -27,7 +27,7 @@ final class ScoreProcessor implements Processor<String, QaPair, String, Envelope
     private final ScoringListener listener;
     private ProcessorContext<String, Envelope> context;
     private TimestampedKeyValueStore<String, Chunk> chunks;
-    private KeyValueStore<String, Long> revisions;
+    private PairRevisions revisions;
     private KeyValueStore<String, byte[]> chunkVectors;
     private KeyValueStore<String, Double> judgements;
     private KeyValueStore<String, String> groups;
@@ -46,7 +46,7 @@ final class ScoreProcessor implements Processor<String, QaPair, String, Envelope
     public void init(ProcessorContext<String, Envelope> context) {
         this.context = context;
         this.chunks = context.getStateStore(ScoringTopology.CHUNK_STORE);
-        this.revisions = context.getStateStore(ScoringTopology.REVISION_STORE);
+        this.revisions = new PairRevisions(context.getStateStore(ScoringTopology.REVISION_STORE));
         this.chunkVectors = context.getStateStore(ScoringTopology.CHUNK_VECTOR_STORE);
         this.judgements = context.getStateStore(ScoringTopology.JUDGEMENT_STORE);
         this.groups = context.getStateStore(ScoringTopology.GROUP_STORE);
@@ -60,12 +60,8 @@ final class ScoreProcessor implements Processor<String, QaPair, String, Envelope
     @Override
     public void process(Record<String, QaPair> record) {
         QaPair pair = record.value();
-        if (pair.getRevision() != ScoringTopology.LEGACY_TOMBSTONE) {
-            Long seen = revisions.get(pair.getPairKey());
-            if (seen != null && pair.getRevision() < seen) {
-                return; // an older revision never replaces a newer one
-            }
-            revisions.put(pair.getPairKey(), pair.getRevision());
+        if (pair.getRevision() != ScoringTopology.LEGACY_TOMBSTONE && !revisions.admit(pair)) {
+            return; // an older revision never replaces a newer one
         }
         pending.add(pair, record.timestamp());
         listener.waiting(1);

@@ -36,13 +36,14 @@ import java.util.Properties;
  * <ol>
  *   <li>Pairs are re-keyed by chunk id and scored next to the chunk table (co-partitioned, so Kafka Streams
  *       orders both inputs by timestamp and a pair never overtakes the chunk it was made from). A pair older
- *       than the revision already seen for its key is dropped; removals pass without scoring. Pairs are
- *       scored in batches ({@link ScoreProcessor}): the questions and answers of a batch are embedded in one
- *       call; each chunk version is embedded once, when it arrives (while its pairs are being generated), and
- *       kept in a store.</li>
+ *       than the newest revision already seen for its chunk is dropped ({@link PairRevisions}); removals pass
+ *       without scoring. Pairs are scored in batches ({@link ScoreProcessor}): the questions and answers of a
+ *       batch are embedded in one call; each chunk version is embedded once, when it arrives (while its pairs
+ *       are being generated), and kept in a store.</li>
  *   <li>Scored pairs are re-keyed by their dedup group (the document id, or the feature with
  *       {@code scoring.dedup-scope: feature}) and deduplicated against the group's other pairs
- *       ({@link Deduplicator}, state in a store), then written keyed by pair key.</li>
+ *       ({@link Deduplicator}, state in a store; of duplicates the best by score, then pair key, is kept, whatever
+ *       their order of arrival), then written keyed by pair key.</li>
  * </ol>
  * Names a chunk lacks are looked up in a global catalogue of everything ingested ({@link CatalogueStore}).
  * Legacy null values pass through as null.
@@ -233,15 +234,14 @@ public final class ScoringTopology {
             Envelope e = record.value();
             if (e.forget()) {
                 for (Deduplicator.Emit emit : dedup.forget(record.key(), e.pairKey(), store)) {
-                    listener.written(emit.scored(), emit.vector()); // promotions only: never null
+                    listener.written(emit.scored(), emit.vector()); // the others' new standings only: never null
                     context.forward(record.withKey(emit.pairKey()).withValue(emit.scored()));
                 }
                 return;
             }
-            long seq = context.recordMetadata().map(m -> m.offset()).orElse(0L);
             ScoredPair removalOutput = e.legacyTombstone() ? null : e.scored().isRemoval() ? e.scored().scored() : null;
             for (Deduplicator.Emit emit : dedup.apply(record.key(), e.pairKey(), e.legacyTombstone() ? null : e.scored(),
-                    removalOutput, seq, store)) {
+                    removalOutput, store)) {
                 if (emit.scored() != null) {
                     listener.written(emit.scored(), emit.vector());
                 }

@@ -71,7 +71,7 @@ class DedupScopeTest {
     }
 
     @Test
-    void byFeatureTheSecondDocumentsPairIsADuplicateUntilItsDocumentIsAnotherFeature() {
+    void byFeatureOneDocumentsPairIsADuplicateOfTheOthersUntilItsDocumentIsAnotherFeature() {
         try (Run run = new Run(ScoringSettings.DedupScope.FEATURE)) {
             // Given the same pair from two documents of one feature
             run.chunk("boost-parameters.md", "c2", "Uplink Power Boost");
@@ -79,25 +79,25 @@ class DedupScopeTest {
             run.pair("boost-parameters.md", "c2", 1);
             run.pair("boost-description.md", "c1", 1);
 
-            // Then the later one is a duplicate of the first, across documents
+            // Then one is a duplicate of the other, across documents: of equal scores, the smaller pair key is kept
             Map<String, ScoredPair> first = run.latest();
-            assertThat(first.get("boost-parameters.md#0#0").getAccepted()).isTrue();
-            ScoredPair dup = first.get("boost-description.md#0#0");
+            assertThat(first.get("boost-description.md#0#0").getAccepted()).isTrue();
+            ScoredPair dup = first.get("boost-parameters.md#0#0");
             assertThat(dup.getAccepted()).isFalse();
-            assertThat(dup.getDuplicateOf()).isEqualTo("boost-parameters.md#0#0");
+            assertThat(dup.getDuplicateOf()).isEqualTo("boost-description.md#0#0");
 
             // When the kept pair's document turns out to describe another feature, and its pair is made again
-            run.chunk("boost-parameters.md", "c3", "Downlink Power Boost");
-            run.pair("boost-parameters.md", "c3", 2);
+            run.chunk("boost-description.md", "c3", "Downlink Power Boost");
+            run.pair("boost-description.md", "c3", 2);
 
             // Then it is kept in its new feature, and the pair it had displaced takes its place in the old one
             List<KeyValue<String, ScoredPair>> out = run.scored.readKeyValuesToList();
             Map<String, ScoredPair> now = out.stream().collect(Collectors.toMap(kv -> kv.key, kv -> kv.value, (a, b) -> b));
-            assertThat(now.get("boost-parameters.md#0#0").getAccepted()).isTrue();
             assertThat(now.get("boost-description.md#0#0").getAccepted()).isTrue();
-            assertThat(now.get("boost-description.md#0#0").getDuplicateOf()).isNull();
+            assertThat(now.get("boost-parameters.md#0#0").getAccepted()).isTrue();
+            assertThat(now.get("boost-parameters.md#0#0").getDuplicateOf()).isNull();
             // and the moved pair was written once, from its new group: no removal of it from the old one
-            assertThat(out).filteredOn(kv -> kv.key.equals("boost-parameters.md#0#0")).hasSize(1);
+            assertThat(out).filteredOn(kv -> kv.key.equals("boost-description.md#0#0")).hasSize(1);
         }
     }
 

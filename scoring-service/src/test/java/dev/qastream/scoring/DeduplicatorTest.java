@@ -1,23 +1,36 @@
 package dev.qastream.scoring;
 
+import dev.qastream.schemas.QaPair;
 import dev.qastream.schemas.ScoredPair;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.Random;
 import java.util.Set;
+import java.util.TreeMap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Deduplication rules on hand-made signatures (no model): exact, near, re-score, removal of the kept pair. */
+/**
+ * Deduplication rules on hand-made signatures (no model): exact, near, re-score, removal of the kept pair, and the
+ * kept pair chosen by score then pair key, whatever the order of arrival.
+ */
 class DeduplicatorTest {
     private final Deduplicator dedup = new Deduplicator(0.95);
     private final Deduplicator.Store store = Deduplicator.inMemory();
-    private long seq;
 
     private static Scored scored(int slot, String question, Set<String> names, float[] q, float[] a, boolean accepted) {
+        return scored(slot, question, names, q, a, accepted, 0.9);
+    }
+
+    private static Scored scored(int slot, String question, Set<String> names, float[] q, float[] a, boolean accepted,
+                                 double overall) {
         ScoredPair s = new PairScorer(new StructuralScorer(), AcceptancePolicy.defaults(), () -> 0L)
                 .score(Fixtures.pair(slot, question, "The default value of EUtranCellFDD.ulPowerBoostEnabled is false."), Fixtures.chunk());
-        s = ScoredPair.newBuilder(s).setAccepted(accepted).build();
+        s = ScoredPair.newBuilder(s).setAccepted(accepted).setOverall(overall).build();
         float[] both = new float[q.length + a.length];
         System.arraycopy(q, 0, both, 0, q.length);
         System.arraycopy(a, 0, both, q.length, a.length);
@@ -33,7 +46,30 @@ class DeduplicatorTest {
     }
 
     private List<Deduplicator.Emit> apply(Scored s) {
-        return dedup.apply("lte/boost.md", s.scored().getPair().getPairKey(), s, null, seq++, store);
+        return apply(s, store);
+    }
+
+    private List<Deduplicator.Emit> apply(Scored s, Deduplicator.Store in) {
+        return dedup.apply("lte/boost.md", s.scored().getPair().getPairKey(), s, null, in);
+    }
+
+    private List<Deduplicator.Emit> remove(String pairKey, Deduplicator.Store in) {
+        ScoredPair removal = new PairScorer(new StructuralScorer(), AcceptancePolicy.defaults(), () -> 0L)
+                .removed(QaPair.newBuilder(Fixtures.pair(0, "", "")).setPairKey(pairKey).setRemoved(true).build());
+        return dedup.apply("lte/boost.md", pairKey, Scored.removal(removal), removal, in);
+    }
+
+    /** What a reader of the output topic sees last for each key: kept, a duplicate of whom, or removed. */
+    private static void record(List<Deduplicator.Emit> emits, Map<String, String> outcome) {
+        for (Deduplicator.Emit e : emits) {
+            ScoredPair s = e.scored();
+            outcome.put(e.pairKey(), s.getPair().getRemoved() ? "removed"
+                    : s.getAccepted() ? "kept" : "duplicate of " + s.getDuplicateOf());
+        }
+    }
+
+    private static String key(int slot) {
+        return "lte/boost.md#0#" + slot;
     }
 
     @Test
@@ -60,7 +96,7 @@ class DeduplicatorTest {
     }
 
     @Test
-    void rescoringAKeptPairKeepsItAndRemovingItPromotesTheEarliestDuplicate() {
+    void rescoringAKeptPairKeepsItAndRemovingItPromotesTheBestRankedDuplicate() {
         Scored kept = scored(0, "Q?", Set.of("x"), unit(1, 0), unit(1, 0), true);
         apply(kept);
         apply(scored(1, "Q?", Set.of("x"), unit(1, 0), unit(1, 0), true));
@@ -70,10 +106,10 @@ class DeduplicatorTest {
         List<Deduplicator.Emit> again = apply(kept);
         assertThat(again).singleElement().satisfies(e -> assertThat(e.scored().getAccepted()).isTrue());
 
-        // Removing it: the removal, then slot 1 promoted and slot 2 pointed at slot 1
+        // Removing it: the removal, then slot 1 (same score, smaller key) promoted and slot 2 pointed at slot 1
         ScoredPair removal = new PairScorer(new StructuralScorer(), AcceptancePolicy.defaults(), () -> 0L)
                 .removed(Fixtures.pair(0, "", ""));
-        List<Deduplicator.Emit> out = dedup.apply("lte/boost.md", "lte/boost.md#0#0", Scored.removal(removal), removal, seq++, store);
+        List<Deduplicator.Emit> out = dedup.apply("lte/boost.md", "lte/boost.md#0#0", Scored.removal(removal), removal, store);
         assertThat(out).extracting(Deduplicator.Emit::pairKey)
                 .containsExactly("lte/boost.md#0#0", "lte/boost.md#0#1", "lte/boost.md#0#2");
         assertThat(out.get(1).scored().getAccepted()).isTrue();
@@ -87,5 +123,143 @@ class DeduplicatorTest {
         List<Deduplicator.Emit> out = apply(scored(1, "Q?", Set.of("x"), unit(1, 0), unit(1, 0), true));
         assertThat(out.get(0).scored().getAccepted()).isTrue();
         assertThat(out.get(0).scored().getDuplicateOf()).isNull();
+    }
+
+    /**
+     * A group where near-duplication is not transitive: questions at 0, 15 and 30 degrees (cos 15 >= 0.95 >
+     * cos 30), one exact copy of the first question, and one pair about another name.
+     */
+    private static List<Scored> group() {
+        return List.of(
+                scored(0, "Q a?", Set.of("x"), unit(1, 0), unit(1, 0), true, 0.80),
+                scored(1, "Q b?", Set.of("x"), unit(Math.cos(Math.toRadians(15)), Math.sin(Math.toRadians(15))), unit(1, 0), true, 0.90),
+                scored(2, "Q c?", Set.of("x"), unit(Math.cos(Math.toRadians(30)), Math.sin(Math.toRadians(30))), unit(1, 0), true, 0.85),
+                scored(3, "q A", Set.of("x"), unit(0, 1), unit(1, 0), true, 0.80),
+                scored(4, "Q e?", Set.of("y"), unit(1, 0), unit(1, 0), true, 0.95));
+    }
+
+    private static List<List<Integer>> permutations(List<Integer> items) {
+        if (items.isEmpty()) {
+            return List.of(List.of());
+        }
+        List<List<Integer>> out = new ArrayList<>();
+        for (Integer first : items) {
+            List<Integer> rest = new ArrayList<>(items);
+            rest.remove(first);
+            for (List<Integer> tail : permutations(rest)) {
+                List<Integer> p = new ArrayList<>();
+                p.add(first);
+                p.addAll(tail);
+                out.add(p);
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void everyArrivalOrderKeepsTheSamePairsWithTheSamePointersThroughRemovalsAndUpdates() {
+        List<Scored> group = group();
+        // By rank (score, then key): e (0.95) kept; b (0.90) kept; c (0.85) near b; a (0.80) near b; d (0.80) is
+        // a's exact copy, but a is not kept and d is near no kept pair: kept
+        Map<String, String> all = Map.of(key(4), "kept", key(1), "kept", key(2), "duplicate of " + key(1),
+                key(0), "duplicate of " + key(1), key(3), "kept");
+        // b removed: c and a are no longer near anything kept; d is a's exact copy
+        Map<String, String> withoutB = Map.of(key(4), "kept", key(1), "removed", key(2), "kept", key(0), "kept",
+                key(3), "duplicate of " + key(0));
+        // e re-scored to name x like the rest, close to a: it takes a's place
+        Scored eAboutX = scored(4, "Q e?", Set.of("x"), unit(1, 0), unit(1, 0), true, 0.95);
+        Map<String, String> end = Map.of(key(4), "kept", key(1), "removed", key(2), "kept",
+                key(0), "duplicate of " + key(4), key(3), "kept");
+
+        for (List<Integer> order : permutations(List.of(0, 1, 2, 3, 4))) {
+            for (boolean removeFirst : new boolean[]{true, false}) {
+                Deduplicator.Store in = Deduplicator.inMemory();
+                Map<String, String> outcome = new TreeMap<>();
+                order.forEach(i -> record(apply(group.get(i), in), outcome));
+                assertThat(outcome).as("arrival order %s", order).isEqualTo(all);
+
+                if (removeFirst) {
+                    record(remove(key(1), in), outcome);
+                    assertThat(outcome).as("arrival order %s, then b removed", order).isEqualTo(withoutB);
+                    record(apply(eAboutX, in), outcome);
+                } else {
+                    record(apply(eAboutX, in), outcome);
+                    record(remove(key(1), in), outcome);
+                }
+                assertThat(outcome).as("arrival order %s, then b removed and e re-scored", order).isEqualTo(end);
+            }
+        }
+    }
+
+    @Test
+    void aBetterPairArrivingLaterDemotesTheKeptOneAndPointsItAtTheNewWinner() {
+        apply(scored(0, "Q?", Set.of("x"), unit(1, 0), unit(1, 0), true, 0.80));
+
+        List<Deduplicator.Emit> out = apply(scored(1, "Q?", Set.of("x"), unit(1, 0), unit(1, 0), true, 0.90));
+
+        assertThat(out).extracting(Deduplicator.Emit::pairKey).containsExactly(key(1), key(0));
+        assertThat(out.get(0).scored().getAccepted()).isTrue();
+        assertThat(out.get(1).scored().getAccepted()).isFalse();
+        assertThat(out.get(1).scored().getDuplicateOf()).isEqualTo(key(1));
+        assertThat(out.get(1).scored().getReasons()).contains("duplicate of " + key(1) + " (\"Q?\")");
+    }
+
+    @Test
+    void theRuleGivesTheSameStandingsForTheSameEntriesInAnyOrder() {
+        List<DedupEntry> entries = new ArrayList<>(group().stream().map(DeduplicatorTest::entry).toList());
+        entries.add(entry(scored(5, "Q a?", Set.of("x"), unit(1, 0), unit(1, 0), false, 0.99))); // rejected on merit
+        Map<String, Deduplicator.Standing> expected = Map.of(
+                key(4), Deduplicator.Standing.KEPT, key(1), Deduplicator.Standing.KEPT, key(3), Deduplicator.Standing.KEPT,
+                key(2), new Deduplicator.Standing(DedupEntry.Status.DUPLICATE, key(1)),
+                key(0), new Deduplicator.Standing(DedupEntry.Status.DUPLICATE, key(1)),
+                key(5), Deduplicator.Standing.REJECTED);
+
+        Random random = new Random(42);
+        for (int i = 0; i < 200; i++) {
+            Collections.shuffle(entries, random);
+            assertThat(dedup.standings(entries)).as("order %s", entries.stream().map(DedupEntry::pairKey).toList())
+                    .isEqualTo(expected);
+        }
+    }
+
+    @Test
+    void betweenEqualScoresTheSmallerPairKeyIsKept() {
+        apply(scored(1, "Q?", Set.of("x"), unit(1, 0), unit(1, 0), true, 0.9));
+
+        List<Deduplicator.Emit> out = apply(scored(0, "Q?", Set.of("x"), unit(1, 0), unit(1, 0), true, 0.9));
+
+        assertThat(out).extracting(e -> e.pairKey() + " " + e.scored().getAccepted() + " " + e.scored().getDuplicateOf())
+                .containsExactly(key(0) + " true null", key(1) + " false " + key(0));
+    }
+
+    @Test
+    void aDuplicateOfAKeptPairAskedInOtherWordsIsWrittenAgainQuotingIt() {
+        apply(scored(0, "Q one?", Set.of("x"), unit(1, 0), unit(1, 0), true, 0.9));
+        apply(scored(1, "Q two?", Set.of("x"), unit(1, 0), unit(1, 0), true, 0.8));
+
+        List<Deduplicator.Emit> out = apply(scored(0, "Q one, reworded?", Set.of("x"), unit(1, 0), unit(1, 0), true, 0.9));
+
+        assertThat(out).extracting(Deduplicator.Emit::pairKey).containsExactly(key(0), key(1));
+        assertThat(out.get(1).scored().getReasons()).contains("duplicate of " + key(0) + " (\"Q one, reworded?\")");
+    }
+
+    @Test
+    void anEntryStoredBeforeScoresWereStoredReadsItsScoreFromItsPair() {
+        Scored s = scored(0, "Q?", Set.of("x"), unit(1, 0), unit(1, 0), true, 0.87);
+        DedupEntry e = entry(s);
+        byte[] before = new BinaryCodec.Writer(1024).utf(e.pairKey()).int64(3).int8(e.status().ordinal()).utf("")
+                .utf(e.normalizedQuestion()).names(e.names()).vector(e.vector()).bytes(e.meritAvro()).toBytes();
+
+        DedupEntry read = DedupEntry.fromBytes(before);
+
+        assertThat(read.score()).isEqualTo(0.87);
+        assertThat(read.pairKey()).isEqualTo(e.pairKey());
+        assertThat(DedupEntry.fromBytes(e.toBytes()).score()).isEqualTo(0.87);
+    }
+
+    private static DedupEntry entry(Scored s) {
+        return DedupEntry.of(s.scored().getPair().getPairKey(),
+                s.acceptedOnMerit() ? DedupEntry.Status.KEPT : DedupEntry.Status.REJECTED, null,
+                s.normalizedQuestion(), s.names(), s.vector(), s.scored());
     }
 }

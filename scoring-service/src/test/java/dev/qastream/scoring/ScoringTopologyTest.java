@@ -8,11 +8,16 @@ import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -121,11 +126,21 @@ class ScoringTopologyTest {
         send(Fixtures.pair(3, "What is the default value of EUtranCellFDD.ulPowerBoostMaxOffset?",
                 "The default value of EUtranCellFDD.ulPowerBoostMaxOffset is 3 dB."));
 
-        List<ScoredPair> out = scored.readValuesToList();
-        assertThat(out).extracting(ScoredPair::getAccepted).containsExactly(true, false, false, true);
-        assertThat(out.get(1).getDuplicateOf()).isEqualTo("lte/boost.md#0#0");
-        assertThat(out.get(2).getDuplicateOf()).isEqualTo("lte/boost.md#0#0");
-        assertThat(out.get(2).getReasons()).anyMatch(r -> r.startsWith("duplicate of lte/boost.md#0#0"));
+        // Then of the three the best by score (then by pair key) is kept, whichever came first, and the other two
+        // name it; the pair about another parameter is kept
+        Map<String, ScoredPair> out = scored.readKeyValuesToList().stream()
+                .collect(Collectors.toMap(kv -> kv.key, kv -> kv.value, (a, b) -> b));
+        String best = Stream.of("lte/boost.md#0#0", "lte/boost.md#0#1", "lte/boost.md#0#2")
+                .min(Comparator.comparingDouble((String k) -> -out.get(k).getOverall()).thenComparing(k -> k)).orElseThrow();
+        assertThat(out.get(best).getAccepted()).isTrue();
+        assertThat(out.get("lte/boost.md#0#3").getAccepted()).isTrue();
+        assertThat(out).hasSize(4).allSatisfy((key, s) -> {
+            if (!key.equals(best) && !key.equals("lte/boost.md#0#3")) {
+                assertThat(s.getAccepted()).isFalse();
+                assertThat(s.getDuplicateOf()).isEqualTo(best);
+                assertThat(s.getReasons()).anyMatch(r -> r.startsWith("duplicate of " + best));
+            }
+        });
     }
 
     @Test
@@ -169,6 +184,65 @@ class ScoringTopologyTest {
         List<ScoredPair> out = scored.readValuesToList();
         assertThat(out).hasSize(1);
         assertThat(out.get(0).getPair().getRevision()).isEqualTo(20L);
+    }
+
+    @Test
+    void aRemovedPairLeavesNoRevisionBehindYetAnOlderRevisionArrivingLaterIsStillIgnored() {
+        // Given two pairs of the chunk, then a newer generation of it that made only one: the other slot removed
+        send(Fixtures.pair(0, DEFAULT_Q, DEFAULT_A));
+        send(Fixtures.pair(1, "What is the default value of EUtranCellFDD.ulPowerBoostMaxOffset?",
+                "The default value of EUtranCellFDD.ulPowerBoostMaxOffset is 3 dB."));
+        send(QaPair.newBuilder(Fixtures.pair(0, DEFAULT_Q, DEFAULT_A)).setRevision(12L).build());
+        send(QaPair.newBuilder(Fixtures.pair(1, "", "")).setRemoved(true).setRevision(12L).build());
+        scored.readValuesToList();
+
+        // Then the revision store holds nothing for the removed pair: one entry, the chunk's
+        KeyValueStore<String, Long> revisions = run.driver.getKeyValueStore(ScoringTopology.REVISION_STORE);
+        assertThat(keys(revisions)).doesNotContain("lte/boost.md#0#1").hasSize(1);
+
+        // and the slot's pair of the older generation, from a tier finishing late, is still ignored
+        send(QaPair.newBuilder(Fixtures.pair(1, "What is the default value of EUtranCellFDD.ulPowerBoostMaxOffset?",
+                "The default value of EUtranCellFDD.ulPowerBoostMaxOffset is 3 dB.")).setRevision(11L).build());
+        assertThat(scored.isEmpty()).isTrue();
+    }
+
+    @Test
+    void aRevisionKeptPerPairBeforeTheUpgradeStillBlocksAndGoesWithTheRemoval() {
+        // Given a pair's revision stored per pair key, as before revisions were kept per chunk
+        KeyValueStore<String, Long> revisions = run.driver.getKeyValueStore(ScoringTopology.REVISION_STORE);
+        revisions.put("lte/boost.md#0#0", 20L);
+
+        // Then an older revision of it is ignored
+        send(QaPair.newBuilder(Fixtures.pair(0, DEFAULT_Q, DEFAULT_A)).setRevision(15L).build());
+        assertThat(scored.isEmpty()).isTrue();
+
+        // and when it is removed, its entry goes, and an older revision is still ignored
+        send(QaPair.newBuilder(Fixtures.pair(0, "", "")).setRemoved(true).setRevision(21L).build());
+        assertThat(scored.readValuesToList()).hasSize(1);
+        assertThat(keys(revisions)).doesNotContain("lte/boost.md#0#0");
+        send(QaPair.newBuilder(Fixtures.pair(0, DEFAULT_Q, DEFAULT_A)).setRevision(20L).build());
+        assertThat(scored.isEmpty()).isTrue();
+    }
+
+    @Test
+    void aPairOlderThanAnyRecordOfItsChunkIsIgnoredWhateverItsSlot() {
+        // Given the chunk deleted at revision 12: the removal of slot 0 has come, slot 1's is on its way
+        send(QaPair.newBuilder(Fixtures.pair(0, "", "")).setRemoved(true).setRevision(12L).build());
+        scored.readValuesToList();
+
+        // When slot 1's pair of revision 10, from a tier finishing late, comes first
+        send(QaPair.newBuilder(Fixtures.pair(1, DEFAULT_Q, DEFAULT_A)).setRevision(10L).build());
+
+        // Then it is ignored: revision 12 writes every slot of the chunk
+        assertThat(scored.isEmpty()).isTrue();
+    }
+
+    private static List<String> keys(KeyValueStore<String, Long> store) {
+        List<String> keys = new java.util.ArrayList<>();
+        try (var it = store.all()) {
+            it.forEachRemaining(kv -> keys.add(kv.key));
+        }
+        return keys;
     }
 
     @Test

@@ -97,9 +97,11 @@ public final class QualityBench {
             withCopies.addAll(copies);
             List<ScoredPair> copyScores = ds.score(inputs(withCopies), true);
             for (int i = 0; i < copies.size(); i++) {
+                // Of a pair and its copy the better by score is kept, whichever comes first: caught when not both are.
                 ScoredPair s = copyScores.get(good.size() + i);
-                tally(rejected, "paraphrased_duplicate", s);
-                report(s.getAccepted(), copies.get(i), s);
+                boolean caught = !(s.getAccepted() && copyScores.get(i).getAccepted());
+                tally(rejected, "paraphrased_duplicate", caught);
+                report(!caught, copies.get(i), s);
             }
         }
         Map<String, Double> figures = new LinkedHashMap<>();
@@ -118,8 +120,12 @@ public final class QualityBench {
     }
 
     private static void tally(Map<String, int[]> rejected, String kind, ScoredPair s) {
+        tally(rejected, kind, !s.getAccepted());
+    }
+
+    private static void tally(Map<String, int[]> rejected, String kind, boolean wasRejected) {
         int[] c = rejected.get(kind);
-        c[0] += s.getAccepted() ? 0 : 1;
+        c[0] += wasRejected ? 1 : 0;
         c[1]++;
     }
 
