@@ -36,6 +36,16 @@ public final class DocumentParsers {
     private DocumentParsers() {}
 
     public static ParsedDocument parse(String documentId, byte[] content) throws UnreadableDocumentException {
+        try {
+            return parseByKind(documentId, content);
+        } catch (StackOverflowError e) {
+            // Parsers recurse over the document's structure: a pathological nesting (lists inside lists ten
+            // thousand deep) is a bad input, reported like any other, not an error that fails every scan.
+            throw new UnreadableDocumentException("structure nested too deeply to parse (stack overflow)");
+        }
+    }
+
+    private static ParsedDocument parseByKind(String documentId, byte[] content) throws UnreadableDocumentException {
         if (content == null || content.length == 0) {
             throw new UnreadableDocumentException("file is empty");
         }

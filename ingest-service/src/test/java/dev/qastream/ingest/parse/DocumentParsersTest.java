@@ -23,6 +23,21 @@ class DocumentParsersTest {
     }
 
     @Test
+    void pathologicallyNestedDocumentsAreUnreadableNotAnError() {
+        // Given markdown lists, quotes and HTML elements nested 10,000 deep
+        String md = "DOCTITLE: Deep\n\n## Description\n\n" + "- ".repeat(10_000) + "item\n\n" + ">".repeat(10_000) + " quote\n";
+        String html = "<html><body>" + "<div>".repeat(10_000) + "text" + "</div>".repeat(10_000) + "</body></html>";
+        // Then each either parses or is refused with a reason: never an Error that would fail the whole scan
+        for (String[] doc : new String[][] {{"deep.md", md}, {"deep.html", html}}) {
+            try {
+                assertThat(DocumentParsers.parse(doc[0], utf8(doc[1]))).isNotNull();
+            } catch (UnreadableDocumentException e) {
+                assertThat(e).hasMessageContaining("nested too deeply");
+            }
+        }
+    }
+
+    @Test
     void binaryContentIsRefusedByContent() {
         byte[] png = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n', 0, 0, 0, 13, 'I', 'H', 'D', 'R'};
         assertThatThrownBy(() -> DocumentParsers.parse("notes/feature.md", png))
