@@ -45,15 +45,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
-import java.util.Queue;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One tier's worker. Keeps up to K = {@code tiers.<tier>.max-concurrency} model calls in flight at all times
@@ -100,14 +93,10 @@ final class GenerationWorker implements Supervisor.Supervised {
     private final KafkaConsumer<String, GenerationRequest> consumer;
     private final KafkaProducer<String, Object> producer;
     private final TopicValueSerializer values;
-    private final ExecutorService calls;
+    private final ModelCalls calls;
     private final PartitionLedger ledger = new PartitionLedger();
-    /** Jobs waiting for a slot: filled by the poll loop, taken by it and by call threads that just finished one. */
-    private final Queue<GenerationJob> ready = new ConcurrentLinkedQueue<>();
+    /** Jobs waiting for their retry time; poll-loop thread only. */
     private final PriorityQueue<GenerationJob> delayed = new PriorityQueue<>(Comparator.comparingLong(j -> j.readyAtMs));
-    private final Queue<Completion> completions = new ConcurrentLinkedQueue<>();
-    private final AtomicInteger inFlight = new AtomicInteger();
-    private final Object starting = new Object();
     private long lastFlushMs;
     private volatile boolean running = true;
     private volatile boolean alive = true;
@@ -175,11 +164,9 @@ final class GenerationWorker implements Supervisor.Supervised {
         this.producer = new KafkaProducer<>(producerProps, topics.pairs.keySerde().serializer(), values);
         // A commit that times out is retried for up to half the poll interval: the member is not dropped meanwhile.
         this.flusher = new Flush(tier, producer, records, revisions, metrics, topics.cache.name(), maxPollIntervalMs / 2);
-        this.calls = Executors.newFixedThreadPool(concurrency, r -> {
-            Thread t = new Thread(r, "generate-" + tier);
-            t.setDaemon(true);
-            return t;
-        });
+        // A call that ends wakes the poll loop (it may be waiting in poll()) to decide the result and refill the
+        // ready queue now, not up to a poll timeout later (with calls of a few hundred ms, a fifth of slot time).
+        this.calls = new ModelCalls(tier, generator, concurrency, server, consumer::wakeup);
     }
 
     /**
@@ -224,10 +211,8 @@ final class GenerationWorker implements Supervisor.Supervised {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            synchronized (starting) {
-                alive = false; // under the lock take() holds: no call thread takes a job after this
-            }
-            calls.shutdownNow();
+            alive = false;
+            calls.close();
             closeQuietly();
         }
     }
@@ -237,7 +222,7 @@ final class GenerationWorker implements Supervisor.Supervised {
      * (the last results of a burst, or a batch answered from the cache).
      */
     private boolean idleWithResults() {
-        return inFlight.get() == 0 && ready.isEmpty() && delayed.isEmpty() && ledger.size() > 0
+        return calls.idle() && delayed.isEmpty() && ledger.size() > 0
                 && System.currentTimeMillis() - lastFlushMs >= 10;
     }
 
@@ -254,14 +239,13 @@ final class GenerationWorker implements Supervisor.Supervised {
     @Override
     public void stop() {
         running = false;
+        calls.stopTaking();
     }
 
     @Override
     public void discard() {
-        synchronized (starting) {
-            alive = false;
-        }
-        calls.shutdownNow();
+        alive = false;
+        calls.close();
         closeQuietly();
     }
 
@@ -309,119 +293,26 @@ final class GenerationWorker implements Supervisor.Supervised {
                 return;
             }
         }
-        ready.add(job);
+        calls.add(job);
     }
 
-    /** Starts calls while the tier has free slots, its server has free slots and its breaker lets calls through. */
+    /** Jobs whose retry time came join the ready ones; calls start while slots and the breaker allow. */
     private void startCalls() {
         long now = System.currentTimeMillis();
         while (!delayed.isEmpty() && delayed.peek().readyAtMs <= now) {
-            ready.add(delayed.poll());
+            calls.add(delayed.poll());
         }
-        for (GenerationJob job; (job = take()) != null; ) {
-            GenerationJob next = job;
-            try {
-                calls.execute(() -> call(next));
-            } catch (RejectedExecutionException dying) {
-                giveBack(next);
-                return;
-            }
-        }
-    }
-
-    /** A job taken whose call never started: its tier slot, server slot and breaker leave go back. */
-    private void giveBack(GenerationJob job) {
-        synchronized (starting) {
-            inFlight.decrementAndGet();
-            job.attempts--;
-            if (server != null) {
-                server.breaker().release();
-                server.slots().release();
-            }
-        }
-    }
-
-    /**
-     * The next ready job, holding a tier slot, a server slot and the breaker's leave; null when a limit is reached
-     * or nothing is ready, or the worker is stopping or dead (its call threads must not hold the server's slots
-     * for calls whose results nobody will write). Called by the poll loop and by call threads, one at a time.
-     */
-    private GenerationJob take() {
-        synchronized (starting) {
-            while (running && alive && inFlight.get() < concurrency) {
-                GenerationJob job = ready.peek();
-                if (job == null) {
-                    return null;
-                }
-                if (job.dropped) {
-                    ready.poll();
-                    continue;
-                }
-                if (server != null) {
-                    if (!server.slots().tryAcquire()) {
-                        return null;
-                    }
-                    if (!server.breaker().tryAcquire()) {
-                        server.slots().release();
-                        return null;
-                    }
-                }
-                ready.poll();
-                inFlight.incrementAndGet();
-                job.attempts++;
-                return job;
-            }
-            return null;
-        }
-    }
-
-    /**
-     * Runs a call, then, while calls answer, the next ready job on this same thread: a freed slot is busy again
-     * without waiting for the poll loop (which may be writing a transaction), so the server's slots stay full.
-     * After a failure the thread stops, so the loop sees it (and the breaker counts it) before the next call.
-     */
-    private void call(GenerationJob first) {
-        GenerationJob job = first;
-        while (job != null && callOnce(job)) {
-            job = take();
-        }
-    }
-
-    /** One call; true when the model answered. */
-    private boolean callOnce(GenerationJob job) {
-        long start = System.nanoTime();
-        Generation generation = null;
-        Throwable failure = null;
-        try {
-            generation = generator.generate(job.chunk(), tier);
-        } catch (GenerationException | RuntimeException e) {
-            failure = e;
-        } finally {
-            if (server != null) {
-                server.slots().release();
-            }
-        }
-        inFlight.decrementAndGet();
-        completions.add(new Completion(job, generation, failure, Duration.ofNanos(System.nanoTime() - start)));
-        // The poll loop may be waiting in poll(): wake it to decide the result and refill the ready queue now,
-        // not up to a poll timeout later (with calls of a few hundred ms, that wait cost a fifth of slot time).
-        if (alive) {
-            consumer.wakeup();
-        }
-        return generation != null;
-    }
-
-    private record Completion(GenerationJob job, Generation generation, Throwable failure, Duration latency) {
+        calls.start();
     }
 
     private void drainCompletions() {
-        Completion c;
-        while ((c = completions.poll()) != null) {
+        ModelCalls.Completion c;
+        while ((c = calls.nextCompletion()) != null) {
             decide(c);
         }
     }
 
-    private void decide(Completion c) {
+    private void decide(ModelCalls.Completion c) {
         GenerationJob job = c.job();
         String model = generator.model();
         if (c.generation() != null) {
@@ -550,10 +441,9 @@ final class GenerationWorker implements Supervisor.Supervised {
      */
     private void holdOrResume() {
         delayed.removeIf(j -> j.dropped);
-        ready.removeIf(j -> j.dropped);
         boolean breakerOpen = server != null && server.breaker().blocking();
         boolean hold = breakerOpen || unreadable.pausing(System.currentTimeMillis())
-                || ready.size() + delayed.size() >= concurrency || ledger.size() >= maxHeld;
+                || calls.waiting() + delayed.size() >= concurrency || ledger.size() >= maxHeld;
         if (hold) {
             consumer.pause(consumer.assignment());
         } else if (!consumer.paused().isEmpty()) {
@@ -642,7 +532,7 @@ final class GenerationWorker implements Supervisor.Supervised {
             revisions.close();
         }
         try {
-            calls.awaitTermination(1, TimeUnit.SECONDS);
+            calls.awaitTermination(Duration.ofSeconds(1));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
