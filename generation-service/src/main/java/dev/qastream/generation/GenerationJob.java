@@ -2,6 +2,7 @@ package dev.qastream.generation;
 
 import dev.qastream.llm.GeneratedPair;
 
+import dev.qastream.generation.worker.UnreadableRequests;
 import dev.qastream.schemas.Chunk;
 import dev.qastream.schemas.GenerationCacheEntry;
 import dev.qastream.schemas.GenerationRequest;
@@ -39,6 +40,11 @@ final class GenerationJob {
         return record.value();
     }
 
+    /** False for a record that held no readable request (a null value, undecodable bytes). */
+    boolean hasRequest() {
+        return record.value() != null;
+    }
+
     Chunk chunk() {
         return record.value().getChunk();
     }
@@ -48,7 +54,7 @@ final class GenerationJob {
     }
 
     /** What a decided job writes. */
-    sealed interface Outcome permits Produced, Escalated, DeadLettered, Skipped {
+    sealed interface Outcome permits Produced, Escalated, DeadLettered, Skipped, Unreadable {
     }
 
     /** Pairs (possibly none) from a model call or the cache; {@code newEntry} is written to the cache topic. */
@@ -64,5 +70,9 @@ final class GenerationJob {
 
     /** A record with no request in it (a null value): only its offset is committed. */
     record Skipped() implements Outcome {
+    }
+
+    /** A record no schema reads: its bytes go to the raw dead-letter topic. */
+    record Unreadable(UnreadableRequests.Undecodable raw) implements Outcome {
     }
 }

@@ -7,6 +7,7 @@ import dev.qastream.generation.router.RouterTopology;
 import dev.qastream.generation.worker.CacheView;
 import dev.qastream.generation.worker.EmptyChunks;
 import dev.qastream.generation.worker.ModelServers;
+import dev.qastream.generation.worker.RevisionView;
 import dev.qastream.generation.worker.Supervisor;
 import dev.qastream.generation.router.TierRouting;
 import dev.qastream.runtime.Service;
@@ -36,6 +37,7 @@ public final class GenerationService implements Service {
     private final List<Supervisor> supervisors = new ArrayList<>();
     private final EmptyChunks emptyChunks = new EmptyChunks();
     private CacheView cache;
+    private RevisionView revisions;
     private final Map<String, PairGenerator> tierGenerators = new java.util.concurrent.ConcurrentHashMap<>();
     private List<String> modelHealth = List.of();
     private long modelHealthAtMs;
@@ -86,12 +88,14 @@ public final class GenerationService implements Service {
     public void start() {
         router.start();
         cache = new CacheView(ctx.kafka(), ctx.topics().cache);
+        revisions = new RevisionView(ctx.kafka(), Topics.INGEST_CHUNKS);
         ModelServers servers = new ModelServers(ctx.config(), ctx.meters());
         for (String tier : Topics.TIERS) {
             PairGenerator generator = generators.apply(ctx, tier);
             tierGenerators.put(tier, generator);
             supervisors.add(new Supervisor("generation-" + tier,
-                    () -> new GenerationWorker(ctx, tier, generator, groupId(tier), cache, servers, emptyChunks)).start());
+                    () -> new GenerationWorker(ctx, tier, generator, groupId(tier), cache, servers, emptyChunks,
+                            revisions)).start());
         }
     }
 
@@ -148,6 +152,9 @@ public final class GenerationService implements Service {
         supervisors.forEach(s -> s.stop(10_000));
         if (cache != null) {
             cache.close();
+        }
+        if (revisions != null) {
+            revisions.close();
         }
         router.close();
     }

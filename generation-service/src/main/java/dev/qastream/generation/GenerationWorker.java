@@ -13,7 +13,9 @@ import dev.qastream.generation.worker.CacheView;
 import dev.qastream.generation.worker.EmptyChunks;
 import dev.qastream.generation.worker.ModelServers;
 import dev.qastream.generation.worker.ModelServers.ModelServer;
+import dev.qastream.generation.worker.RevisionView;
 import dev.qastream.generation.worker.Supervisor;
+import dev.qastream.generation.worker.UnreadableRequests;
 import dev.qastream.generation.worker.WorkerMetrics;
 import dev.qastream.runtime.ServiceContext;
 import dev.qastream.runtime.config.Config;
@@ -25,11 +27,12 @@ import dev.qastream.schemas.GenerationRequest;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
+import org.apache.kafka.clients.consumer.GroupProtocol;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.apache.kafka.common.errors.WakeupException;
@@ -37,20 +40,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
-import java.util.Queue;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One tier's worker. Keeps up to K = {@code tiers.<tier>.max-concurrency} model calls in flight at all times
@@ -58,8 +54,16 @@ import java.util.concurrent.atomic.AtomicInteger;
  * it keeps polling (partitions paused while the tier has enough work queued, or its server's breaker is
  * open), so max.poll.interval.ms holds whatever the model's latency. A transaction is opened only to write
  * results that are ready, every {@code generation.flush-interval-ms}, with the offsets of the decided prefix
- * of each partition. Retries wait in a queue, not on a slot. One transactional id per instance: N
- * instances of a tier share its partitions; zombies are fenced by the consumer group generation (EOS v2).
+ * of each partition ({@link Flush}). Retries wait in a queue, not on a slot. One transactional id per instance:
+ * N instances of a tier share its partitions; zombies are fenced by the consumer group generation (EOS v2).
+ *
+ * <p>The consumer uses the consumer group protocol of {@code generation.group-protocol} (by default KIP-848's:
+ * a rebalance revokes only the partitions that move, and never stops the others), with static membership when
+ * {@code generation.instance-id} names this process: a worker restarted within the session timeout gets its
+ * partitions back without a rebalance. Model work is kept across rebalances: a result is put in this process's
+ * cache view as soon as it is decided, and the cache entries of results that a revoked partition takes away are
+ * still written (without offsets). Request records that cannot be read are waited for when the registry is
+ * away, and dead-lettered as raw bytes otherwise ({@link UnreadableRequests}).
  */
 final class GenerationWorker implements Supervisor.Supervised {
     private static final Logger log = LoggerFactory.getLogger(GenerationWorker.class);
@@ -79,38 +83,48 @@ final class GenerationWorker implements Supervisor.Supervised {
     private final boolean cacheable;
     private final CacheView cache;
     private final boolean ownsCache;
+    private final RevisionView revisions;
+    private final boolean ownsRevisions;
+    private final UnreadableRequests unreadable;
+    private final Flush flusher;
     private final ModelServer server;
     private final WorkerMetrics metrics;
     private final JobRecords records;
     private final KafkaConsumer<String, GenerationRequest> consumer;
     private final KafkaProducer<String, Object> producer;
     private final TopicValueSerializer values;
-    private final ExecutorService calls;
+    private final ModelCalls calls;
     private final PartitionLedger ledger = new PartitionLedger();
-    /** Jobs waiting for a slot: filled by the poll loop, taken by it and by call threads that just finished one. */
-    private final Queue<GenerationJob> ready = new ConcurrentLinkedQueue<>();
+    /** Jobs waiting for their retry time; poll-loop thread only. */
     private final PriorityQueue<GenerationJob> delayed = new PriorityQueue<>(Comparator.comparingLong(j -> j.readyAtMs));
-    private final Queue<Completion> completions = new ConcurrentLinkedQueue<>();
-    private final AtomicInteger inFlight = new AtomicInteger();
-    private final Object starting = new Object();
     private long lastFlushMs;
     private volatile boolean running = true;
     private volatile boolean alive = true;
     private volatile Set<TopicPartition> assigned = Set.of();
 
-    /** A worker with its own cache view and server slots (tests, tools). */
+    /** A worker with its own cache view, revision view and server slots (tests, tools). */
     GenerationWorker(ServiceContext ctx, String tier, PairGenerator generator, String groupId) {
         this(ctx, tier, generator, groupId, new CacheView(ctx.kafka(), ctx.topics().cache),
-                new ModelServers(ctx.config(), ctx.meters()), new EmptyChunks(), true);
+                new ModelServers(ctx.config(), ctx.meters()), new EmptyChunks(), true,
+                new RevisionView(ctx.kafka(), Topics.INGEST_CHUNKS), true);
     }
 
+    /** With the process's cache view and server slots, and a revision view of its own (tests). */
     GenerationWorker(ServiceContext ctx, String tier, PairGenerator generator, String groupId,
                      CacheView cache, ModelServers servers, EmptyChunks empty) {
-        this(ctx, tier, generator, groupId, cache, servers, empty, false);
+        this(ctx, tier, generator, groupId, cache, servers, empty, false,
+                new RevisionView(ctx.kafka(), Topics.INGEST_CHUNKS), true);
+    }
+
+    /** With the process's cache view, server slots and revision view (the service). */
+    GenerationWorker(ServiceContext ctx, String tier, PairGenerator generator, String groupId,
+                     CacheView cache, ModelServers servers, EmptyChunks empty, RevisionView revisions) {
+        this(ctx, tier, generator, groupId, cache, servers, empty, false, revisions, false);
     }
 
     private GenerationWorker(ServiceContext ctx, String tier, PairGenerator generator, String groupId,
-                             CacheView cache, ModelServers servers, EmptyChunks empty, boolean ownsCache) {
+                             CacheView cache, ModelServers servers, EmptyChunks empty, boolean ownsCache,
+                             RevisionView revisions, boolean ownsRevisions) {
         this.tier = tier;
         this.generator = generator;
         this.config = ctx.config();
@@ -128,11 +142,16 @@ final class GenerationWorker implements Supervisor.Supervised {
         this.server = servers.forTier(config, tier, generator.backend());
         this.metrics = new WorkerMetrics(ctx.meters(), tier);
         this.records = new JobRecords(tier, topics, config.integer("generation.max-pairs-per-chunk"), metrics, cache, empty);
+        this.revisions = revisions;
+        this.ownsRevisions = ownsRevisions;
+        this.unreadable = new UnreadableRequests(tier, metrics);
 
         Map<String, Object> consumerProps = ctx.kafka().consumer(groupId);
         consumerProps.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.max(2 * concurrency, 8));
         // The loop polls every ~100 ms whatever the model does, so this bounds only a stuck worker thread.
-        consumerProps.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, config.integer("generation.max-poll-interval-ms"));
+        int maxPollIntervalMs = config.integer("generation.max-poll-interval-ms");
+        consumerProps.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, maxPollIntervalMs);
+        membership(consumerProps, config, tier);
         this.consumer = new KafkaConsumer<>(consumerProps, topics.request(tier).keySerde().deserializer(),
                 topics.request(tier).valueSerde().deserializer());
         String transactionalId = groupId + "-" + UUID.randomUUID().toString().substring(0, 8);
@@ -140,14 +159,30 @@ final class GenerationWorker implements Supervisor.Supervised {
         // A transaction lives only for one write of ready results (milliseconds); a short timeout lets the broker
         // abort the open transaction of a crashed instance soon, so read_committed readers are not held up long.
         producerProps.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, config.integer("generation.transaction-timeout-ms"));
-        this.values = TopicValueSerializer.of(topics.pairs, topics.deadLetters, topics.cache, topics.request("fast"),
-                topics.request("balanced"), topics.request("quality"));
+        this.values = TopicValueSerializer.of(topics.pairs, topics.deadLetters, topics.requestDeadLetters, topics.cache,
+                topics.request("fast"), topics.request("balanced"), topics.request("quality"));
         this.producer = new KafkaProducer<>(producerProps, topics.pairs.keySerde().serializer(), values);
-        this.calls = Executors.newFixedThreadPool(concurrency, r -> {
-            Thread t = new Thread(r, "generate-" + tier);
-            t.setDaemon(true);
-            return t;
-        });
+        // A commit that times out is retried for up to half the poll interval: the member is not dropped meanwhile.
+        this.flusher = new Flush(tier, producer, records, revisions, metrics, topics.cache.name(), maxPollIntervalMs / 2);
+        // A call that ends wakes the poll loop (it may be waiting in poll()) to decide the result and refill the
+        // ready queue now, not up to a poll timeout later (with calls of a few hundred ms, a fifth of slot time).
+        this.calls = new ModelCalls(tier, generator, concurrency, server, consumer::wakeup);
+    }
+
+    /**
+     * The group protocol (KIP-848's "consumer" by default; "classic" with the cooperative assignor, which also
+     * moves only the partitions that change owner), and static membership when this process has an instance id.
+     */
+    private static void membership(Map<String, Object> props, Config config, String tier) {
+        GroupProtocol protocol = GroupProtocol.of(config.string("generation.group-protocol").strip());
+        props.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, protocol.name().toLowerCase());
+        if (protocol == GroupProtocol.CLASSIC) {
+            props.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
+        }
+        String instanceId = config.string("generation.instance-id").strip();
+        if (!instanceId.isEmpty()) {
+            props.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, instanceId + "-" + tier);
+        }
     }
 
     @Override
@@ -177,7 +212,7 @@ final class GenerationWorker implements Supervisor.Supervised {
             Thread.currentThread().interrupt();
         } finally {
             alive = false;
-            calls.shutdownNow();
+            calls.close();
             closeQuietly();
         }
     }
@@ -187,7 +222,7 @@ final class GenerationWorker implements Supervisor.Supervised {
      * (the last results of a burst, or a batch answered from the cache).
      */
     private boolean idleWithResults() {
-        return inFlight.get() == 0 && ready.isEmpty() && delayed.isEmpty() && ledger.size() > 0
+        return calls.idle() && delayed.isEmpty() && ledger.size() > 0
                 && System.currentTimeMillis() - lastFlushMs >= 10;
     }
 
@@ -204,32 +239,39 @@ final class GenerationWorker implements Supervisor.Supervised {
     @Override
     public void stop() {
         running = false;
+        calls.stopTaking();
     }
 
     @Override
     public void discard() {
         alive = false;
-        calls.shutdownNow();
+        calls.close();
         closeQuietly();
     }
 
     private void poll() {
         try {
-            for (ConsumerRecord<String, GenerationRequest> r : consumer.poll(Duration.ofMillis(100))) {
+            ConsumerRecords<String, GenerationRequest> polled = consumer.poll(Duration.ofMillis(100));
+            if (!polled.isEmpty()) {
+                unreadable.readSome(System.currentTimeMillis());
+            }
+            for (ConsumerRecord<String, GenerationRequest> r : polled) {
                 accept(r);
             }
         } catch (WakeupException e) {
             // A call finished: back to the loop to decide it and start the next one.
         } catch (RecordDeserializationException e) {
-            // A record no schema can read would stop the tier forever: log it and step over it.
-            log.error("{} worker: skipping unreadable request at {} offset {}: {}", tier, e.topicPartition(),
-                    e.offset(), e.getMessage());
+            if (unreadable.retryable(e, System.currentTimeMillis())) {
+                // The registry is away, not the record bad: read it again, from here, after a pause.
+                consumer.seek(e.topicPartition(), e.offset());
+                return;
+            }
             consumer.seek(e.topicPartition(), e.offset() + 1);
-            // Its offset is committed like any other (nothing written for it), so the tier's lag can reach zero.
-            GenerationJob skipped = new GenerationJob(new ConsumerRecord<>(e.topicPartition().topic(),
+            // Its bytes go to the raw dead-letter topic with its offset committed, so the tier's lag can reach zero.
+            GenerationJob job = new GenerationJob(new ConsumerRecord<>(e.topicPartition().topic(),
                     e.topicPartition().partition(), e.offset(), null, null));
-            skipped.outcome = new GenerationJob.Skipped();
-            ledger.add(skipped);
+            job.outcome = new GenerationJob.Unreadable(unreadable.undecodable(e));
+            ledger.add(job);
         }
     }
 
@@ -251,108 +293,42 @@ final class GenerationWorker implements Supervisor.Supervised {
                 return;
             }
         }
-        ready.add(job);
+        calls.add(job);
     }
 
-    /** Starts calls while the tier has free slots, its server has free slots and its breaker lets calls through. */
+    /** Jobs whose retry time came join the ready ones; calls start while slots and the breaker allow. */
     private void startCalls() {
         long now = System.currentTimeMillis();
         while (!delayed.isEmpty() && delayed.peek().readyAtMs <= now) {
-            ready.add(delayed.poll());
+            calls.add(delayed.poll());
         }
-        for (GenerationJob job; (job = take()) != null; ) {
-            GenerationJob next = job;
-            calls.execute(() -> call(next));
-        }
-    }
-
-    /**
-     * The next ready job, holding a tier slot, a server slot and the breaker's leave; null when a limit is reached
-     * or nothing is ready. Called by the poll loop and by call threads, one at a time.
-     */
-    private GenerationJob take() {
-        synchronized (starting) {
-            while (inFlight.get() < concurrency) {
-                GenerationJob job = ready.peek();
-                if (job == null) {
-                    return null;
-                }
-                if (job.dropped) {
-                    ready.poll();
-                    continue;
-                }
-                if (server != null) {
-                    if (!server.slots().tryAcquire()) {
-                        return null;
-                    }
-                    if (!server.breaker().tryAcquire()) {
-                        server.slots().release();
-                        return null;
-                    }
-                }
-                ready.poll();
-                inFlight.incrementAndGet();
-                job.attempts++;
-                return job;
-            }
-            return null;
-        }
-    }
-
-    /**
-     * Runs a call, then, while calls answer, the next ready job on this same thread: a freed slot is busy again
-     * without waiting for the poll loop (which may be writing a transaction), so the server's slots stay full.
-     * After a failure the thread stops, so the loop sees it (and the breaker counts it) before the next call.
-     */
-    private void call(GenerationJob first) {
-        GenerationJob job = first;
-        while (job != null && callOnce(job)) {
-            job = running ? take() : null;
-        }
-    }
-
-    /** One call; true when the model answered. */
-    private boolean callOnce(GenerationJob job) {
-        long start = System.nanoTime();
-        Generation generation = null;
-        Throwable failure = null;
-        try {
-            generation = generator.generate(job.chunk(), tier);
-        } catch (GenerationException | RuntimeException e) {
-            failure = e;
-        } finally {
-            if (server != null) {
-                server.slots().release();
-            }
-        }
-        inFlight.decrementAndGet();
-        completions.add(new Completion(job, generation, failure, Duration.ofNanos(System.nanoTime() - start)));
-        // The poll loop may be waiting in poll(): wake it to decide the result and refill the ready queue now,
-        // not up to a poll timeout later (with calls of a few hundred ms, that wait cost a fifth of slot time).
-        consumer.wakeup();
-        return generation != null;
-    }
-
-    private record Completion(GenerationJob job, Generation generation, Throwable failure, Duration latency) {
+        calls.start();
     }
 
     private void drainCompletions() {
-        Completion c;
-        while ((c = completions.poll()) != null) {
+        ModelCalls.Completion c;
+        while ((c = calls.nextCompletion()) != null) {
             decide(c);
         }
     }
 
-    private void decide(Completion c) {
+    private void decide(ModelCalls.Completion c) {
         GenerationJob job = c.job();
         String model = generator.model();
         if (c.generation() != null) {
             Generation g = c.generation();
             answered();
             metrics.call(model, g.pairs().isEmpty() ? "empty" : "ok", c.latency(), g.tokensIn(), g.tokensOut());
+            String key = cacheable ? CacheKey.of(job.chunk().getChecksum(), generator) : null;
+            GenerationCacheEntry entry = key == null || g.pairs().isEmpty() ? null : cacheEntry(job, g, c.latency());
+            if (entry != null) {
+                // Paid for: this process never asks a model for it again, whether or not this result is committed.
+                cache.remember(key, entry);
+                if (job.dropped) {
+                    flusher.keepCacheEntry(key, entry); // its partition went away: the entry is still written
+                }
+            }
             if (!job.dropped) {
-                String key = cacheable ? CacheKey.of(job.chunk().getChecksum(), generator) : null;
-                GenerationCacheEntry entry = key == null || g.pairs().isEmpty() ? null : cacheEntry(job, g, c.latency());
                 job.outcome = new Produced(g.pairs(), generator.backend(), model, generator.promptVersion(), key, entry, false);
             }
             return;
@@ -460,13 +436,14 @@ final class GenerationWorker implements Supervisor.Supervised {
 
     /**
      * Pauses every assigned partition while the tier has a call's worth of work waiting per slot, holds too
-     * many undecided results, or its server's breaker is open; resumes otherwise. Polling goes on either way.
+     * many undecided results, its server's breaker is open, or the registry was just found away; resumes
+     * otherwise. Polling goes on either way.
      */
     private void holdOrResume() {
         delayed.removeIf(j -> j.dropped);
-        ready.removeIf(j -> j.dropped);
         boolean breakerOpen = server != null && server.breaker().blocking();
-        boolean hold = breakerOpen || ready.size() + delayed.size() >= concurrency || ledger.size() >= maxHeld;
+        boolean hold = breakerOpen || unreadable.pausing(System.currentTimeMillis())
+                || calls.waiting() + delayed.size() >= concurrency || ledger.size() >= maxHeld;
         if (hold) {
             consumer.pause(consumer.assignment());
         } else if (!consumer.paused().isEmpty()) {
@@ -476,42 +453,33 @@ final class GenerationWorker implements Supervisor.Supervised {
 
     /**
      * Writes the decided prefix of each partition (all, or only {@code only}) with its offsets in one
-     * transaction. On an abortable error the results stay held and go out with the next flush; a fatal
-     * one (fenced) ends the worker, which the service restarts.
+     * transaction ({@link Flush}). On an abortable error the results stay held and go out with the next flush;
+     * a fatal one (fenced) ends the worker, which the service restarts.
      */
     private boolean flush(Collection<TopicPartition> only) {
         lastFlushMs = System.currentTimeMillis();
         List<GenerationJob> decided = ledger.decidedPrefix(only);
-        if (decided.isEmpty()) {
-            return true;
-        }
-        List<Runnable> afterCommit = new ArrayList<>();
-        try {
-            producer.beginTransaction();
-            for (GenerationJob job : decided) {
-                JobRecords.Written w = records.of(job, lastFlushMs);
-                for (ProducerRecord<String, Object> r : w.records()) {
-                    producer.send(r);
-                }
-                afterCommit.add(w.afterCommit());
-            }
-            producer.sendOffsetsToTransaction(PartitionLedger.nextOffsets(decided), consumer.groupMetadata());
-            producer.commitTransaction();
-        } catch (KafkaException e) {
-            log.warn("{} worker: transaction aborted, {} results held for the next write: {}", tier, decided.size(), e.toString());
-            try {
-                producer.abortTransaction();
-            } catch (KafkaException fatal) {
-                throw e;
-            }
+        if (!flusher.write(decided, consumer.groupMetadata(), lastFlushMs)) {
             return false;
         }
         ledger.committed(decided);
-        afterCommit.forEach(Runnable::run);
         return true;
     }
 
-    /** Revoked partitions: commit what is decided, drop the rest (their results are discarded, not written). */
+    /** Jobs whose results will not be written with their offsets: the cache entries of their model work still are. */
+    private void keepCacheEntries(List<GenerationJob> jobs) {
+        for (GenerationJob job : jobs) {
+            if (job.outcome instanceof Produced p && p.newEntry() != null) {
+                flusher.keepCacheEntry(p.cacheKey(), p.newEntry());
+            }
+        }
+    }
+
+    /**
+     * Revoked partitions: commit what is decided, write the cache entries of results held behind an undecided
+     * request (in a transaction of their own, without offsets: the next owner gets them from the cache), drop
+     * the rest. Lost partitions cannot commit: their cache entries go with the next write.
+     */
     private final class Rebalance implements ConsumerRebalanceListener {
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
@@ -523,6 +491,8 @@ final class GenerationWorker implements Supervisor.Supervised {
             }
             drainCompletions();
             flush(partitions);
+            keepCacheEntries(ledger.jobsOf(partitions));
+            flusher.write(List.of(), consumer.groupMetadata(), System.currentTimeMillis());
             ledger.drop(partitions);
             assigned = Set.copyOf(consumer.assignment().stream().filter(tp -> !partitions.contains(tp)).toList());
         }
@@ -530,6 +500,7 @@ final class GenerationWorker implements Supervisor.Supervised {
         @Override
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
             metrics.rebalance();
+            keepCacheEntries(ledger.jobsOf(partitions));
             ledger.drop(partitions);
             assigned = Set.of();
         }
@@ -557,8 +528,11 @@ final class GenerationWorker implements Supervisor.Supervised {
         if (ownsCache) {
             cache.close();
         }
+        if (ownsRevisions) {
+            revisions.close();
+        }
         try {
-            calls.awaitTermination(1, TimeUnit.SECONDS);
+            calls.awaitTermination(Duration.ofSeconds(1));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

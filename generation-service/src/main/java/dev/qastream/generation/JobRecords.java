@@ -23,8 +23,12 @@ import java.util.List;
 
 /**
  * What a decided job writes, all in the worker's transaction: pairs and removal records carrying the
- * request's revision, a new cache entry, an escalated request, or a dead letter with removals for every
- * slot. {@link Written#afterCommit} moves the counters and the local cache, and logs; only after the commit.
+ * request's revision, a new cache entry, an escalated request, a dead letter, or the raw bytes of a record
+ * that cannot be read; a stale job (its chunk has a newer revision) writes nothing. A dead letter removes no
+ * pairs: a chunk whose (re)generation failed keeps the pairs of its last successful generation until one
+ * succeeds again (re-drive the dead letter; a deleted chunk's pairs are removed by the router's tombstone
+ * removals, not here). {@link Written#afterCommit} moves the counters and the local cache, and logs; only after
+ * the commit.
  */
 final class JobRecords {
     private static final Logger log = LoggerFactory.getLogger(JobRecords.class);
@@ -55,7 +59,30 @@ final class JobRecords {
             case Escalated e -> escalated(job, e, nowMs);
             case DeadLettered d -> deadLettered(job, d, nowMs);
             case GenerationJob.Skipped s -> new Written(List.of(), () -> { });
+            case GenerationJob.Unreadable u -> unreadable(job, u);
         };
+    }
+
+    /** A job whose chunk has a newer revision than its request: nothing written, its offset still committed. */
+    Written stale(GenerationJob job, long newestRevision) {
+        return new Written(List.of(), () -> {
+            metrics.committedStale();
+            log.info("{} worker: chunk {} revision {} is stale (revision {} is newer): nothing written for it",
+                    tier, job.chunkId(), job.request().getRevision(), newestRevision);
+        });
+    }
+
+    private Written unreadable(GenerationJob job, GenerationJob.Unreadable u) {
+        ProducerRecord<String, Object> r = new ProducerRecord<>(topics.requestDeadLetters.name(), u.raw().key(), u.raw().value());
+        r.headers().add(Topics.DLQ_REASON_HEADER, utf8(u.raw().reason()))
+                .add(Topics.DLQ_TOPIC_HEADER, utf8(job.partition.topic()))
+                .add(Topics.DLQ_PARTITION_HEADER, utf8(String.valueOf(job.partition.partition())))
+                .add(Topics.DLQ_OFFSET_HEADER, utf8(String.valueOf(job.record.offset())));
+        return new Written(List.of(r), metrics::committedUndecodable);
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 
     private Written produced(GenerationJob job, Produced p, long nowMs) {
@@ -123,17 +150,14 @@ final class JobRecords {
     private Written deadLettered(GenerationJob job, DeadLettered d, long nowMs) {
         Chunk chunk = job.chunk();
         List<ProducerRecord<String, Object>> out = new ArrayList<>();
-        // The request's text cannot be turned into pairs: whatever older revisions left in its slots goes.
-        int removals = addRemovals(out, chunk, 0, job.request().getRevision(), nowMs);
         List<String> tried = new ArrayList<>(job.request().getEscalatedFrom());
         tried.add(tier);
         DeadLetter dl = DeadLetter.newBuilder().setRequest(job.request()).setReason(d.reason())
                 .setAttempts(job.attempts).setFailedAtMs(nowMs).setRawOutput(d.rawOutput())
-                .setTiersTried(tried).setRemovedPairs(removals).build();
+                .setTiersTried(tried).setRemovedPairs(0).build();
         out.add(new ProducerRecord<>(topics.deadLetters.name(), job.chunkId(), dl));
         return new Written(out, () -> {
             metrics.committedDeadLetter();
-            metrics.committedRemovals(removals);
             metrics.committedEmpty("dead-lettered");
             empty.add(new EmptyChunks.Entry(chunk.getChunkId(), job.request().getRevision(), tier, "dead-lettered"));
             log.warn("{} worker: chunk {} (revision {}) sent to the dead-letter topic after {} attempts (tiers {}): {}",

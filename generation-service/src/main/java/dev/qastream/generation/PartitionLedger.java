@@ -46,6 +46,18 @@ final class PartitionLedger {
         return out;
     }
 
+    /** Every job held for these partitions, decided or not. */
+    List<GenerationJob> jobsOf(Collection<TopicPartition> partitions) {
+        List<GenerationJob> out = new ArrayList<>();
+        for (TopicPartition tp : partitions) {
+            ArrayDeque<GenerationJob> jobs = byPartition.get(tp);
+            if (jobs != null) {
+                out.addAll(jobs);
+            }
+        }
+        return out;
+    }
+
     /** Offsets to commit with {@code written}: one past the last written request of each partition. */
     static Map<TopicPartition, OffsetAndMetadata> nextOffsets(List<GenerationJob> written) {
         Map<TopicPartition, OffsetAndMetadata> offsets = new LinkedHashMap<>();

@@ -64,22 +64,106 @@ class GenerationWorkerTest extends WorkerPlatformTest {
         assertThat(pairs).allSatisfy(r -> assertThat(r.value().getRevision()).isEqualTo(7L));
         assertThat(pairs.get(0).value().getQuestionType()).isEqualTo("factual");
         assertThat(generator.callsFor("flaky.md#0")).isEqualTo(3);
-        // and the broken one is dead-lettered once, with the reason, after one attempt (not retryable),
-        // removing whatever an older revision left in its slots
+        // and the broken one is dead-lettered once, with the reason, after one attempt (not retryable), removing
+        // nothing: whatever an older revision left in its slots stays until a generation succeeds
         List<DeadLetter> dead = deadLetters(ctx, "broken.md#0");
         assertThat(dead).hasSize(1);
         assertThat(dead.get(0).getReason()).isEqualTo("model answered with no JSON");
         assertThat(dead.get(0).getAttempts()).isEqualTo(1);
-        assertThat(dead.get(0).getRemovedPairs()).isEqualTo(3);
+        assertThat(dead.get(0).getRemovedPairs()).isZero();
         assertThat(dead.get(0).getTiersTried()).containsExactly("fast");
-        assertThat(pairs(ctx, "broken.md#0")).hasSize(3).allSatisfy(r -> {
-            assertThat(r.value().getRemoved()).isTrue();
-            assertThat(r.value().getRevision()).isEqualTo(8L);
-        });
+        assertThat(pairs(ctx, "broken.md#0")).isEmpty();
         // and the counters moved once committed: one pair, one dead letter, and the dead-lettered chunk named as empty
         assertThat(h.counter(ctx, "qastream.generation.pairs", "tier", "fast")).isEqualTo(1.0);
         assertThat(h.counter(ctx, "qastream.generation.dead.letters", "tier", "fast")).isEqualTo(1.0);
         assertThat(h.counter(ctx, "qastream.generation.empty", "tier", "fast", "reason", "dead-lettered")).isEqualTo(1.0);
+    }
+
+    @Test
+    void aRegenerationThatFailsLeavesThePreviousPairsInPlace() throws Exception {
+        // Given a chunk whose pairs were generated
+        ServiceContext ctx = h.ctx(Map.of("generation.max-pairs-per-chunk", "3"));
+        h.clearRequests(ctx);
+        send(ctx, request("fast", chunk("keep.md#0", "keep"), 5));
+        try (var w = run(ctx, "fast", ScriptedGenerator.answering("m", 0, 2), "keep-fast")) {
+            awaitDrained(ctx, Duration.ofSeconds(60), Map.of("fast", "keep-fast"));
+        }
+
+        // When it is replayed under another model, which rejects it for good
+        ScriptedGenerator rejecting = new ScriptedGenerator("other", (chunk, attempt) -> {
+            throw new GenerationException("model 'other' not found", Kind.PERMANENT);
+        });
+        send(ctx, request("fast", chunk("keep.md#0", "keep"), 5));
+        try (var w = run(ctx, "fast", rejecting, "keep-fast")) {
+            awaitDrained(ctx, Duration.ofSeconds(60), Map.of("fast", "keep-fast"));
+        }
+
+        // Then the replay is dead-lettered, removing nothing: the chunk keeps its two pairs
+        assertThat(deadLetters(ctx, "keep.md#0")).singleElement().satisfies(d -> {
+            assertThat(d.getReason()).contains("not found");
+            assertThat(d.getRemovedPairs()).isZero();
+        });
+        Map<String, QaPair> kept = WorkerHarness.lastByOffset(pairs(ctx, "keep.md#0#"));
+        assertThat(kept.values()).filteredOn(p -> !p.getRemoved()).extracting(QaPair::getPairKey)
+                .containsExactlyInAnyOrder("keep.md#0#0", "keep.md#0#1");
+    }
+
+    @Test
+    void aResultTooLargeForTheBrokerIsDeadLetteredAndTheOtherResultsAreWritten() throws Exception {
+        // Given a model that answers one chunk with an answer larger than a record may be (1 MiB), the rest briefly
+        ServiceContext ctx = h.ctx(Map.of());
+        h.clearRequests(ctx);
+        String huge = "x".repeat(1_500_000);
+        ScriptedGenerator generator = new ScriptedGenerator("m", (chunk, attempt) -> chunk.getChunkId().startsWith("huge")
+                ? Generation.of(List.of(new GeneratedPair("What is it?", huge, "factual")))
+                : ScriptedGenerator.pairs(chunk, 1));
+        WorkerHarness.sendTo(ctx, 0, request("fast", chunk("small.md#0", "small-0"), 1),
+                request("fast", chunk("huge.md#0", "huge"), 2), request("fast", chunk("small.md#1", "small-1"), 3));
+
+        // When the worker writes the results
+        try (var w = run(ctx, "fast", generator, "huge-fast")) {
+            awaitDrained(ctx, Duration.ofSeconds(45), Map.of("fast", "huge-fast"));
+        }
+
+        // Then the huge result is dead-lettered with the reason, writing nothing else, and the others are written
+        assertThat(deadLetters(ctx, "huge.md#0")).singleElement()
+                .satisfies(d -> assertThat(d.getReason()).startsWith("result too large"));
+        assertThat(pairs(ctx, "huge.md#0")).isEmpty();
+        assertThat(pairs(ctx, "small.md#")).filteredOn(r -> !r.value().getRemoved()).hasSize(2);
+        assertThat(generator.callsFor("huge.md#0")).isEqualTo(1);
+    }
+
+    @Test
+    void aResultHeldBehindASlowCallWhenTheWorkerStopsIsNotPaidForAgainByTheNextOwner() throws Exception {
+        // Given a worker with a slow call in flight and, behind it on the same partition, a result already answered
+        // (held: offsets are committed in order, so it cannot be written before the slow one)
+        ServiceContext ctx = h.ctx(Map.of("tiers.fast.max-concurrency", "2"));
+        h.clearRequests(ctx);
+        ScriptedGenerator first = new ScriptedGenerator("m", (chunk, attempt) -> {
+            if (chunk.getChunkId().equals("held.md#0")) {
+                Thread.sleep(60_000);
+            }
+            return ScriptedGenerator.pairs(chunk, 1);
+        });
+        WorkerHarness.sendTo(ctx, 0, request("fast", chunk("held.md#0", "held-0"), 1),
+                request("fast", chunk("held.md#1", "held-1"), 2));
+        try (var w = run(ctx, "fast", first, "held-fast")) {
+            WorkerHarness.awaitTrue(Duration.ofSeconds(60), "both calls made",
+                    () -> first.callsFor("held.md#0") == 1 && first.callsFor("held.md#1") == 1);
+            Thread.sleep(500); // the quick one answered and is decided
+
+            // When the worker stops (its partitions revoked) before the slow call answers
+        }
+
+        // Then the next owner of the partition, a fresh process, is answered from the cache for the held result
+        ServiceContext next = h.ctx(Map.of());
+        ScriptedGenerator second = ScriptedGenerator.answering("m", 0, 1);
+        try (var w = run(next, "fast", second, "held-fast")) {
+            awaitDrained(next, Duration.ofSeconds(60), Map.of("fast", "held-fast"));
+        }
+        assertThat(second.callsFor("held.md#0")).isEqualTo(1);
+        assertThat(second.callsFor("held.md#1")).isZero();
+        assertThat(pairs(ctx, "held.md#")).filteredOn(r -> !r.value().getRemoved()).hasSize(2);
     }
 
     @Test

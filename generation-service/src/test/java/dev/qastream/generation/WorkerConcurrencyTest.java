@@ -1,8 +1,15 @@
 package dev.qastream.generation;
 
+import dev.qastream.generation.worker.CacheView;
+import dev.qastream.generation.worker.EmptyChunks;
+import dev.qastream.generation.worker.ModelServers;
 import dev.qastream.runtime.ServiceContext;
 import dev.qastream.schemas.QaPair;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.TransactionListing;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -11,6 +18,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -116,37 +125,124 @@ class WorkerConcurrencyTest extends WorkerPlatformTest {
     }
 
     @Test
-    void anOlderRevisionFinishingLateOnASlowTierIsOutrankedByTheNewerOneFromAFastTier() throws Exception {
-        // Given a chunk edited across the complexity threshold: revision 100 went to quality (slow), 101 to fast
+    void anOlderRevisionFinishingLateOnASlowTierWritesNothingOverTheNewerOneFromAFastTier() throws Exception {
+        // Given a chunk edited across the complexity threshold: its first revision went to quality (slow), the
+        // edit to fast; each revision is the offset of its chunk record on ingest.chunks, as the router stamps it
         ServiceContext ctx = h.ctx(Map.of("generation.max-pairs-per-chunk", "4"));
         h.clearRequests(ctx);
+        long[] revisions = WorkerHarness.sendChunks(ctx, chunk("race.md#0", "race-old"), chunk("race.md#0", "race-new"));
         ScriptedGenerator quality = ScriptedGenerator.answering("large", 3_000, 3);
         ScriptedGenerator fast = ScriptedGenerator.answering("small", 0, 2);
-        send(ctx, request("quality", chunk("race.md#0", "race-old"), 100), request("fast", chunk("race.md#0", "race-new"), 101));
+        send(ctx, request("quality", chunk("race.md#0", "race-old"), revisions[0]),
+                request("fast", chunk("race.md#0", "race-new"), revisions[1]));
 
         // When both tiers run and the slow tier finishes last
         try (var q = run(ctx, "quality", quality, "race-quality"); var f = run(ctx, "fast", fast, "race-fast")) {
             awaitDrained(ctx, Duration.ofSeconds(60), Map.of("fast", "race-fast", "quality", "race-quality"));
         }
 
-        // Then every record carries its request's revision, and the old revision's records were written after the new
+        // Then the older revision wrote nothing (it was generated, but is stale): what compaction keeps for every
+        // slot, the last record by offset, is the newer revision's: two pairs of the fast model, two removals
+        assertThat(quality.callsFor("race.md#0")).isEqualTo(1);
         List<ConsumerRecord<String, QaPair>> records = pairs(ctx, "race.md#0#");
-        assertThat(records).hasSize(8);
-        assertThat(records).allSatisfy(r -> assertThat(r.value().getRevision()).isIn(100L, 101L));
-        assertThat(records).filteredOn(r -> r.value().getRevision() == 101L).allSatisfy(r ->
-                assertThat(r.value().getChunkChecksum()).isIn("race-new", ""));
-        assertThat(records).filteredOn(r -> r.value().getRevision() == 100L).allSatisfy(r ->
-                assertThat(r.value().getChunkChecksum()).isIn("race-old", ""));
-        long newestNewWrite = records.stream().filter(r -> r.value().getRevision() == 101L).mapToLong(ConsumerRecord::timestamp).max().orElseThrow();
-        long oldestOldWrite = records.stream().filter(r -> r.value().getRevision() == 100L).mapToLong(ConsumerRecord::timestamp).min().orElseThrow();
-        assertThat(oldestOldWrite).isGreaterThan(newestNewWrite);
-        // and with "the newest revision wins per key", only the newer revision's two pairs remain
-        Map<String, QaPair> end = newestRevisionWins(records);
-        assertThat(end.keySet()).containsExactlyInAnyOrder("race.md#0#0", "race.md#0#1");
-        assertThat(end.values()).allSatisfy(p -> {
-            assertThat(p.getRevision()).isEqualTo(101L);
-            assertThat(p.getModel()).isEqualTo("small");
+        assertThat(records).allSatisfy(r -> assertThat(r.value().getRevision()).isEqualTo(revisions[1]));
+        Map<String, QaPair> kept = WorkerHarness.lastByOffset(records);
+        assertThat(kept).containsOnlyKeys("race.md#0#0", "race.md#0#1", "race.md#0#2", "race.md#0#3");
+        assertThat(kept.values()).filteredOn(p -> !p.getRemoved()).hasSize(2)
+                .allSatisfy(p -> assertThat(p.getModel()).isEqualTo("small"));
+        assertThat(newestRevisionWins(records).keySet()).containsExactlyInAnyOrder("race.md#0#0", "race.md#0#1");
+        assertThat(h.counter(ctx, "qastream.generation.stale", "tier", "quality")).isEqualTo(1.0);
+    }
+
+    @Test
+    void aWorkerThatDiesTakesNoMoreRequestsOnItsCallThreadsAndGivesItsServerSlotsBack() throws Exception {
+        // Given one call at a time on a server shared with the rest of the process, and a model whose first two
+        // calls hold on (ignoring interrupts, as a blocking HTTP client may) until the test lets them answer
+        ServiceContext ctx = h.ctx(Map.of("tiers.fast.max-concurrency", "1", "generation.server-slots", "1"));
+        h.clearRequests(ctx);
+        CountDownLatch firstStarted = new CountDownLatch(1);
+        CountDownLatch firstMayAnswer = new CountDownLatch(1);
+        CountDownLatch secondStarted = new CountDownLatch(1);
+        CountDownLatch secondMayAnswer = new CountDownLatch(1);
+        ScriptedGenerator generator = new ScriptedGenerator("m", (chunk, attempt) -> {
+            switch (chunk.getChunkId()) {
+                case "dies.md#0" -> {
+                    firstStarted.countDown();
+                    awaitUninterruptibly(firstMayAnswer);
+                }
+                case "dies.md#1" -> {
+                    secondStarted.countDown();
+                    awaitUninterruptibly(secondMayAnswer);
+                }
+                default -> {
+                }
+            }
+            return ScriptedGenerator.pairs(chunk, 1);
         });
+        WorkerHarness.sendTo(ctx, 0, request("fast", chunk("dies.md#0", "dies-0"), 0),
+                request("fast", chunk("dies.md#1", "dies-1"), 1), request("fast", chunk("dies.md#2", "dies-2"), 2));
+        ModelServers servers = new ModelServers(ctx.config(), ctx.meters());
+        Semaphore slots = servers.forTier(ctx.config(), "fast", generator.backend()).slots();
+        CacheView cache = new CacheView(ctx.kafka(), ctx.topics().cache);
+        GenerationWorker worker = new GenerationWorker(ctx, "fast", generator, "dies-fast", cache, servers, new EmptyChunks());
+        Thread loop = new Thread(worker::run, "dying-worker");
+        try {
+            loop.start();
+            assertThat(firstStarted.await(60, TimeUnit.SECONDS)).as("first call started").isTrue();
+
+            // When another producer takes over its transactional id (as a zombie is fenced), and the first call
+            // answers: its call thread goes on with the second request while the worker dies writing the first
+            fenceTransactionalProducerOf(ctx, "dies-fast");
+            firstMayAnswer.countDown();
+            assertThat(secondStarted.await(30, TimeUnit.SECONDS)).as("second call started").isTrue();
+            awaitTrue(Duration.ofSeconds(30), "worker died", () -> !worker.working());
+            secondMayAnswer.countDown();
+            loop.join(30_000);
+            Thread.sleep(1_000);
+
+            // Then the dead worker's call thread took no third request, and every server slot is free again
+            assertThat(generator.callsFor("dies.md#2")).isZero();
+            awaitTrue(Duration.ofSeconds(5), "server slots free", () -> slots.availablePermits() == 1);
+        } finally {
+            firstMayAnswer.countDown();
+            secondMayAnswer.countDown();
+            worker.stop();
+            loop.join(30_000);
+            cache.close();
+        }
+    }
+
+    private static void awaitUninterruptibly(CountDownLatch latch) {
+        while (true) {
+            try {
+                latch.await();
+                return;
+            } catch (InterruptedException ignored) {
+                // a blocking model call that does not notice the interrupt
+            }
+        }
+    }
+
+    /** Starts a producer with the worker's transactional id: the worker's next transaction is fenced. */
+    private static void fenceTransactionalProducerOf(ServiceContext ctx, String group) throws Exception {
+        String id;
+        try (Admin admin = Admin.create(ctx.kafka().admin())) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            List<String> ids;
+            do {
+                ids = admin.listTransactions().all().get().stream().map(TransactionListing::transactionalId)
+                        .filter(t -> t.startsWith(group + "-")).toList();
+                if (ids.isEmpty()) {
+                    Thread.sleep(100);
+                }
+            } while (ids.isEmpty() && System.nanoTime() < deadline);
+            assertThat(ids).as("the worker's transactional id").hasSize(1);
+            id = ids.getFirst();
+        }
+        try (KafkaProducer<String, String> fencer = new KafkaProducer<>(ctx.kafka().transactionalProducer(id),
+                new StringSerializer(), new StringSerializer())) {
+            fencer.initTransactions();
+        }
     }
 
     /** Every pair key written exactly once as a pair (removals aside), and {@code expectedPairs} of them. */

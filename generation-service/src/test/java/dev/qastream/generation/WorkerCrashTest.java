@@ -83,7 +83,8 @@ class WorkerCrashTest extends WorkerPlatformTest {
         env.put("QASTREAM_HTTP_PORT", "0");
         env.put("QASTREAM_DATA_DIR", dir.resolve("service-" + name).toString());
         env.put("QASTREAM_GENERATION_MAX_PAIRS_PER_CHUNK", "4");
-        // Short timeouts: the restarted member replaces the killed one, and its open transaction is aborted, quickly.
+        // A short transaction timeout: the killed process's open transaction is aborted quickly. (Its partitions
+        // move to the restarted one when the broker's consumer group session timeout, 45 s, has passed.)
         env.put("QASTREAM_GENERATION_TRANSACTION_TIMEOUT_MS", "5000");
         env.put("QASTREAM_GENERATION_MAX_POLL_INTERVAL_MS", "15000");
         env.put("SLOW_GENERATOR_MS", "300");

@@ -11,6 +11,7 @@ import dev.qastream.runtime.kafka.TopicAdmin;
 import dev.qastream.runtime.kafka.TopicSnapshot;
 import dev.qastream.runtime.kafka.Topics;
 import dev.qastream.runtime.platform.EmbeddedPlatform;
+import dev.qastream.runtime.platform.EmbeddedRegistry;
 import dev.qastream.schemas.Chunk;
 import dev.qastream.schemas.ChunkQuality;
 import dev.qastream.schemas.DeadLetter;
@@ -26,7 +27,10 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -44,6 +48,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 final class WorkerHarness implements AutoCloseable {
     final EmbeddedPlatform platform;
     private final Path dataDir;
+    /** The registry started again by {@link #startRegistry()}, on the same port and data as the platform's. */
+    private EmbeddedRegistry restartedRegistry;
 
     private WorkerHarness(EmbeddedPlatform platform, Path dataDir) {
         this.platform = platform;
@@ -73,7 +79,7 @@ final class WorkerHarness implements AutoCloseable {
         try (Admin admin = Admin.create(ctx.kafka().admin())) {
             Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
             for (String topic : List.of(Topics.requestTopic("fast"), Topics.requestTopic("balanced"),
-                    Topics.requestTopic("quality"), Topics.GENERATION_DLQ)) {
+                    Topics.requestTopic("quality"), Topics.GENERATION_DLQ, Topics.GENERATION_REQUESTS_DLQ)) {
                 for (int p = 0; p < ctx.kafka().partitions(); p++) {
                     latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
                 }
@@ -82,6 +88,58 @@ final class WorkerHarness implements AutoCloseable {
             admin.listOffsets(latest).all().get().forEach((tp, info) -> delete.put(tp, RecordsToDelete.beforeOffset(info.offset())));
             admin.deleteRecords(delete).all().get();
         }
+    }
+
+    /** Stops the schema registry (its schemas stay in its data folder): clients then get connection refused. */
+    void stopRegistry() {
+        (restartedRegistry != null ? restartedRegistry : platform.registry()).close();
+    }
+
+    /** Starts the registry again on the same port and data: the same URL and the same schema ids. */
+    void startRegistry() {
+        int port = URI.create(platform.registry().url()).getPort();
+        restartedRegistry = EmbeddedRegistry.start(platform.dataDir().resolve("registry"), port);
+    }
+
+    /** Writes chunk records to ingest.chunks, as the ingest service does; returns their offsets (their revisions). */
+    static long[] sendChunks(ServiceContext ctx, Chunk... chunks) throws Exception {
+        var topic = ctx.topics().chunks;
+        long[] offsets = new long[chunks.length];
+        try (KafkaProducer<String, Chunk> producer = new KafkaProducer<>(ctx.kafka().producer("test-chunks"),
+                topic.keySerde().serializer(), topic.valueSerde().serializer())) {
+            for (int i = 0; i < chunks.length; i++) {
+                offsets[i] = producer.send(new ProducerRecord<>(topic.name(), chunks[i].getChunkId(), chunks[i])).get().offset();
+            }
+        }
+        return offsets;
+    }
+
+    /** Writes records to one partition as they are, bytes no serializer made (or made earlier). */
+    static void sendRaw(ServiceContext ctx, String topic, int partition, List<Map.Entry<String, byte[]>> records) {
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(ctx.kafka().producer("test-raw"),
+                new StringSerializer(), new ByteArraySerializer())) {
+            for (Map.Entry<String, byte[]> r : records) {
+                producer.send(new ProducerRecord<>(topic, partition, r.getKey(), r.getValue()));
+            }
+        }
+    }
+
+    /** Requests written to one partition, in this order. */
+    static void sendTo(ServiceContext ctx, int partition, GenerationRequest... requests) {
+        var topic = ctx.topics().request("fast");
+        try (KafkaProducer<String, GenerationRequest> producer = new KafkaProducer<>(ctx.kafka().producer("test"),
+                topic.keySerde().serializer(), topic.valueSerde().serializer())) {
+            for (GenerationRequest r : requests) {
+                producer.send(new ProducerRecord<>(Topics.requestTopic(r.getTier()), partition, r.getChunk().getChunkId(), r));
+            }
+        }
+    }
+
+    /** Per pair key, the record compaction keeps: the last one by offset. */
+    static Map<String, QaPair> lastByOffset(List<ConsumerRecord<String, QaPair>> records) {
+        Map<String, QaPair> last = new LinkedHashMap<>();
+        records.forEach(r -> last.put(r.key(), r.value()));
+        return last;
     }
 
     static Chunk chunk(String id, String checksum) {
@@ -225,6 +283,11 @@ final class WorkerHarness implements AutoCloseable {
                 .filter(r -> r.key().startsWith(prefix)).map(ConsumerRecord::value).toList();
     }
 
+    /** Request records that could not be read, as they were, on the raw dead-letter topic. */
+    static List<ConsumerRecord<String, byte[]>> rawDeadLetters(ServiceContext ctx) {
+        return TopicSnapshot.records(ctx.kafka(), ctx.topics().requestDeadLetters);
+    }
+
     /** What a downstream stage keeps: per pair key the record of the newest revision (ties: the later write). */
     static Map<String, QaPair> newestRevisionWins(List<ConsumerRecord<String, QaPair>> records) {
         Map<String, QaPair> state = new LinkedHashMap<>();
@@ -244,6 +307,12 @@ final class WorkerHarness implements AutoCloseable {
 
     @Override
     public void close() {
-        platform.close();
+        try {
+            platform.close();
+        } finally {
+            if (restartedRegistry != null) {
+                restartedRegistry.close();
+            }
+        }
     }
 }

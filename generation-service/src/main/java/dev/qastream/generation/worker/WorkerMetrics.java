@@ -79,4 +79,24 @@ public final class WorkerMetrics {
     public void rebalance() {
         rebalances.increment();
     }
+
+    /** A request record read again because the registry could not be reached (not a bad record). */
+    public void registryUnavailable() {
+        meters.counter("qastream.generation.registry.unavailable", "tier", tier).increment();
+    }
+
+    /** A request record no schema reads, committed to the raw dead-letter topic. */
+    public void committedUndecodable() {
+        meters.counter("qastream.generation.undecodable", "tier", tier).increment();
+    }
+
+    /** A result whose chunk has a newer revision: it wrote nothing, its offset was committed. */
+    public void committedStale() {
+        meters.counter("qastream.generation.stale", "tier", tier).increment();
+    }
+
+    /** A result that could not be written at all, not even as a dead letter (logged with the chunk). */
+    public void unwritable() {
+        meters.counter("qastream.generation.unwritable", "tier", tier).increment();
+    }
 }

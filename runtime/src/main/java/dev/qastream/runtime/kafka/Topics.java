@@ -27,6 +27,15 @@ public final class Topics {
     public static final String REQUESTS_PREFIX = "generation.requests.";
     public static final String GENERATION_PAIRS = "generation.pairs";
     public static final String GENERATION_DLQ = "generation.dlq";
+    /**
+     * Request records no schema can read, as they were (raw bytes), with why and where from in headers
+     * ({@link #DLQ_REASON_HEADER} ...): generation.dlq holds requests that were read but could not be generated.
+     */
+    public static final String GENERATION_REQUESTS_DLQ = "generation.requests.dlq";
+    public static final String DLQ_REASON_HEADER = "dlq.reason";
+    public static final String DLQ_TOPIC_HEADER = "dlq.source.topic";
+    public static final String DLQ_PARTITION_HEADER = "dlq.source.partition";
+    public static final String DLQ_OFFSET_HEADER = "dlq.source.offset";
     public static final String GENERATION_CACHE = "generation.cache";
     public static final String SCORING_SCORED = "scoring.scored";
     public static final String DATASET_PAIRS = "dataset.pairs";
@@ -42,6 +51,7 @@ public final class Topics {
     public final Map<String, Topic<String, GenerationRequest>> requests;
     public final Topic<String, QaPair> pairs;
     public final Topic<String, DeadLetter> deadLetters;
+    public final Topic<String, byte[]> requestDeadLetters;
     public final Topic<String, GenerationCacheEntry> cache;
     public final Topic<String, ScoredPair> scored;
     public final Topic<String, DatasetRecord> dataset;
@@ -62,6 +72,7 @@ public final class Topics {
                 "quality", new Topic<>(requestTopic("quality"), keys, requestSerde, true));
         pairs = new Topic<>(GENERATION_PAIRS, keys, values.serde(QaPair.class), true);
         deadLetters = new Topic<>(GENERATION_DLQ, keys, values.serde(DeadLetter.class), false);
+        requestDeadLetters = new Topic<>(GENERATION_REQUESTS_DLQ, keys, Serdes.ByteArray(), false);
         cache = new Topic<>(GENERATION_CACHE, keys, values.serde(GenerationCacheEntry.class), true);
         scored = new Topic<>(SCORING_SCORED, keys, values.serde(ScoredPair.class), true);
         dataset = new Topic<>(DATASET_PAIRS, keys, values.serde(DatasetRecord.class), true);
@@ -92,6 +103,6 @@ public final class Topics {
 
     public List<Topic<?, ?>> all() {
         return List.of(documents, chunks, errors, requests.get("fast"), requests.get("balanced"),
-                requests.get("quality"), pairs, deadLetters, cache, scored, dataset, catalogue);
+                requests.get("quality"), pairs, deadLetters, requestDeadLetters, cache, scored, dataset, catalogue);
     }
 }
