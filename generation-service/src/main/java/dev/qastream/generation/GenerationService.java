@@ -55,7 +55,7 @@ public final class GenerationService implements Service {
         this.router = new StreamsService("router", ROUTER_APP_ID,
                 RouterTopology.build(ctx.topics(), TierRouting.from(ctx.config()),
                         ctx.config().integer("generation.max-pairs-per-chunk"), System::currentTimeMillis),
-                ctx.kafka().streams(ROUTER_APP_ID), List.of(Topics.INGEST_CHUNKS), ctx.meters());
+                ctx.kafka().streams(ROUTER_APP_ID, Topics.ROUTER_DLQ), List.of(Topics.INGEST_CHUNKS), ctx.meters());
     }
 
     public static String groupId(String tier) {

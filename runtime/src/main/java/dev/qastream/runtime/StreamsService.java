@@ -1,10 +1,16 @@
 package dev.qastream.runtime;
 
+import dev.qastream.runtime.streams.DeadLetterListener;
+import dev.qastream.runtime.streams.StreamsHealth;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -13,7 +19,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
-/** Runs one Kafka Streams topology as a service; the topology itself is built elsewhere, purely. */
+/**
+ * Runs one Kafka Streams topology as a service; the topology itself is built elsewhere, purely. Records that
+ * cannot be read or processed go to the app's dead-letter topic (configured by {@code KafkaSettings.streams});
+ * a stream thread that fails anyway (a transient failure) is replaced and retries where it was. {@link #health()}
+ * tells a thread that keeps failing, a stalled input and the dead-lettered records ({@link StreamsHealth}).
+ */
 public class StreamsService implements Service {
     private static final Logger log = LoggerFactory.getLogger(StreamsService.class);
 
@@ -23,6 +34,7 @@ public class StreamsService implements Service {
     private final Properties props = new Properties();
     private final List<String> inputTopics;
     private final MeterRegistry meters;
+    private final StreamsHealth health;
     private KafkaStreams streams;
     private KafkaStreamsMetrics streamsMetrics;
 
@@ -40,6 +52,12 @@ public class StreamsService implements Service {
         this.props.putAll(props);
         this.inputTopics = inputTopics;
         this.meters = meters;
+        Object stallMs = props.get(StreamsHealth.STALL_MS_CONFIG);
+        this.health = new StreamsHealth(String.valueOf(props.get(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG)),
+                stallMs == null ? StreamsHealth.DEFAULT_STALL_MS : Long.parseLong(stallMs.toString()),
+                System::currentTimeMillis);
+        // The dead-letter handlers tell it what they sent (an object in the configuration: Kafka makes the handlers).
+        this.props.put(DeadLetterListener.CONFIG, health);
     }
 
     @Override
@@ -61,9 +79,11 @@ public class StreamsService implements Service {
             }
         });
         streams.setUncaughtExceptionHandler(e -> {
+            // A bad record does not get here (it is dead-lettered); a transient failure does, and the new thread
+            // retries from the last commit. One that keeps failing shows as DEGRADED on /health.
             log.error("{}: stream thread failed, replacing it", name, e);
-            return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse
-                    .REPLACE_THREAD;
+            health.threadReplaced(e);
+            return StreamThreadExceptionResponse.REPLACE_THREAD;
         });
         streams.start();
     }
@@ -71,6 +91,43 @@ public class StreamsService implements Service {
     @Override
     public boolean healthy() {
         return streams != null && (streams.state().isRunningOrRebalancing() || streams.state() == KafkaStreams.State.CREATED);
+    }
+
+    @Override
+    public Health health() {
+        KafkaStreams s = streams;
+        return s == null ? health.evaluate(null, 0, 0) : health.evaluate(s.state(), processed(s), waiting(s));
+    }
+
+    /** Records processed so far by the app's stream threads. */
+    private static long processed(KafkaStreams s) {
+        double total = 0;
+        for (Metric m : s.metrics().values()) {
+            MetricName n = m.metricName();
+            if (n.group().equals("stream-thread-metrics") && n.name().equals("process-total")) {
+                total += number(m);
+            }
+        }
+        return (long) total;
+    }
+
+    /** Records on the input partitions not read yet: the lag of the stream threads' main consumers. */
+    private static long waiting(KafkaStreams s) {
+        double total = 0;
+        for (Metric m : s.metrics().values()) {
+            MetricName n = m.metricName();
+            String client = n.tags().getOrDefault("client-id", "");
+            if (n.group().equals("consumer-fetch-manager-metrics") && n.name().equals("records-lag")
+                    && n.tags().containsKey("partition") && client.endsWith("-consumer")
+                    && !client.endsWith("-restore-consumer") && !client.endsWith("-global-consumer")) {
+                total += number(m);
+            }
+        }
+        return (long) total;
+    }
+
+    private static double number(Metric m) {
+        return m.metricValue() instanceof Number n && !Double.isNaN(n.doubleValue()) ? n.doubleValue() : 0;
     }
 
     public KafkaStreams.State state() {

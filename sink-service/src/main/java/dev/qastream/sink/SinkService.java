@@ -1,5 +1,6 @@
 package dev.qastream.sink;
 
+import dev.qastream.runtime.Health;
 import dev.qastream.runtime.Service;
 import dev.qastream.runtime.ServiceContext;
 import dev.qastream.runtime.ServiceMain;
@@ -26,7 +27,7 @@ public final class SinkService implements Service {
     public SinkService(ServiceContext ctx) {
         this.streams = new StreamsService("sink", APP_ID,
                 SinkTopology.build(ctx.topics(), ctx.config().string("sink.system-prompt")),
-                ctx.kafka().streams(APP_ID), List.of(Topics.SCORING_SCORED), ctx.meters());
+                ctx.kafka().streams(APP_ID, Topics.SINK_DLQ), List.of(Topics.SCORING_SCORED), ctx.meters());
         this.writer = new DatasetFileWriter(ctx, ctx.config().path("out").resolve(DATASET_FILE));
     }
 
@@ -49,6 +50,13 @@ public final class SinkService implements Service {
     @Override
     public boolean healthy() {
         return streams.healthy() && writerThread != null && writerThread.isAlive();
+    }
+
+    /** The Streams app's health (dead letters, failing threads, a stall) and the file writer's, each named. */
+    @Override
+    public Health health() {
+        Health file = writerThread != null && writerThread.isAlive() ? Health.up() : Health.down("not running");
+        return Health.combine(List.of(new Health.Named("streams", streams.health()), new Health.Named("file", file)));
     }
 
     @Override

@@ -57,7 +57,7 @@ final class RegistryRetryingSerializer<T> implements Serializer<T> {
             try {
                 return call.get();
             } catch (RuntimeException e) {
-                IOException transport = transportCause(e);
+                IOException transport = TransportFailure.cause(e);
                 if (transport == null || attempt >= RETRIES) {
                     throw e;
                 }
@@ -71,20 +71,6 @@ final class RegistryRetryingSerializer<T> implements Serializer<T> {
                 }
             }
         }
-    }
-
-    /**
-     * The first network IOException among the causes (a plain IOException, as the JDK client raises for a closed
-     * connection, or one of java.net's), or null: an EOFException of a truncated record is bad data, not transport.
-     */
-    private static IOException transportCause(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof IOException io
-                    && (io.getClass() == IOException.class || io.getClass().getPackageName().startsWith("java.net"))) {
-                return io;
-            }
-        }
-        return null;
     }
 
     @Override
