@@ -1,5 +1,7 @@
 package dev.qastream.runtime;
 
+import dev.qastream.runtime.kafka.ConsumerLag;
+import dev.qastream.runtime.kafka.KafkaSettings;
 import dev.qastream.runtime.streams.DeadLetterListener;
 import dev.qastream.runtime.streams.StreamsHealth;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -18,6 +20,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Runs one Kafka Streams topology as a service; the topology itself is built elsewhere, purely. Records that
@@ -35,7 +40,12 @@ public class StreamsService implements Service {
     private final List<String> inputTopics;
     private final MeterRegistry meters;
     private final StreamsHealth health;
-    private KafkaStreams streams;
+    private final long sampleMs;
+    /** Where the group's lag is read; null when the app was configured otherwise (then no stall is told). */
+    private final KafkaSettings settings;
+    private ScheduledExecutorService sampler;
+    private ConsumerLag lag; // used on the sampler thread only
+    private volatile KafkaStreams streams;
     private KafkaStreamsMetrics streamsMetrics;
 
     public StreamsService(String name, String applicationId, Topology topology, Map<String, Object> props,
@@ -52,10 +62,12 @@ public class StreamsService implements Service {
         this.props.putAll(props);
         this.inputTopics = inputTopics;
         this.meters = meters;
-        Object stallMs = props.get(StreamsHealth.STALL_MS_CONFIG);
+        Object stall = props.get(StreamsHealth.STALL_MS_CONFIG);
+        long stallMs = stall == null ? StreamsHealth.DEFAULT_STALL_MS : Long.parseLong(stall.toString());
         this.health = new StreamsHealth(String.valueOf(props.get(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG)),
-                stallMs == null ? StreamsHealth.DEFAULT_STALL_MS : Long.parseLong(stallMs.toString()),
-                System::currentTimeMillis);
+                stallMs, System::currentTimeMillis);
+        this.sampleMs = Math.max(1_000, Math.min(10_000, stallMs / 10));
+        this.settings = props.get(KafkaSettings.SETTINGS_CONFIG) instanceof KafkaSettings k ? k : null;
         // The dead-letter handlers tell it what they sent (an object in the configuration: Kafka makes the handlers).
         this.props.put(DeadLetterListener.CONFIG, health);
     }
@@ -86,6 +98,14 @@ public class StreamsService implements Service {
             return StreamThreadExceptionResponse.REPLACE_THREAD;
         });
         streams.start();
+        if (settings != null) {
+            sampler = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, name + "-health");
+                t.setDaemon(true);
+                return t;
+            });
+            sampler.scheduleWithFixedDelay(this::sample, 0, sampleMs, TimeUnit.MILLISECONDS);
+        }
     }
 
     @Override
@@ -96,7 +116,25 @@ public class StreamsService implements Service {
     @Override
     public Health health() {
         KafkaStreams s = streams;
-        return s == null ? health.evaluate(null, 0, 0) : health.evaluate(s.state(), processed(s), waiting(s));
+        return health.evaluate(s == null ? null : s.state());
+    }
+
+    /** Samples progress for {@link #health()}: records processed, and the group's lag as `status` counts it. */
+    private void sample() {
+        KafkaStreams s = streams;
+        if (s == null) {
+            return;
+        }
+        long waiting;
+        try {
+            if (lag == null) {
+                lag = new ConsumerLag(settings);
+            }
+            waiting = lag.lag(applicationId, inputTopics);
+        } catch (RuntimeException unknown) {
+            waiting = -1; // the broker did not answer, or an input topic is not there yet: not known this time
+        }
+        health.observe(processed(s), waiting);
     }
 
     /** Records processed so far by the app's stream threads. */
@@ -104,30 +142,12 @@ public class StreamsService implements Service {
         double total = 0;
         for (Metric m : s.metrics().values()) {
             MetricName n = m.metricName();
-            if (n.group().equals("stream-thread-metrics") && n.name().equals("process-total")) {
-                total += number(m);
+            if (n.group().equals("stream-thread-metrics") && n.name().equals("process-total")
+                    && m.metricValue() instanceof Number v && !Double.isNaN(v.doubleValue())) {
+                total += v.doubleValue();
             }
         }
         return (long) total;
-    }
-
-    /** Records on the input partitions not read yet: the lag of the stream threads' main consumers. */
-    private static long waiting(KafkaStreams s) {
-        double total = 0;
-        for (Metric m : s.metrics().values()) {
-            MetricName n = m.metricName();
-            String client = n.tags().getOrDefault("client-id", "");
-            if (n.group().equals("consumer-fetch-manager-metrics") && n.name().equals("records-lag")
-                    && n.tags().containsKey("partition") && client.endsWith("-consumer")
-                    && !client.endsWith("-restore-consumer") && !client.endsWith("-global-consumer")) {
-                total += number(m);
-            }
-        }
-        return (long) total;
-    }
-
-    private static double number(Metric m) {
-        return m.metricValue() instanceof Number n && !Double.isNaN(n.doubleValue()) ? n.doubleValue() : 0;
     }
 
     public KafkaStreams.State state() {
@@ -141,6 +161,16 @@ public class StreamsService implements Service {
 
     @Override
     public void close() {
+        if (sampler != null) {
+            sampler.shutdownNow();
+            try {
+                if (sampler.awaitTermination(10, TimeUnit.SECONDS) && lag != null) {
+                    lag.close();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         if (streams != null) {
             // Leave the group: a restarted process then gets its partitions at once instead of waiting
             // for the old member's session to expire.

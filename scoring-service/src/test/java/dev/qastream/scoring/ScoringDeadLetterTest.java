@@ -97,12 +97,13 @@ class ScoringDeadLetterTest {
         sendPair(ctx(platform.registryApiUrl(), "producer"), pair);
 
         // Given the scoring app while the registry cannot be reached (nothing listens where it is configured)
-        ServiceContext unreachable = ctx(unusedPortUrl(), "registry-down");
+        ServiceContext unreachable = ctx(unusedPortUrl(), "registry-down", Map.of("health.stall-s", "2"));
         try (ScoringService service = new ScoringService(unreachable)) {
             service.start();
-            // Then its stream thread fails on the pair and is replaced, which /health tells
+            // Then its stream thread fails on the pair and is replaced, and /health tells that and the stall
             awaitTrue("a stream thread replaced", () -> service.health().reason().contains("replaced"));
-            assertThat(service.health().working()).isTrue();
+            awaitTrue("the stall told", () -> service.health().status() == Health.Status.DEGRADED);
+            assertThat(service.health().reason()).contains("input records waiting and no progress for");
         }
         // and the pair is neither dead-lettered nor skipped
         assertThat(deadLetters(unreachable, pair.getPairKey())).isEmpty();
@@ -122,6 +123,10 @@ class ScoringDeadLetterTest {
      * does not leave its group, and the next member waits for the session to expire (45 s by default).
      */
     static ServiceContext ctx(String registryApiUrl, String name) {
+        return ctx(registryApiUrl, name, Map.of());
+    }
+
+    static ServiceContext ctx(String registryApiUrl, String name, Map<String, String> overrides) {
         Path clientProperties = dir.resolve("client.properties");
         try {
             java.nio.file.Files.writeString(clientProperties, "session.timeout.ms=6000\nheartbeat.interval.ms=1000\n");
@@ -132,6 +137,7 @@ class ScoringDeadLetterTest {
         all.put("data-dir", dir.resolve(name).toString());
         all.put("scoring.batch.linger-ms", "50");
         all.put("kafka.client-properties", clientProperties.toString());
+        all.putAll(overrides);
         Config config = Config.load(null).with(all);
         String bootstrap = platform.bootstrapServers();
         return ServiceContext.create(config, new KafkaSettings(bootstrap, config), registryApiUrl,

@@ -23,6 +23,12 @@ import java.util.Properties;
  * write with consumed offsets are transactional, consumers read committed.
  */
 public final class KafkaSettings {
+    /**
+     * Where a Streams app's settings carry these settings themselves (not a Kafka setting), so that the service
+     * running the app can read its consumer group's lag for /health.
+     */
+    public static final String SETTINGS_CONFIG = "qastream.kafka.settings";
+
     private final String bootstrapServers;
     private final int replicationFactor;
     private final int partitions;
@@ -157,6 +163,7 @@ public final class KafkaSettings {
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetteringProcessingHandler.class);
         p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, SerializationFailureHandler.class);
         p.put(StreamsHealth.STALL_MS_CONFIG, stallMs);
+        p.put(SETTINGS_CONFIG, this);
         return p;
     }
 }

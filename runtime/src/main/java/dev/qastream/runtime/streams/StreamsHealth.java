@@ -11,10 +11,10 @@ import java.util.function.LongSupplier;
 
 /**
  * The health of one Streams app from what it reports: its state, its stream threads that failed and were replaced,
- * the records it processed so far and the records waiting on its input, and what it dead-lettered. DEGRADED when a
- * thread keeps failing ({@value #RESTARTS_DEGRADED} replacements within {@value #RESTART_WINDOW_MS} ms: a record
- * or an outage it cannot get past) or when input waits and nothing was processed for the stall time; DOWN when the
- * app is not running. Observed when asked (each /health call), so a stall shows from the second call that sees it.
+ * samples of the records it processed so far and of its consumer group's lag, and what it dead-lettered. DEGRADED
+ * when a thread keeps failing ({@value #RESTARTS_DEGRADED} replacements within {@value #RESTART_WINDOW_MS} ms: a
+ * record or an outage it cannot get past) or when input has waited for the stall time with no progress (nothing
+ * processed, the lag not shrinking); DOWN when the app is not running.
  */
 public final class StreamsHealth implements DeadLetterListener {
     /** Configuration key of the stall time in ms (not a Kafka setting; set from {@code health.stall-s}). */
@@ -32,6 +32,7 @@ public final class StreamsHealth implements DeadLetterListener {
     private long deadLettered;
     private String lastDeadLetter = "";
     private long processed = -1;
+    private long waiting = -1;
     private long progressAtMs;
     private long waitingSinceMs = -1;
 
@@ -54,11 +55,32 @@ public final class StreamsHealth implements DeadLetterListener {
     }
 
     /**
-     * @param state          the app's state; null before it was started
+     * One sample of the app's progress.
+     *
      * @param processedTotal records processed so far by its stream threads
-     * @param waiting        records on its input partitions not yet read (consumer lag)
+     * @param lag            records on its input not processed yet (its consumer group's lag); negative: not known
+     *                       this time (the broker did not answer), which neither starts nor ends a wait
      */
-    public synchronized Health evaluate(KafkaStreams.State state, long processedTotal, long waiting) {
+    public synchronized void observe(long processedTotal, long lag) {
+        long now = clock.getAsLong();
+        // A replaced thread counts from zero again: only a count above the last one seen is progress; so is a
+        // shrinking lag (records dead-lettered are committed without being processed).
+        if (processedTotal > processed || (lag >= 0 && waiting >= 0 && lag < waiting)) {
+            progressAtMs = now;
+        }
+        processed = processedTotal;
+        if (lag == 0) {
+            waitingSinceMs = -1;
+        } else if (lag > 0 && waitingSinceMs < 0) {
+            waitingSinceMs = now;
+        }
+        if (lag >= 0) {
+            waiting = lag;
+        }
+    }
+
+    /** @param state the app's state; null before it was started */
+    public synchronized Health evaluate(KafkaStreams.State state) {
         long now = clock.getAsLong();
         if (state == null) {
             return Health.down("not started");
@@ -66,7 +88,6 @@ public final class StreamsHealth implements DeadLetterListener {
         if (!state.isRunningOrRebalancing() && state != KafkaStreams.State.CREATED) {
             return Health.down("Kafka Streams is " + state + (lastFailure.isEmpty() ? "" : "; last failure: " + lastFailure));
         }
-        observe(processedTotal, waiting, now);
         while (!replacements.isEmpty() && replacements.peekFirst() < now - RESTART_WINDOW_MS) {
             replacements.removeFirst();
         }
@@ -77,9 +98,10 @@ public final class StreamsHealth implements DeadLetterListener {
                     + RESTART_WINDOW_MS / 60_000 + " min; last failure: " + lastFailure;
             (replacements.size() >= RESTARTS_DEGRADED ? problems : notes).add(line);
         }
-        if (waitingSinceMs >= 0 && now - Math.max(progressAtMs, waitingSinceMs) >= stallMs) {
-            problems.add(waiting + " input records waiting and none processed for "
-                    + (now - Math.max(progressAtMs, waitingSinceMs)) / 1000 + " s (health.stall-s " + stallMs / 1000 + ")");
+        long stalledMs = waitingSinceMs < 0 ? 0 : now - Math.max(progressAtMs, waitingSinceMs);
+        if (waitingSinceMs >= 0 && stalledMs >= stallMs) {
+            problems.add(waiting + " input records waiting and no progress for " + stalledMs / 1000
+                    + " s (health.stall-s " + stallMs / 1000 + ")");
         }
         if (deadLettered > 0) {
             notes.add(deadLettered + (deadLettered == 1 ? " record" : " records") + " sent to " + deadLetterTopic
@@ -89,19 +111,6 @@ public final class StreamsHealth implements DeadLetterListener {
         reasons.addAll(notes);
         String reason = String.join("; ", reasons);
         return problems.isEmpty() ? Health.up(reason) : Health.degraded(reason);
-    }
-
-    private void observe(long processedTotal, long waiting, long now) {
-        // A replaced thread starts counting from zero: only a count above the last one seen is progress.
-        if (processedTotal > processed) {
-            progressAtMs = now;
-        }
-        processed = processedTotal;
-        if (waiting <= 0) {
-            waitingSinceMs = -1;
-        } else if (waitingSinceMs < 0) {
-            waitingSinceMs = now;
-        }
     }
 
     private static String times(int n) {

@@ -21,7 +21,7 @@ class StreamsHealthTest {
         health.threadReplaced(failure("connection refused"));
         now.addAndGet(60_000);
         health.threadReplaced(failure("connection refused"));
-        Health twice = health.evaluate(State.RUNNING, 10, 0);
+        Health twice = health.evaluate(State.RUNNING);
         assertThat(twice.status()).isEqualTo(Health.Status.UP);
         assertThat(twice.reason()).contains("replaced 2 times");
 
@@ -30,59 +30,80 @@ class StreamsHealthTest {
         health.threadReplaced(failure("registry down"));
 
         // Then it is DEGRADED, and the reason says how often and why
-        Health thrice = health.evaluate(State.REBALANCING, 10, 0);
+        Health thrice = health.evaluate(State.REBALANCING);
         assertThat(thrice.status()).isEqualTo(Health.Status.DEGRADED);
         assertThat(thrice.reason()).contains("replaced 3 times in the last 5 min", "ConnectException: registry down");
         assertThat(thrice.working()).isTrue();
 
         // and once the failures are older than the window, it is UP again
         now.addAndGet(StreamsHealth.RESTART_WINDOW_MS - 60_000 + 1);
-        assertThat(health.evaluate(State.RUNNING, 10, 0).reason()).contains("replaced once");
+        assertThat(health.evaluate(State.RUNNING).reason()).contains("replaced once");
         now.addAndGet(60_000);
-        assertThat(health.evaluate(State.RUNNING, 10, 0)).isEqualTo(Health.up());
+        assertThat(health.evaluate(State.RUNNING)).isEqualTo(Health.up());
     }
 
     @Test
-    void inputWaitingWithNothingProcessedForTheStallTimeIsDegraded() {
-        // Given input waiting and records processed
-        assertThat(health.evaluate(State.RUNNING, 5, 40).status()).isEqualTo(Health.Status.UP);
+    void inputWaitingWithNoProgressForTheStallTimeIsDegraded() {
+        // Given input waiting while records are processed
+        health.observe(5, 40);
         now.addAndGet(200_000);
-        assertThat(health.evaluate(State.RUNNING, 5, 40).status()).isEqualTo(Health.Status.UP);
+        health.observe(5, 40);
+        assertThat(health.evaluate(State.RUNNING).status()).isEqualTo(Health.Status.UP);
 
-        // When nothing more is processed for the stall time
+        // When nothing more is processed and the lag stays for the stall time
         now.addAndGet(100_000);
-        Health stalled = health.evaluate(State.RUNNING, 5, 40);
+        health.observe(5, 40);
+        Health stalled = health.evaluate(State.RUNNING);
 
         // Then it is DEGRADED, with how much waits and for how long
         assertThat(stalled.status()).isEqualTo(Health.Status.DEGRADED);
-        assertThat(stalled.reason()).contains("40 input records waiting and none processed for 300 s");
+        assertThat(stalled.reason()).contains("40 input records waiting and no progress for 300 s");
 
         // and as soon as it processes again, it is UP
         now.addAndGet(1_000);
-        assertThat(health.evaluate(State.RUNNING, 6, 39)).isEqualTo(Health.up());
+        health.observe(6, 39);
+        assertThat(health.evaluate(State.RUNNING)).isEqualTo(Health.up());
+    }
+
+    @Test
+    void aShrinkingLagIsProgressTooAndAnUnknownLagChangesNothing() {
+        health.observe(5, 40);
+        now.addAndGet(200_000);
+        health.observe(5, 30); // records dead-lettered: committed, not processed
+        now.addAndGet(200_000);
+        health.observe(5, -1); // the broker did not answer
+        assertThat(health.evaluate(State.RUNNING).status()).isEqualTo(Health.Status.UP);
+        now.addAndGet(100_000);
+        health.observe(5, -1);
+        assertThat(health.evaluate(State.RUNNING).reason()).contains("30 input records waiting and no progress for 300 s");
     }
 
     @Test
     void anIdleAppIsNotStalledNorIsOneWhoseInputJustArrived() {
         // Given an app with nothing to do for longer than the stall time
-        health.evaluate(State.RUNNING, 5, 0);
+        health.observe(5, 0);
         now.addAndGet(1_000_000);
-        assertThat(health.evaluate(State.RUNNING, 5, 0)).isEqualTo(Health.up());
+        health.observe(5, 0);
+        assertThat(health.evaluate(State.RUNNING)).isEqualTo(Health.up());
 
         // When input arrives, it is not stalled until it has waited the stall time
-        assertThat(health.evaluate(State.RUNNING, 5, 3)).isEqualTo(Health.up());
+        health.observe(5, 3);
+        assertThat(health.evaluate(State.RUNNING)).isEqualTo(Health.up());
         now.addAndGet(299_000);
-        assertThat(health.evaluate(State.RUNNING, 5, 3)).isEqualTo(Health.up());
+        health.observe(5, 3);
+        assertThat(health.evaluate(State.RUNNING)).isEqualTo(Health.up());
         now.addAndGet(1_000);
-        assertThat(health.evaluate(State.RUNNING, 5, 3).status()).isEqualTo(Health.Status.DEGRADED);
+        health.observe(5, 3);
+        assertThat(health.evaluate(State.RUNNING).status()).isEqualTo(Health.Status.DEGRADED);
     }
 
     @Test
     void aReplacedThreadCountingFromZeroAgainIsNoProgress() {
-        health.evaluate(State.RUNNING, 100, 10);
+        health.observe(100, 10);
         now.addAndGet(300_000);
         // the count fell (a new thread), but nothing new was processed
-        assertThat(health.evaluate(State.RUNNING, 0, 10).status()).isEqualTo(Health.Status.DEGRADED);
+        health.observe(0, 10);
+        assertThat(health.evaluate(State.RUNNING).status()).isEqualTo(Health.Status.DEGRADED);
     }
 
     @Test
@@ -90,7 +111,7 @@ class StreamsHealthTest {
         health.deadLettered("generation.pairs", 2, 17, new SerializationException("Unknown magic byte"));
         health.deadLettered("generation.pairs", 0, 4, new IllegalStateException("artifact reference cannot be null"));
 
-        Health h = health.evaluate(State.RUNNING, 3, 0);
+        Health h = health.evaluate(State.RUNNING);
 
         assertThat(h.status()).isEqualTo(Health.Status.UP);
         assertThat(h.reason()).isEqualTo("2 records sent to scoring.dlq; last generation.pairs-0@4: "
@@ -99,10 +120,10 @@ class StreamsHealthTest {
 
     @Test
     void anAppThatIsNotRunningIsDown() {
-        assertThat(health.evaluate(null, 0, 0).status()).isEqualTo(Health.Status.DOWN);
-        assertThat(health.evaluate(State.CREATED, 0, 0).status()).isEqualTo(Health.Status.UP);
+        assertThat(health.evaluate(null).status()).isEqualTo(Health.Status.DOWN);
+        assertThat(health.evaluate(State.CREATED).status()).isEqualTo(Health.Status.UP);
         health.threadReplaced(failure("gone"));
-        Health error = health.evaluate(State.ERROR, 0, 0);
+        Health error = health.evaluate(State.ERROR);
         assertThat(error.status()).isEqualTo(Health.Status.DOWN);
         assertThat(error.reason()).contains("ERROR", "ConnectException: gone");
     }
