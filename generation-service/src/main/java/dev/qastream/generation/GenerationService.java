@@ -59,7 +59,7 @@ public final class GenerationService implements Service {
         this.router = new StreamsService("router", ROUTER_APP_ID,
                 RouterTopology.build(ctx.topics(), TierRouting.from(ctx.config()),
                         ctx.config().integer("generation.max-pairs-per-chunk"), System::currentTimeMillis),
-                ctx.kafka().streams(ROUTER_APP_ID), List.of(Topics.INGEST_CHUNKS), ctx.meters());
+                ctx.kafka().streams(ROUTER_APP_ID, Topics.ROUTER_DLQ), List.of(Topics.INGEST_CHUNKS), ctx.meters());
     }
 
     public static String groupId(String tier) {
@@ -107,6 +107,15 @@ public final class GenerationService implements Service {
     @Override
     public boolean healthy() {
         return router.healthy() && cache != null && cache.healthy() && supervisors.stream().allMatch(Supervisor::healthy);
+    }
+
+    /** The router's own health (dead letters, restarts, stalls) beside the workers' and the cache view's. */
+    @Override
+    public dev.qastream.runtime.Health health() {
+        boolean workers = cache != null && cache.healthy() && supervisors.stream().allMatch(Supervisor::healthy);
+        return dev.qastream.runtime.Health.combine(List.of(
+                new dev.qastream.runtime.Health.Named("router", router.health()),
+                new dev.qastream.runtime.Health.Named("workers", dev.qastream.runtime.Health.of(workers))));
     }
 
     /**

@@ -84,14 +84,14 @@ public final class Stack implements AutoCloseable {
         services.add(generation);
         for (Service s : services) {
             s.start();
-            http.addHealthCheck(s.name(), s::healthy);
+            http.addHealth(s.name(), s::health);
         }
         if (platform != null) {
             // What this stack's workers generate with, so a replay beside it can tell a stale configuration.
             GenerationSettings.write(config.path("data-dir"), generation.generators());
         }
         ingest.open();
-        http.addHealthCheck(ingest.name(), ingest::healthy);
+        http.addHealth(ingest.name(), ingest::health);
         http.addHealthDetail("model", generation::modelHealth);
         services.add(ingest);
         startupMs = (System.nanoTime() - t0) / 1_000_000;
@@ -116,7 +116,7 @@ public final class Stack implements AutoCloseable {
 
     public void attach(Service service) {
         service.start();
-        http.addHealthCheck(service.name(), service::healthy);
+        http.addHealth(service.name(), service::health);
         services.add(service);
     }
 

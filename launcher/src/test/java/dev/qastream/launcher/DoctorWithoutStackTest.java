@@ -62,9 +62,10 @@ class DoctorWithoutStackTest {
     @Test
     void statusScreenComputesProgressRatesAndEta() {
         Snapshot earlier = new Snapshot(0, "test", 2, 10, 20, 10, 8, 8, 0, 1,
-                Map.of("qastream-scoring", 30L), Map.of("qastream-scoring", 100L), Map.of());
+                Map.of("qastream-scoring", 30L), Map.of("qastream-scoring", 100L), Map.of(), Map.of());
         Snapshot now = new Snapshot(10_000, "test", 3, 12, 40, 30, 27, 27, 1, 1,
-                Map.of("qastream-scoring", 20L), Map.of("qastream-scoring", 140L), Map.of("fast qwen3:1.7b", 500.0));
+                Map.of("qastream-scoring", 20L), Map.of("qastream-scoring", 140L), Map.of("fast qwen3:1.7b", 500.0),
+                Map.of("router.dlq", 0L, "scoring.dlq", 2L, "sink.dlq", 0L));
         List<String> screen = StatusView.render(now, earlier);
         // 140 of 160 processed; 40 records in 10 s; 20 queued -> 5 s
         assertThat(screen).anySatisfy(l -> assertThat(l).startsWith("pairs scored").contains("30", "20", "88%"));
@@ -72,6 +73,9 @@ class DoctorWithoutStackTest {
         assertThat(screen).anySatisfy(l -> assertThat(l).startsWith("ETA").contains("0m05s"));
         assertThat(screen).anySatisfy(l -> assertThat(l).startsWith("tokens/s").contains("fast qwen3:1.7b -"));
         assertThat(screen).anySatisfy(l -> assertThat(l).startsWith("chunks").contains("12", " - "));
+        // what each Streams stage set aside on its dead-letter topic, per stage
+        assertThat(screen).anySatisfy(l -> assertThat(l).startsWith("set aside")
+                .contains("router.dlq 0 | scoring.dlq 2 | sink.dlq 0"));
         // a single snapshot has no rate: "-" rather than a guess
         assertThat(StatusView.render(now, null)).anySatisfy(l -> assertThat(l).startsWith("ETA        -"));
     }

@@ -116,6 +116,7 @@ class OperateStackTest {
         assertThat(line(r.out, "ETA")).contains("done");
         assertThat(line(r.out, "tokens/s")).contains("-");
         assertThat(line(r.out, "dead letters")).contains("dead letters 0");
+        assertThat(line(r.out, "set aside")).contains("router.dlq 0 | scoring.dlq 0 | sink.dlq 0");
     }
 
     @Test
@@ -159,7 +160,8 @@ class OperateStackTest {
     void topicsCreateIsIdempotent() {
         Result r = pipeline("topics", "create", "--data-dir", config.path("data-dir").toString());
         assertThat(r.exit).as(r.out).isZero();
-        assertThat(r.out).contains("exists   scoring.scored", "0 created, " + dev.qastream.runtime.kafka.Topics.withPlainAvro().all().size() + " already there");
+        assertThat(r.out).contains("exists   scoring.scored", "exists   scoring.dlq", "0 created, "
+                + dev.qastream.runtime.kafka.Topics.withPlainAvro().all().size() + " already there");
     }
 
     private static List<String> consoleConsumer(Endpoints endpoints, int n, String property) throws Exception {

@@ -6,8 +6,17 @@ public interface Service extends AutoCloseable {
 
     void start();
 
-    /** True while the service can do its work (for /health). */
+    /** True while the service can do its work. */
     boolean healthy();
+
+    /**
+     * For /health: UP, DEGRADED or DOWN, with the reason. By default UP or DOWN from {@link #healthy()}; a service
+     * that can tell more (a stream thread that keeps failing, a stalled stage, a writer that cannot write) says so
+     * here, and keeps {@link #healthy()} true while it is DEGRADED: it still works.
+     */
+    default Health health() {
+        return healthy() ? Health.up() : Health.down("not running");
+    }
 
     /** Consumer groups whose lag tells whether this stage has processed everything (for batch runs); none by default. */
     default java.util.Map<String, java.util.List<String>> consumerGroups() {

@@ -91,7 +91,7 @@ public final class ServiceMain {
             ServiceContext ctx = ServiceContext.create(config, kafka, endpoints.registryApiUrl(), http.meters());
             TopicAdmin.ensureTopics(kafka, ctx.topics());
             Service service = factory.apply(ctx);
-            http.addHealthCheck(service.name(), service::healthy);
+            http.addHealth(service.name(), service::health);
             service.start();
             log.info("{} running; /metrics and /health on http://{}:{}/", service.name(), host, http.port());
             return new Running(service, http);

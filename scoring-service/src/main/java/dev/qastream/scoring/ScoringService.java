@@ -65,6 +65,6 @@ public final class ScoringService extends StreamsService {
 
     /** The catalogue topic is created with the other topics (Topics.catalogue) before any service starts. */
     private static Map<String, Object> withCatalogueTopic(ServiceContext ctx) {
-        return ctx.kafka().streams(APP_ID);
+        return ctx.kafka().streams(APP_ID, Topics.SCORING_DLQ);
     }
 }

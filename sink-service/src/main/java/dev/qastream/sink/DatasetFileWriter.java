@@ -194,7 +194,7 @@ public final class DatasetFileWriter implements Runnable {
             return records;
         } catch (RecordDeserializationException e) {
             String where = e.topicPartition() + " offset " + e.offset();
-            IOException transport = RegistryFailure.transportCause(e);
+            IOException transport = dev.qastream.runtime.serde.Transport.cause(e);
             if (transport != null) {
                 long pause = backoff.next();
                 readProblem = "waiting for the schema registry to read " + where + ": " + transport;

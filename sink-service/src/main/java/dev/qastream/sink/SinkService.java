@@ -1,5 +1,6 @@
 package dev.qastream.sink;
 
+import dev.qastream.runtime.Health;
 import dev.qastream.runtime.Service;
 import dev.qastream.runtime.ServiceContext;
 import dev.qastream.runtime.ServiceMain;
@@ -28,7 +29,7 @@ public final class SinkService implements Service {
         this.streams = new StreamsService("sink", APP_ID,
                 SinkTopology.build(ctx.topics(), ctx.config().string("sink.system-prompt"),
                         Duration.ofMillis(ctx.kafka().deleteRetentionMs())),
-                ctx.kafka().streams(APP_ID), List.of(Topics.SCORING_SCORED), ctx.meters());
+                ctx.kafka().streams(APP_ID, Topics.SINK_DLQ), List.of(Topics.SCORING_SCORED), ctx.meters());
         this.writer = new DatasetFileWriter(ctx, ctx.config().path("out").resolve(DATASET_FILE));
     }
 
@@ -63,6 +64,16 @@ public final class SinkService implements Service {
             return "dataset file writer thread ended";
         }
         return writer.problem();
+    }
+
+    /** The Streams app's health (dead letters, failing threads, a stall) and the file writer's, each named. */
+    @Override
+    public Health health() {
+        String problem = writerProblem();
+        // A writer that waits for the registry or a disk is DEGRADED (it recovers); one that is gone is DOWN.
+        Health file = problem == null ? Health.up()
+                : writerThread != null && writerThread.isAlive() ? Health.degraded(problem) : Health.down(problem);
+        return Health.combine(List.of(new Health.Named("streams", streams.health()), new Health.Named("file", file)));
     }
 
     @Override

@@ -57,9 +57,11 @@ public final class HtmlReport {
         deadLetters(h, r.deadLetters());
         ingestErrors(h, r.ingestErrors());
         h.append("</div>");
+        stageDeadLetters(h, r.stageDeadLetters());
         timing(h, r.timing());
         h.append("</main><footer class=\"wrap\">Built from the topics ingest.documents, ingest.errors, generation.dlq, ")
-                .append("scoring.scored and dataset.pairs (newest state per key). The same figures are in report.json.")
+                .append("scoring.scored and dataset.pairs (newest state per key) and the stages' dead-letter topics. ")
+                .append("The same figures are in report.json.")
                 .append("</footer></body></html>\n");
         return h.toString();
     }
@@ -233,6 +235,24 @@ public final class HtmlReport {
             h.append("<li><code>").append(escape(x.chunkId())).append("</code> <span class=\"muted\">")
                     .append(escape(String.join(" → ", x.tiersTried().isEmpty() ? List.of(x.tier()) : x.tiersTried())))
                     .append("</span><br>").append(escape(x.reason())).append("</li>");
+        }
+        h.append("</ul></section>");
+    }
+
+    private static void stageDeadLetters(StringBuilder h, QualityReport.StageDeadLetters d) {
+        h.append("<section class=\"card\"><h2>Set aside by the stages <span class=\"badge\" data-metric=\"stageDeadLetters\" ")
+                .append("data-value=\"").append(d.count()).append("\">").append(number(d.count())).append("</span></h2>")
+                .append("<p class=\"muted\">Records a stage could not read or process: each is on the stage's ")
+                .append("dead-letter topic as it was, with the reason in its headers, and the stage went on.</p>");
+        groupTable(h, "topic", d.byTopic());
+        if (d.count() == 0) {
+            h.append(empty("Every record the stages met could be read and processed.")).append("</section>");
+            return;
+        }
+        h.append("<h3>Most recent</h3><ul class=\"recent\">");
+        for (QualityReport.StageDeadLetter x : d.recent()) {
+            h.append("<li><code>").append(escape(x.topic())).append("</code> <span class=\"muted\">from ")
+                    .append(escape(x.source())).append("</span><br>").append(escape(x.reason())).append("</li>");
         }
         h.append("</ul></section>");
     }

@@ -16,6 +16,7 @@ public record QualityReport(
         Conflicts conflicts,
         Completeness metadataCompleteness,
         DeadLetters deadLetters,
+        StageDeadLetters stageDeadLetters,
         IngestErrors ingestErrors,
         Timing timing) {
 
@@ -68,6 +69,17 @@ public record QualityReport(
     }
 
     public record DeadLetter(String chunkId, String tier, List<String> tiersTried, String reason, long failedAtMs) {
+    }
+
+    /**
+     * Records a Streams stage could not read or process, set aside with the reason on its dead-letter topic
+     * (router.dlq, scoring.dlq, sink.dlq) while the stage went on; {@code byTopic} names every such topic.
+     */
+    public record StageDeadLetters(long count, List<Group> byTopic, List<StageDeadLetter> recent) {
+    }
+
+    /** @param source the record's topic, partition and offset; {@code reason} the exception and its message */
+    public record StageDeadLetter(String topic, String source, String reason, long atMs) {
     }
 
     public record IngestErrors(long count, List<Group> byReason, List<IngestError> recent) {

@@ -18,7 +18,8 @@ import java.util.Map;
 /**
  * Reads the topics the report is made of, from the start and then as they grow, with no consumer group
  * (it commits nothing and disturbs no stage), committed records only, into a {@link ReportState}.
- * One consumer for all five topics; values are decoded with each topic's own serde.
+ * One consumer for all of them; values are decoded with each topic's own serde. The stages' dead-letter topics
+ * hold records as they were, so only their headers (where from, why) are read.
  */
 public final class ReportReader implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ReportReader.class);
@@ -32,9 +33,15 @@ public final class ReportReader implements AutoCloseable {
     public ReportReader(ServiceContext ctx) {
         this.topics = ctx.topics();
         this.consumer = new KafkaConsumer<>(ctx.kafka().rawConsumer(null));
-        for (String topic : List.of(Topics.INGEST_DOCUMENTS, Topics.INGEST_ERRORS, Topics.GENERATION_DLQ,
-                Topics.SCORING_SCORED, Topics.DATASET_PAIRS)) {
-            consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+        List<String> read = new ArrayList<>(List.of(Topics.INGEST_DOCUMENTS, Topics.INGEST_ERRORS,
+                Topics.GENERATION_DLQ, Topics.SCORING_SCORED, Topics.DATASET_PAIRS));
+        read.addAll(Topics.STREAMS_DLQS);
+        for (String topic : read) {
+            // A topic not created yet (a stage's dead-letter topic on a cluster set up by an older version) has none.
+            List<org.apache.kafka.common.PartitionInfo> infos = consumer.partitionsFor(topic);
+            if (infos != null) {
+                infos.forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+            }
         }
         consumer.assign(partitions);
         consumer.seekToBeginning(partitions);
@@ -94,8 +101,18 @@ public final class ReportReader implements AutoCloseable {
             }
             case Topics.SCORING_SCORED -> state.scored(key, value(topics.scored, r));
             case Topics.DATASET_PAIRS -> state.datasetRecord(key, value(topics.dataset, r));
+            case Topics.ROUTER_DLQ, Topics.SCORING_DLQ, Topics.SINK_DLQ -> state.stageDeadLetter(r.topic(),
+                    header(r, "__streams.errors.topic") + "-" + header(r, "__streams.errors.partition") + "@"
+                            + header(r, "__streams.errors.offset"),
+                    header(r, "__streams.errors.exception") + ": " + header(r, "__streams.errors.message"), r.timestamp());
             default -> { }
         }
+    }
+
+    /** A header Kafka Streams sets on a dead letter ({@code __streams.errors.*}), "?" when absent. */
+    private static String header(ConsumerRecord<byte[], byte[]> r, String name) {
+        org.apache.kafka.common.header.Header h = r.headers().lastHeader(name);
+        return h == null || h.value() == null ? "?" : new String(h.value(), java.nio.charset.StandardCharsets.UTF_8);
     }
 
     private static <V> V value(Topic<String, V> topic, ConsumerRecord<byte[], byte[]> r) {

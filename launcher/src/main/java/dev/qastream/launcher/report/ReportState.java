@@ -13,6 +13,8 @@ import dev.qastream.launcher.report.QualityReport.Group;
 import dev.qastream.launcher.report.QualityReport.Histogram;
 import dev.qastream.launcher.report.QualityReport.IngestErrors;
 import dev.qastream.launcher.report.QualityReport.Rejection;
+import dev.qastream.launcher.report.QualityReport.StageDeadLetters;
+import dev.qastream.runtime.kafka.Topics;
 import dev.qastream.schemas.DatasetRecord;
 import dev.qastream.schemas.DeadLetter;
 import dev.qastream.schemas.DocumentRecord;
@@ -70,6 +72,12 @@ public final class ReportState {
     private final Map<String, Long> deadLetterReasons = new HashMap<>();
     private final Map<String, Long> deadLetterTiers = new HashMap<>();
     private final Deque<QualityReport.DeadLetter> recentDeadLetters = new ArrayDeque<>();
+    private final Map<String, Long> stageDeadLetters = new LinkedHashMap<>();
+    private final Deque<QualityReport.StageDeadLetter> recentStageDeadLetters = new ArrayDeque<>();
+
+    public ReportState() {
+        Topics.STREAMS_DLQS.forEach(t -> stageDeadLetters.put(t, 0L));
+    }
 
     // ---- feeding ----
 
@@ -107,6 +115,12 @@ public final class ReportState {
     /** A re-drive's marker (a null value on generation.dlq): the chunk's dead letter is no longer open. */
     public void deadLetterRedriven(String chunkId) {
         openDeadLetters.remove(chunkId);
+    }
+
+    /** A record a Streams stage set aside on its dead-letter topic {@code topic}. */
+    public void stageDeadLetter(String topic, String source, String reason, long atMs) {
+        stageDeadLetters.merge(topic, 1L, Long::sum);
+        recent(recentStageDeadLetters, new QualityReport.StageDeadLetter(topic, source, clip(reason), atMs));
     }
 
     public void scored(String key, ScoredPair value) {
@@ -155,7 +169,7 @@ public final class ReportState {
                 accepted, live.size() - accepted, pairs.size() - live.size(), deadLetters, dataset.size());
         return new QualityReport(nowMs, counts, acceptance(live), histograms(live),
                 groups(live, p -> p.questionType == null ? "unknown" : p.questionType), rejections(),
-                conflicts(), completeness(), deadLetterSummary(), errorSummary(),
+                conflicts(), completeness(), deadLetterSummary(), stageDeadLetterSummary(), errorSummary(),
                 Timings.of(documents, pairs, dataset.keySet()));
     }
 
@@ -286,6 +300,12 @@ public final class ReportState {
         byTier.sort(Comparator.comparing(Group::name, Reports.TIER_ORDER));
         return new DeadLetters(deadLetters, openDeadLetters.size(), named(deadLetterReasons), byTier,
                 newestFirst(recentDeadLetters));
+    }
+
+    private StageDeadLetters stageDeadLetterSummary() {
+        return new StageDeadLetters(stageDeadLetters.values().stream().mapToLong(Long::longValue).sum(),
+                stageDeadLetters.entrySet().stream().map(e -> new Group(e.getKey(), e.getValue(), 0, 0)).toList(),
+                newestFirst(recentStageDeadLetters));
     }
 
     private IngestErrors errorSummary() {

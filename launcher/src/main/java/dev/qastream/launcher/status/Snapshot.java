@@ -9,8 +9,9 @@ import java.util.Map;
  * @param lag          unprocessed records per consumer group
  * @param committed    committed offsets summed per consumer group (what each has processed), for rates
  * @param tokens       tokens generated so far per "tier model", from /metrics; empty when not available
+ * @param stageDeadLetters records each Streams stage set aside on its dead-letter topic, per topic
  */
 public record Snapshot(long atMs, String where, long documents, long chunks, long pairs, long scored, long accepted,
                        long dataset, long deadLetters, long ingestErrors, Map<String, Long> lag,
-                       Map<String, Long> committed, Map<String, Double> tokens) {
+                       Map<String, Long> committed, Map<String, Double> tokens, Map<String, Long> stageDeadLetters) {
 }

@@ -28,6 +28,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * Reads what `status` shows from the cluster itself, so it works for the embedded stack, separate service
@@ -35,9 +36,9 @@ import java.util.regex.Pattern;
  * arrived since the last), lag per consumer group, and tokens from a /metrics endpoint when one answers.
  */
 public final class StatusProbe implements AutoCloseable {
-    private static final List<String> COUNTED = List.of(Topics.INGEST_DOCUMENTS, Topics.INGEST_CHUNKS,
-            Topics.INGEST_ERRORS, Topics.GENERATION_PAIRS, Topics.GENERATION_DLQ, Topics.SCORING_SCORED,
-            Topics.DATASET_PAIRS);
+    private static final List<String> COUNTED = Stream.concat(Stream.of(Topics.INGEST_DOCUMENTS,
+            Topics.INGEST_CHUNKS, Topics.INGEST_ERRORS, Topics.GENERATION_PAIRS, Topics.GENERATION_DLQ,
+            Topics.SCORING_SCORED, Topics.DATASET_PAIRS), Topics.STREAMS_DLQS.stream()).toList();
     private static final Pattern TOKENS = Pattern.compile("^(qastream_\\w*tokens\\w*)\\{([^}]*)}\\s+(\\S+)");
     private static final Pattern LABEL = Pattern.compile("(\\w+)=\"([^\"]*)\"");
 
@@ -57,6 +58,7 @@ public final class StatusProbe implements AutoCloseable {
     private long deadLetters;
     private final java.util.Set<String> openDeadLetters = new java.util.HashSet<>();
     private long ingestErrors;
+    private final Map<String, Long> stageDeadLetters = new java.util.LinkedHashMap<>();
 
     public StatusProbe(ServiceContext ctx, String where, List<String> metricsUrls) {
         this.ctx = ctx;
@@ -67,6 +69,7 @@ public final class StatusProbe implements AutoCloseable {
         this.reader = new KafkaConsumer<>(ctx.kafka().rawConsumer(null));
         this.pairs = ctx.topics().pairs.valueSerde().deserializer();
         this.scored = ctx.topics().scored.valueSerde().deserializer();
+        Topics.STREAMS_DLQS.forEach(t -> stageDeadLetters.put(t, 0L));
         List<TopicPartition> partitions = new java.util.ArrayList<>();
         Set<String> existing = topicNames();
         for (String topic : COUNTED) {
@@ -94,7 +97,8 @@ public final class StatusProbe implements AutoCloseable {
         readGroups(lags, committed);
         return new Snapshot(System.currentTimeMillis(), where, size(Topics.INGEST_DOCUMENTS), size(Topics.INGEST_CHUNKS),
                 size(Topics.GENERATION_PAIRS), size(Topics.SCORING_SCORED), acceptedKeys.size(),
-                size(Topics.DATASET_PAIRS), deadLetters, ingestErrors, lags, committed, tokens());
+                size(Topics.DATASET_PAIRS), deadLetters, ingestErrors, lags, committed, tokens(),
+                Map.copyOf(stageDeadLetters));
     }
 
     private long size(String topic) {
@@ -130,6 +134,8 @@ public final class StatusProbe implements AutoCloseable {
                 deadLetters = openDeadLetters.size();
             }
             case Topics.INGEST_ERRORS -> ingestErrors += r.value() == null ? 0 : 1;
+            // Every record counts: one set aside may have had no value (a removal that could not be processed).
+            case Topics.ROUTER_DLQ, Topics.SCORING_DLQ, Topics.SINK_DLQ -> stageDeadLetters.merge(r.topic(), 1L, Long::sum);
             case Topics.GENERATION_PAIRS -> {
                 QaPair p = r.value() == null ? null : pairs.deserialize(r.topic(), r.value());
                 track(r.topic(), key, p != null && !p.getRemoved());

@@ -40,6 +40,7 @@ public final class StatusView {
         out.add("ETA        " + eta(queued, rate) + " (" + queued + " records queued)");
         out.add("tokens/s   " + tokens(now, earlier));
         out.add("dead letters " + count(now.deadLetters()) + " open   ingest errors " + count(now.ingestErrors()));
+        out.add("set aside  " + setAside(now.stageDeadLetters()) + " (records a stage could not read or process)");
         return out;
     }
 
@@ -102,6 +103,13 @@ public final class StatusView {
             parts.add(tierModel + " " + number(perSecond));
         });
         return String.join(" | ", parts);
+    }
+
+    /** Per stage dead-letter topic, pipeline order: "router.dlq 0 | scoring.dlq 2 | sink.dlq 0". */
+    private static String setAside(Map<String, Long> perTopic) {
+        return dev.qastream.runtime.kafka.Topics.STREAMS_DLQS.stream()
+                .map(t -> t + " " + (perTopic.containsKey(t) ? count(perTopic.get(t)) : "-"))
+                .collect(java.util.stream.Collectors.joining(" | "));
     }
 
     private static String count(long n) {

@@ -115,6 +115,25 @@ class ReportStateTest {
     }
 
     @Test
+    void recordsTheStagesSetAsideAreCountedPerDeadLetterTopicWithTheNewestFirst() {
+        ReportState state = new ReportState();
+        assertThat(state.report(0).stageDeadLetters().byTopic()).extracting(QualityReport.Group::name)
+                .containsExactly("router.dlq", "scoring.dlq", "sink.dlq");
+
+        state.stageDeadLetter("scoring.dlq", "generation.pairs-0@3", "SerializationException: Unknown magic byte!", 10);
+        state.stageDeadLetter("sink.dlq", "scoring.scored-2@9", "IllegalStateException: artifact reference cannot be null", 20);
+        state.stageDeadLetter("scoring.dlq", "generation.pairs-1@4", "SerializationException: Unknown magic byte!", 30);
+
+        QualityReport.StageDeadLetters d = state.report(40).stageDeadLetters();
+        assertThat(d.count()).isEqualTo(3);
+        assertThat(d.byTopic()).extracting(QualityReport.Group::pairs).containsExactly(0L, 2L, 1L);
+        assertThat(d.recent()).extracting(QualityReport.StageDeadLetter::source)
+                .containsExactly("generation.pairs-1@4", "scoring.scored-2@9", "generation.pairs-0@3");
+        assertThat(HtmlReport.render(state.report(40))).contains("Set aside by the stages",
+                "data-metric=\"stageDeadLetters\" data-value=\"3\"", "generation.pairs-1@4");
+    }
+
+    @Test
     void reasonsGroupWithoutTheirParticulars() {
         assertThat(Reasons.group("answer is too long (340 words, at most 300)")).isEqualTo("answer is too long");
         assertThat(Reasons.group("near-duplicate of lte/a.md#1#0")).isEqualTo("near-duplicate of …");

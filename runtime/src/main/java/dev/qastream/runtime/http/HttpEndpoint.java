@@ -2,6 +2,7 @@ package dev.qastream.runtime.http;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.qastream.runtime.Health;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
@@ -18,12 +19,15 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
- * Serves /metrics (Prometheus text format) and /health (200 when every registered check passes,
- * 503 otherwise, with one line per check). One per process: the embedded stack shares it.
+ * Serves /metrics (Prometheus text format) and /health: the worst status of the registered checks first
+ * ({@code status: UP}, {@code DEGRADED} or {@code DOWN}), then one line per check with its reason, then the details.
+ * HTTP 503 only when a check is DOWN: a DEGRADED service still works (a thread that keeps failing, a stalled input),
+ * so a load balancer or orchestrator must not take it out or restart it for that; DEGRADED is for people and
+ * alerts, which read the body. One per process: the embedded stack shares it.
  */
 public final class HttpEndpoint implements AutoCloseable {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    private final Map<String, BooleanSupplier> checks = new ConcurrentHashMap<>();
+    private final Map<String, Supplier<Health>> checks = new ConcurrentHashMap<>();
     private final Map<String, Supplier<List<String>>> details = new ConcurrentHashMap<>();
     private HttpServer server;
 
@@ -31,7 +35,13 @@ public final class HttpEndpoint implements AutoCloseable {
         return registry;
     }
 
+    /** A check that is UP or DOWN. */
     public void addHealthCheck(String name, BooleanSupplier check) {
+        checks.put(name, () -> Health.of(check.getAsBoolean()));
+    }
+
+    /** A check that tells UP, DEGRADED or DOWN with its reason, e.g. a service's {@code health()}. */
+    public void addHealth(String name, Supplier<Health> check) {
         checks.put(name, check);
     }
 
@@ -60,16 +70,18 @@ public final class HttpEndpoint implements AutoCloseable {
 
     private void health(HttpExchange ex) throws IOException {
         StringBuilder body = new StringBuilder();
-        boolean up = true;
-        for (Map.Entry<String, BooleanSupplier> c : new TreeMap<>(checks).entrySet()) {
-            boolean ok;
+        Health.Status worst = Health.Status.UP;
+        for (Map.Entry<String, Supplier<Health>> c : new TreeMap<>(checks).entrySet()) {
+            Health h;
             try {
-                ok = c.getValue().getAsBoolean();
+                h = c.getValue().get();
             } catch (RuntimeException e) {
-                ok = false;
+                h = Health.down("check failed: " + e);
             }
-            up &= ok;
-            body.append(c.getKey()).append(": ").append(ok ? "UP" : "DOWN").append('\n');
+            if (h.status().compareTo(worst) > 0) {
+                worst = h.status();
+            }
+            body.append(c.getKey()).append(": ").append(h).append('\n');
         }
         for (Map.Entry<String, Supplier<List<String>>> d : new TreeMap<>(details).entrySet()) {
             try {
@@ -78,8 +90,8 @@ public final class HttpEndpoint implements AutoCloseable {
                 body.append(d.getKey()).append(" unknown: ").append(e.getMessage()).append('\n');
             }
         }
-        body.insert(0, "status: " + (up ? "UP" : "DOWN") + "\n");
-        reply(ex, up ? 200 : 503, "text/plain", body.toString());
+        body.insert(0, "status: " + worst + "\n");
+        reply(ex, worst == Health.Status.DOWN ? 503 : 200, "text/plain", body.toString());
     }
 
     private static void reply(HttpExchange ex, int status, String type, String body) throws IOException {

@@ -1,6 +1,10 @@
 package dev.qastream.runtime.kafka;
 
 import dev.qastream.runtime.config.Config;
+import dev.qastream.runtime.streams.DeadLetteringDeserializationHandler;
+import dev.qastream.runtime.streams.DeadLetteringProcessingHandler;
+import dev.qastream.runtime.streams.SerializationFailureHandler;
+import dev.qastream.runtime.streams.StreamsHealth;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -19,6 +23,12 @@ import java.util.Properties;
  * write with consumed offsets are transactional, consumers read committed.
  */
 public final class KafkaSettings {
+    /**
+     * Where a Streams app's settings carry these settings themselves (not a Kafka setting), so that the service
+     * running the app can read its consumer group's lag for /health.
+     */
+    public static final String SETTINGS_CONFIG = "qastream.kafka.settings";
+
     private final String bootstrapServers;
     private final int replicationFactor;
     private final int partitions;
@@ -26,6 +36,7 @@ public final class KafkaSettings {
     private final Path stateDir;
     private final String compression;
     private final long deleteRetentionMs;
+    private final long stallMs;
     private final Map<String, Object> clientProperties;
 
     public KafkaSettings(String bootstrapServers, Config config) {
@@ -36,6 +47,7 @@ public final class KafkaSettings {
         this.stateDir = dataDir.resolve("streams");
         this.compression = config.string("kafka.compression");
         this.deleteRetentionMs = config.integer("kafka.delete-retention-hours") * 3_600_000L;
+        this.stallMs = config.integer("health.stall-s") * 1_000L;
         this.clientProperties = clientProperties(config.string("kafka.client-properties"));
     }
 
@@ -141,7 +153,12 @@ public final class KafkaSettings {
         return p;
     }
 
-    public Map<String, Object> streams(String applicationId) {
+    /**
+     * A Streams app's settings. A record it cannot read or process goes to {@code deadLetterTopic} (one per app,
+     * declared in {@link Topics}) with the reason in its headers, and the app goes on; a transient failure (the
+     * registry unreachable) is retried instead (see the handlers in {@code dev.qastream.runtime.streams}).
+     */
+    public Map<String, Object> streams(String applicationId, String deadLetterTopic) {
         Map<String, Object> p = new HashMap<>(clientProperties);
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
@@ -158,6 +175,12 @@ public final class KafkaSettings {
         // Same failure handling for global tables as for the stream threads (and no warning about it).
         p.put("processing.exception.handler.global.enabled", true);
         p.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), compression);
+        p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, deadLetterTopic);
+        p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetteringDeserializationHandler.class);
+        p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetteringProcessingHandler.class);
+        p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, SerializationFailureHandler.class);
+        p.put(StreamsHealth.STALL_MS_CONFIG, stallMs);
+        p.put(SETTINGS_CONFIG, this);
         return p;
     }
 }

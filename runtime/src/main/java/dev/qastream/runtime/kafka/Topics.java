@@ -39,6 +39,12 @@ public final class Topics {
     public static final String GENERATION_CACHE = "generation.cache";
     public static final String SCORING_SCORED = "scoring.scored";
     public static final String DATASET_PAIRS = "dataset.pairs";
+    /** Each Streams app's dead-letter topic: records it could not read or process, as they were, reason in headers. */
+    public static final String ROUTER_DLQ = "router.dlq";
+    public static final String SCORING_DLQ = "scoring.dlq";
+    public static final String SINK_DLQ = "sink.dlq";
+    /** The Streams apps' dead-letter topics, pipeline order. */
+    public static final List<String> STREAMS_DLQS = List.of(ROUTER_DLQ, SCORING_DLQ, SINK_DLQ);
     /** Scoring's catalogue of every parameter and counter name ingested (a global table, so not Streams-managed). */
     public static final String SCORING_CATALOGUE = "qastream-scoring-catalogue";
 
@@ -56,6 +62,10 @@ public final class Topics {
     public final Topic<String, ScoredPair> scored;
     public final Topic<String, DatasetRecord> dataset;
     public final Topic<String, String> catalogue;
+    /** Raw bytes both ways: a dead letter is whatever could not be read, kept as it was. */
+    public final Topic<byte[], byte[]> routerDeadLetters;
+    public final Topic<byte[], byte[]> scoringDeadLetters;
+    public final Topic<byte[], byte[]> sinkDeadLetters;
 
     public Topics(ValueSerdeFactory values) {
         Serde<String> keys = Serdes.String();
@@ -77,6 +87,9 @@ public final class Topics {
         scored = new Topic<>(SCORING_SCORED, keys, values.serde(ScoredPair.class), true);
         dataset = new Topic<>(DATASET_PAIRS, keys, values.serde(DatasetRecord.class), true);
         catalogue = new Topic<>(SCORING_CATALOGUE, keys, Serdes.String(), true);
+        routerDeadLetters = new Topic<>(ROUTER_DLQ, Serdes.ByteArray(), Serdes.ByteArray(), false);
+        scoringDeadLetters = new Topic<>(SCORING_DLQ, Serdes.ByteArray(), Serdes.ByteArray(), false);
+        sinkDeadLetters = new Topic<>(SINK_DLQ, Serdes.ByteArray(), Serdes.ByteArray(), false);
     }
 
     /** Topics with registry-free Avro serdes: for TopologyTestDriver tests and tools that need no registry. */
@@ -103,6 +116,7 @@ public final class Topics {
 
     public List<Topic<?, ?>> all() {
         return List.of(documents, chunks, errors, requests.get("fast"), requests.get("balanced"),
-                requests.get("quality"), pairs, deadLetters, requestDeadLetters, cache, scored, dataset, catalogue);
+                requests.get("quality"), pairs, deadLetters, requestDeadLetters, cache, scored, dataset, catalogue,
+                routerDeadLetters, scoringDeadLetters, sinkDeadLetters);
     }
 }

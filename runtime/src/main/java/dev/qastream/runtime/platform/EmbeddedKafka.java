@@ -129,6 +129,13 @@ public final class EmbeddedKafka implements AutoCloseable {
         p.put("transaction.state.log.num.partitions", "5");
         // Nobody else will join: do not hold the first rebalance back.
         p.put("group.initial.rebalance.delay.ms", "0");
+        // Consumer-protocol groups (the generation workers): a member that died without leaving (SIGKILL) gives
+        // its partitions up after 10 s, not the broker default of 45 s; one machine has no network partitions
+        // to ride out.
+        p.put("group.consumer.min.session.timeout.ms", "6000");
+        p.put("group.consumer.session.timeout.ms", "10000");
+        p.put("group.consumer.min.heartbeat.interval.ms", "1000");
+        p.put("group.consumer.heartbeat.interval.ms", "2000");
         // Compacted topics (tables, checkpoints) need the cleaner; its 128 MiB default buffer is sized for
         // servers, far more than an embedded node sharing the heap with the application needs.
         p.put("log.cleaner.enable", "true");

@@ -30,7 +30,7 @@ class KafkaSettingsTest {
 
         // Then admin, producer, transactional producer, consumer and Streams settings all carry them
         for (var p : java.util.List.of(settings.admin(), settings.producer("c"), settings.transactionalProducer("t"),
-                settings.consumer("g"), settings.streams("app"))) {
+                settings.consumer("g"), settings.streams("app", "app.dlq"))) {
             assertThat(p).containsEntry("security.protocol", "SASL_SSL").containsEntry("sasl.mechanism", "PLAIN");
         }
         // and our own settings still win where they overlap

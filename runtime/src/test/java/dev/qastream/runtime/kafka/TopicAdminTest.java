@@ -124,7 +124,7 @@ class TopicAdminTest {
         KafkaSettings three = new KafkaSettings("x:9092", Config.load(null).with("kafka.replication-factor", 3));
         assertThat(TopicLayout.configs(Topics.withPlainAvro().pairs, three))
                 .containsEntry(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, "2");
-        assertThat(three.streams("app")).containsEntry("topic." + TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, "2");
+        assertThat(three.streams("app", "app.dlq")).containsEntry("topic." + TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, "2");
         KafkaSettings one = new KafkaSettings("x:9092", Config.load(null));
         assertThat(TopicLayout.configs(Topics.withPlainAvro().pairs, one)).doesNotContainKey(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG);
     }
