@@ -53,7 +53,7 @@ final class TopicsCommand implements Runnable {
                     created += isNew ? 1 : 0;
                     System.out.printf("%-8s %-30s partitions %d, replicas %d, %s%n", isNew ? "created" : "exists",
                             t.name(), d.partitions().size(), d.partitions().get(0).replicas().size(),
-                            t.compacted() ? "compacted" : TopicLayout.isDeadLetters(t.name()) ? "kept for ever"
+                            t.compacted() ? "compacted" : TopicLayout.neverExpires(t.name()) ? "kept until consumed and beyond"
                                     : "retention 30 days");
                 }
                 System.out.printf("%d created, %d already there (%s)%n", created, topics.all().size() - created,

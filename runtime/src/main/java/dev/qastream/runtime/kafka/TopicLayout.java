@@ -20,8 +20,8 @@ public final class TopicLayout {
 
     /**
      * The settings a topic is created with, and that an existing topic is brought to: compacted topics keep a
-     * tombstone for {@code kafka.delete-retention-hours}; dead-letter topics never expire (a dead letter waits for a
-     * person or a re-drive, however long that takes); other logs keep 30 days. On a cluster of three replicas or more,
+     * tombstone for {@code kafka.delete-retention-hours}; request and dead-letter topics never expire (a request waits
+     * for a worker and a dead letter for a person or a re-drive, however long that takes); other logs keep 30 days. On a cluster of three replicas or more,
      * min.insync.replicas is RF - 1.
      */
     public static Map<String, String> configs(Topic<?, ?> topic, KafkaSettings settings) {
@@ -31,12 +31,17 @@ public final class TopicLayout {
             c.put(TopicConfig.DELETE_RETENTION_MS_CONFIG, String.valueOf(settings.deleteRetentionMs()));
         } else {
             c.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE);
-            c.put(TopicConfig.RETENTION_MS_CONFIG, String.valueOf(isDeadLetters(topic.name()) ? -1 : LOG_RETENTION_MS));
+            c.put(TopicConfig.RETENTION_MS_CONFIG, String.valueOf(neverExpires(topic.name()) ? -1 : LOG_RETENTION_MS));
         }
         if (settings.replicationFactor() >= 3) {
             c.put(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, String.valueOf(settings.minInsyncReplicas()));
         }
         return c;
+    }
+
+    /** Work that must wait however long it takes: the request topics and the dead-letter topics. */
+    public static boolean neverExpires(String topicName) {
+        return topicName.startsWith(Topics.REQUESTS_PREFIX) || isDeadLetters(topicName);
     }
 
     /** Dead-letter topics: generation.dlq and every {@code *.dlq} of the Streams apps. */

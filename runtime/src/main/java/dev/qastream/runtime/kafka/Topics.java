@@ -73,13 +73,11 @@ public final class Topics {
         chunks = new Topic<>(INGEST_CHUNKS, keys, values.serde(Chunk.class), true);
         errors = new Topic<>(INGEST_ERRORS, keys, values.serde(IngestError.class), false);
         Serde<GenerationRequest> requestSerde = values.serde(GenerationRequest.class);
-        // Requests are compacted by chunk id, not expired by time: a worker that is down for weeks still finds
-        // the newest request of every chunk (an older revision is superseded anyway), and the topic stays the
-        // size of the corpus however many replays it has seen.
+        // Requests never expire (TopicLayout): a worker that is down for weeks still finds them.
         requests = Map.of(
-                "fast", new Topic<>(requestTopic("fast"), keys, requestSerde, true),
-                "balanced", new Topic<>(requestTopic("balanced"), keys, requestSerde, true),
-                "quality", new Topic<>(requestTopic("quality"), keys, requestSerde, true));
+                "fast", new Topic<>(requestTopic("fast"), keys, requestSerde, false),
+                "balanced", new Topic<>(requestTopic("balanced"), keys, requestSerde, false),
+                "quality", new Topic<>(requestTopic("quality"), keys, requestSerde, false));
         pairs = new Topic<>(GENERATION_PAIRS, keys, values.serde(QaPair.class), true);
         deadLetters = new Topic<>(GENERATION_DLQ, keys, values.serde(DeadLetter.class), false);
         requestDeadLetters = new Topic<>(GENERATION_REQUESTS_DLQ, keys, Serdes.ByteArray(), false);

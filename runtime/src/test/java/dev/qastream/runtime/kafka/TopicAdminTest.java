@@ -51,26 +51,25 @@ class TopicAdminTest {
     }
 
     @Test
-    void requestsAreCompactedDeadLettersNeverExpireAndOldSettingsAreBroughtInLine() throws Exception {
+    void requestsAndDeadLettersNeverExpireAndOldSettingsAreBroughtInLine() throws Exception {
         try (Admin admin = Admin.create(settings(dir).admin())) {
             // Given a request topic and a dead-letter topic as an older version made them: deleted by time
             TopicAdmin.ensureTopics(settings(dir.resolve("a")), Topics.withPlainAvro());
             String month = String.valueOf(30L * 24 * 3600 * 1000);
             admin.incrementalAlterConfigs(Map.of(
                     new ConfigResource(ConfigResource.Type.TOPIC, Topics.requestTopic("fast")), List.of(
-                            new AlterConfigOp(new ConfigEntry(TopicConfig.CLEANUP_POLICY_CONFIG, "delete"), AlterConfigOp.OpType.SET),
                             new AlterConfigOp(new ConfigEntry(TopicConfig.RETENTION_MS_CONFIG, month), AlterConfigOp.OpType.SET)),
                     new ConfigResource(ConfigResource.Type.TOPIC, Topics.GENERATION_DLQ), List.of(
                             new AlterConfigOp(new ConfigEntry(TopicConfig.RETENTION_MS_CONFIG, month), AlterConfigOp.OpType.SET))))
                     .all().get();
-            assertThat(configOf(admin, Topics.requestTopic("fast"))).containsEntry(TopicConfig.CLEANUP_POLICY_CONFIG, "delete");
+            assertThat(configOf(admin, Topics.requestTopic("fast"))).containsEntry(TopicConfig.RETENTION_MS_CONFIG, month);
 
             // When the pipeline ensures its topics
             TopicAdmin.ensureTopics(settings(dir.resolve("a")), Topics.withPlainAvro());
 
-            // Then no request or dead letter can expire unprocessed: requests are compacted, dead letters kept for ever
-            assertThat(configOf(admin, Topics.requestTopic("fast"))).containsEntry(TopicConfig.CLEANUP_POLICY_CONFIG, "compact");
-            assertThat(configOf(admin, Topics.requestTopic("quality"))).containsEntry(TopicConfig.CLEANUP_POLICY_CONFIG, "compact");
+            // Then no request or dead letter can expire unprocessed
+            assertThat(configOf(admin, Topics.requestTopic("fast"))).containsEntry(TopicConfig.RETENTION_MS_CONFIG, "-1");
+            assertThat(configOf(admin, Topics.requestTopic("quality"))).containsEntry(TopicConfig.RETENTION_MS_CONFIG, "-1");
             assertThat(configOf(admin, Topics.GENERATION_DLQ)).containsEntry(TopicConfig.RETENTION_MS_CONFIG, "-1");
             // and a plain log still expires
             assertThat(configOf(admin, Topics.INGEST_ERRORS)).containsEntry(TopicConfig.CLEANUP_POLICY_CONFIG, "delete")
