@@ -159,7 +159,7 @@ class OperateStackTest {
     void topicsCreateIsIdempotent() {
         Result r = pipeline("topics", "create", "--data-dir", config.path("data-dir").toString());
         assertThat(r.exit).as(r.out).isZero();
-        assertThat(r.out).contains("exists   scoring.scored", "0 created, 12 already there");
+        assertThat(r.out).contains("exists   scoring.scored", "0 created, 14 already there");
     }
 
     private static List<String> consoleConsumer(Endpoints endpoints, int n, String property) throws Exception {

@@ -7,6 +7,8 @@ import dev.qastream.schemas.DocumentRecord;
 import dev.qastream.schemas.GenerationCacheEntry;
 import dev.qastream.schemas.GenerationRequest;
 import dev.qastream.schemas.IngestError;
+import dev.qastream.schemas.JudgeRequest;
+import dev.qastream.schemas.Judgement;
 import dev.qastream.schemas.QaPair;
 import dev.qastream.schemas.ScoredPair;
 import org.apache.kafka.common.serialization.Serde;
@@ -29,6 +31,10 @@ public final class Topics {
     public static final String GENERATION_DLQ = "generation.dlq";
     public static final String GENERATION_CACHE = "generation.cache";
     public static final String SCORING_SCORED = "scoring.scored";
+    /** Pairs that wait for the optional judge's verdict, keyed by pair key; the judge stage consumes them. */
+    public static final String SCORING_JUDGE_REQUESTS = "scoring.judge.requests";
+    /** The judge's latest verdict per pair key (compacted); scoring completes the waiting pairs from it. */
+    public static final String SCORING_JUDGEMENTS = "scoring.judgements";
     public static final String DATASET_PAIRS = "dataset.pairs";
     /** Scoring's catalogue of every parameter and counter name ingested (a global table, so not Streams-managed). */
     public static final String SCORING_CATALOGUE = "qastream-scoring-catalogue";
@@ -44,6 +50,8 @@ public final class Topics {
     public final Topic<String, DeadLetter> deadLetters;
     public final Topic<String, GenerationCacheEntry> cache;
     public final Topic<String, ScoredPair> scored;
+    public final Topic<String, JudgeRequest> judgeRequests;
+    public final Topic<String, Judgement> judgements;
     public final Topic<String, DatasetRecord> dataset;
     public final Topic<String, String> catalogue;
 
@@ -61,6 +69,8 @@ public final class Topics {
         deadLetters = new Topic<>(GENERATION_DLQ, keys, values.serde(DeadLetter.class), false);
         cache = new Topic<>(GENERATION_CACHE, keys, values.serde(GenerationCacheEntry.class), true);
         scored = new Topic<>(SCORING_SCORED, keys, values.serde(ScoredPair.class), true);
+        judgeRequests = new Topic<>(SCORING_JUDGE_REQUESTS, keys, values.serde(JudgeRequest.class), false);
+        judgements = new Topic<>(SCORING_JUDGEMENTS, keys, values.serde(Judgement.class), true);
         dataset = new Topic<>(DATASET_PAIRS, keys, values.serde(DatasetRecord.class), true);
         catalogue = new Topic<>(SCORING_CATALOGUE, keys, Serdes.String(), true);
     }
@@ -89,6 +99,6 @@ public final class Topics {
 
     public List<Topic<?, ?>> all() {
         return List.of(documents, chunks, errors, requests.get("fast"), requests.get("balanced"),
-                requests.get("quality"), pairs, deadLetters, cache, scored, dataset, catalogue);
+                requests.get("quality"), pairs, deadLetters, cache, scored, judgeRequests, judgements, dataset, catalogue);
     }
 }
