@@ -83,7 +83,7 @@ final class JudgeStep implements Processor<String, JudgeStep.In, String, JudgeSt
         }
         listener.waiting(waitingCount); // restored from before a restart or a move of this task
         if (!judgeOn && waitingCount > 0) {
-            drain = context.schedule(Duration.ofMillis(100), PunctuationType.WALL_CLOCK_TIME, now -> passOnWithoutJudge());
+            drain = context.schedule(Duration.ofMillis(100), PunctuationType.WALL_CLOCK_TIME, this::passOnWithoutJudge);
         }
     }
 
@@ -171,7 +171,7 @@ final class JudgeStep implements Processor<String, JudgeStep.In, String, JudgeSt
     }
 
     /** With no judge configured any more, the pairs that waited for one are scored without it. */
-    private void passOnWithoutJudge() {
+    private void passOnWithoutJudge(long now) {
         List<String> keys = new ArrayList<>();
         List<JudgeHop> hops = new ArrayList<>();
         try (KeyValueIterator<String, JudgeHop> it = waiting.all()) {
@@ -184,7 +184,7 @@ final class JudgeStep implements Processor<String, JudgeStep.In, String, JudgeSt
             JudgeHop hop = hops.get(i);
             stopWaiting(keys.get(i), hop);
             context.forward(new Record<>(hop.group(), (Out) new Decided(complete(hop,
-                    new PairJudge.Verdict(OptionalDouble.empty(), TURNED_OFF))), context.currentSystemTimeMs()));
+                    new PairJudge.Verdict(OptionalDouble.empty(), TURNED_OFF))), now));
         }
         drain.cancel();
     }

@@ -91,6 +91,7 @@ class JudgeStageTest {
                 "scoring.judge.enabled", "true",
                 "scoring.judge.tier", "quality",
                 "scoring.judge.concurrency", String.valueOf(QA.size()),
+                "scoring.batch.pairs", "1", // a stream-thread call embeds one pair: what is measured is the judge's part
                 "tiers.quality.backend", "ollama",
                 "tiers.quality.base-url", slowJudge.baseUrl(),
                 "tiers.quality.model", "qwen3:8b",
@@ -109,12 +110,16 @@ class JudgeStageTest {
             scoring.start();
             judge.start();
             watch.start();
-            awaitTrue("every pair scored", () -> scored(ctx).stream().map(ConsumerRecord::key).distinct().count() == QA.size());
+            awaitTrue("every pair scored", () -> scored(ctx).stream().map(ConsumerRecord::key)
+                    .filter(k -> k.startsWith("lte/boost.md#")).distinct().count() == QA.size());
             Thread.sleep(1_000); // a second write of a pair would show by now
             watch.stop();
+            System.out.printf("stream threads while the judge worked: longest process %.1f ms, punctuation %.1f ms%n",
+                    watch.maxProcessMs, watch.maxPunctuateMs);
 
             // Then each pair is written once, with the judge's score mixed in
-            List<ConsumerRecord<String, ScoredPair>> out = scored(ctx);
+            List<ConsumerRecord<String, ScoredPair>> out = scored(ctx).stream()
+                    .filter(r -> r.key().startsWith("lte/boost.md#")).toList();
             Map<String, List<ScoredPair>> byKey = out.stream().collect(Collectors.groupingBy(ConsumerRecord::key,
                     Collectors.mapping(ConsumerRecord::value, Collectors.toList())));
             assertThat(byKey).hasSize(QA.size()).allSatisfy((key, written) -> {
@@ -131,6 +136,53 @@ class JudgeStageTest {
         } finally {
             fencing.detach();
         }
+    }
+
+    @Test
+    void pairsWaitingForTheJudgeOutliveARestartAndAJudgeWhoseServerIsDownLetsThemGoWithoutIt() throws Exception {
+        // Given scoring with a judge whose model server does not listen, and no judge stage running yet
+        int deadPort;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            deadPort = s.getLocalPort();
+        }
+        Map<String, String> judgeDown = Map.of(
+                "scoring.judge.enabled", "true",
+                "tiers.quality.backend", "ollama",
+                "tiers.quality.base-url", "http://127.0.0.1:" + deadPort,
+                "tiers.quality.model", "qwen3:8b");
+        ServiceContext first = ctx(dir.resolve("down-1"), new SimpleMeterRegistry(), judgeDown);
+        TopicAdmin.ensureTopics(first.kafka(), first.topics());
+        Chunk chunk = Fixtures.chunk("lte/down.md", "d0d0", Fixtures.TEXT, Fixtures.chunk().getParameters());
+        List<QaPair> pairs = List.of(Fixtures.pair("lte/down.md", "d0d0", 0, QA.get(0)[0], QA.get(0)[1]),
+                Fixtures.pair("lte/down.md", "d0d0", 1, QA.get(1)[0], QA.get(1)[1]));
+        send(first, chunk, pairs);
+        try (ScoringService scoring = new ScoringService(first)) {
+            scoring.start();
+            // When the pairs wait for their verdicts (requests written, committed with the store that keeps them)
+            awaitTrue("requests for both pairs", () -> TopicSnapshot.records(first.kafka(), first.topics().judgeRequests)
+                    .stream().filter(r -> r.key().startsWith("lte/down.md#")).count() == pairs.size());
+        }
+        assertThat(ofDocument(scored(first), "lte/down.md")).as("nothing written while the pairs wait").isEmpty();
+
+        // and scoring restarts elsewhere (an empty state folder) with the judge stage beside it
+        ServiceContext second = ctx(dir.resolve("down-2"), new SimpleMeterRegistry(), judgeDown);
+        try (ScoringService scoring = new ScoringService(second); JudgeService judge = new JudgeService(second)) {
+            scoring.start();
+            judge.start();
+            awaitTrue("both pairs scored", () -> ofDocument(scored(second), "lte/down.md").size() == pairs.size());
+            Thread.sleep(1_000);
+        }
+        // Then each pair is written once, scored without the judge, and says why
+        List<ScoredPair> out = ofDocument(scored(second), "lte/down.md");
+        assertThat(out).hasSize(pairs.size()).allSatisfy(p -> {
+            assertThat(p.getJudge()).isNull();
+            assertThat(p.getReasons()).last().asString().startsWith("judge unavailable: ").containsIgnoringCase("connect");
+        });
+        assertThat(out).extracting(p -> p.getPair().getPairKey()).doesNotHaveDuplicates();
+    }
+
+    private static List<ScoredPair> ofDocument(List<ConsumerRecord<String, ScoredPair>> records, String documentId) {
+        return records.stream().filter(r -> r.key().startsWith(documentId + "#")).map(ConsumerRecord::value).toList();
     }
 
     private static ServiceContext ctx(Path dataDir, MeterRegistry meters, Map<String, String> overrides) {

@@ -5,8 +5,12 @@ import dev.qastream.schemas.JudgeRequest;
 import dev.qastream.schemas.Judgement;
 import dev.qastream.schemas.QaPair;
 import dev.qastream.schemas.ScoredPair;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -205,5 +209,52 @@ class JudgeStepTest {
             assertThat(s.getReasons()).noneMatch(r -> r.startsWith("judge"));
             assertThat(plain.judgeRequests.isEmpty()).isTrue();
         }
+    }
+
+    @Test
+    void pairsLeftWaitingWhenTheJudgeIsTurnedOffArePassedOnWithoutIt() {
+        // Given a pair that waited for the judge when the app stopped, restored into a step with no judge any more
+        MockProcessorContext<String, JudgeStep.Out> context = new MockProcessorContext<>();
+        KeyValueStore<String, JudgeHop> store = Stores.keyValueStoreBuilder(
+                Stores.inMemoryKeyValueStore(JudgeStep.WAITING_STORE), Serdes.String(), JudgeHop.serde())
+                .withLoggingDisabled().build();
+        store.init(context.getStateStoreContext(), store);
+        context.addStateStore(store);
+        PairScorer scorer = new PairScorer(new StructuralScorer(), AcceptancePolicy.defaults(), () -> 7L);
+        QaPair waiting = pair(0, Q0, A0, 10);
+        PairScorer.Unjudged merits = scorer.merits(waiting, Fixtures.chunk(), Catalogue.EMPTY, null, null);
+        JudgeRequest request = JudgeRequest.newBuilder().setPair(waiting).setChunk(Fixtures.chunk()).setCacheKey("k")
+                .setRequestedAtMs(1).build();
+        store.put(waiting.getPairKey(), new JudgeHop("lte/boost.md", new Envelope(waiting.getPairKey(), false, merits.merits()),
+                merits.vetoed(), request));
+        java.util.concurrent.atomic.AtomicInteger held = new java.util.concurrent.atomic.AtomicInteger();
+        ScoringListener listener = new ScoringListener() {
+            @Override
+            public void written(ScoredPair scored, float[] pairVector) {
+            }
+
+            @Override
+            public void waiting(int delta) {
+                held.addAndGet(delta);
+            }
+        };
+        JudgeStep step = new JudgeStep(scorer, false, listener);
+        step.init(context);
+        assertThat(held).hasValue(1);
+
+        // When its scheduled pass runs
+        context.scheduledPunctuators().get(0).getPunctuator().punctuate(0);
+
+        // Then the pair goes on to deduplication, scored on its merits and saying why the judge is missing
+        var forwarded = context.forwarded();
+        assertThat(forwarded).hasSize(1);
+        assertThat(forwarded.get(0).record().key()).isEqualTo("lte/boost.md");
+        ScoredPair s = ((JudgeStep.Decided) forwarded.get(0).record().value()).envelope().scored().scored();
+        assertThat(s.getJudge()).isNull();
+        assertThat(s.getAccepted()).isTrue();
+        assertThat(s.getReasons()).last().isEqualTo("judge unavailable: " + JudgeStep.TURNED_OFF);
+        assertThat(store.approximateNumEntries()).isZero();
+        assertThat(held).hasValue(0);
+        assertThat(context.scheduledPunctuators().get(0).cancelled()).isTrue();
     }
 }
