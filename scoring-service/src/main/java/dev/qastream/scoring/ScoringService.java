@@ -55,7 +55,12 @@ public final class ScoringService extends StreamsService {
     }
 
     static PairScorer scorer(ServiceContext ctx) {
-        return scorer(ctx.config(), log::warn);
+        PairScorer scorer = scorer(ctx.config(), log::warn);
+        if (scorer.judge() != PairJudge.NONE) {
+            log.info("scoring with the judge: pairs wait for its verdicts, which the judge stage gives "
+                    + "(in the embedded stack, or ./pipeline service judge)");
+        }
+        return scorer;
     }
 
     /** The scorers as configured, the judge included when enabled: the service's, and the score command's. */

@@ -122,9 +122,10 @@ class JudgeStageTest {
                     .filter(r -> r.key().startsWith("lte/boost.md#")).toList();
             Map<String, List<ScoredPair>> byKey = out.stream().collect(Collectors.groupingBy(ConsumerRecord::key,
                     Collectors.mapping(ConsumerRecord::value, Collectors.toList())));
+            Map<String, Double> expected = judgedAtOnce(pairs);
             assertThat(byKey).hasSize(QA.size()).allSatisfy((key, written) -> {
                 assertThat(written).as(key).hasSize(1);
-                assertThat(written.get(0).getJudge()).as(key + " " + written.get(0).getReasons()).isNotNull().isBetween(0.0, 1.0);
+                assertThat(written.get(0).getJudge()).as(key + " " + written.get(0).getReasons()).isEqualTo(expected.get(key));
                 assertThat(written.get(0).getReasons()).noneMatch(r -> r.startsWith("judge unavailable"));
             });
             // And no stream thread waited on the model: no call took a second, no transaction ran out, no one fenced
@@ -179,6 +180,18 @@ class JudgeStageTest {
             assertThat(p.getReasons()).last().asString().startsWith("judge unavailable: ").containsIgnoringCase("connect");
         });
         assertThat(out).extracting(p -> p.getPair().getPairKey()).doesNotHaveDuplicates();
+    }
+
+    /** The judge's scores of these pairs, from a simulator like the slow one but without its latency. */
+    private static Map<String, Double> judgedAtOnce(List<QaPair> pairs) throws java.io.IOException {
+        try (LlmSimulator quick = LlmSimulator.start(SimulatorConfig.builder().build())) {
+            Config config = Config.load(null).with(Map.of("tiers.quality.backend", "ollama",
+                    "tiers.quality.base-url", quick.baseUrl(), "tiers.quality.model", "qwen3:8b"));
+            PairJudge judge = LlmJudge.forTier(config, "quality", Map.of(), w -> { throw new AssertionError(w); });
+            Map<String, Double> scores = new HashMap<>();
+            pairs.forEach(p -> scores.put(p.getPairKey(), judge.judge(p, Fixtures.chunk()).orElseThrow()));
+            return scores;
+        }
     }
 
     private static List<ScoredPair> ofDocument(List<ConsumerRecord<String, ScoredPair>> records, String documentId) {
