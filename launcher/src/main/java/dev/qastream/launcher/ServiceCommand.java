@@ -9,6 +9,7 @@ import dev.qastream.runtime.ServiceMain;
 import dev.qastream.runtime.config.Config;
 import dev.qastream.runtime.platform.DataDirLock;
 import dev.qastream.scoring.ScoringService;
+import dev.qastream.scoring.judge.JudgeService;
 import dev.qastream.sink.SinkService;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -27,9 +28,10 @@ import java.util.function.Function;
                 "Each process keeps its stream state in DATA/services/NAME-N (the first N not in use) and serves "
                         + "/metrics and /health on 127.0.0.1, port http.port (taken or 0: a free one, printed)."})
 final class ServiceCommand implements Callable<Integer> {
-    enum Name { ingest, generation, scoring, sink }
+    enum Name { ingest, generation, scoring, judge, sink }
 
-    @Parameters(index = "0", paramLabel = "NAME", description = "ingest, generation, scoring or sink")
+    @Parameters(index = "0", paramLabel = "NAME", description = "ingest, generation, scoring, judge (the model calls "
+            + "of scoring's optional judge: run it beside scoring when scoring.judge.enabled is set) or sink")
     Name name;
 
     @Mixin
@@ -60,6 +62,7 @@ final class ServiceCommand implements Callable<Integer> {
             case ingest -> IngestService::new;
             case generation -> GenerationService::new;
             case scoring -> ScoringService::new;
+            case judge -> JudgeService::new;
             case sink -> SinkService::new;
         };
     }

@@ -11,6 +11,7 @@ import dev.qastream.runtime.kafka.KafkaSettings;
 import dev.qastream.runtime.kafka.TopicAdmin;
 import dev.qastream.runtime.platform.EmbeddedPlatform;
 import dev.qastream.scoring.ScoringService;
+import dev.qastream.scoring.judge.JudgeService;
 import dev.qastream.sink.SinkService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,7 +24,8 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * The whole pipeline in one process: the embedded platform (a KRaft broker and the schema registry)
- * unless a cluster is configured, the topics, the four services and the metrics/health endpoint.
+ * unless a cluster is configured, the topics, the four services (and the judge stage of scoring) and the
+ * metrics/health endpoint.
  */
 public final class Stack implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Stack.class);
@@ -80,6 +82,7 @@ public final class Stack implements AutoCloseable {
         ingest = new IngestService(ctx);
         services.add(sink);
         services.add(new ScoringService(ctx));
+        services.add(new JudgeService(ctx)); // scoring's model calls, off its stream threads (idle without a judge)
         generation = new GenerationService(ctx);
         services.add(generation);
         for (Service s : services) {

@@ -24,11 +24,7 @@ import dev.qastream.schemas.QaPair;
 
 import java.net.SocketTimeoutException;
 import java.net.http.HttpTimeoutException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,14 +34,14 @@ import java.util.function.Consumer;
 /**
  * The judge as a model of the tier {@code scoring.judge.tier}, through the same chat models as generation
  * ({@link ChatModels}): the {@code judge} prompt, JSON in {@link #SCHEMA}, four grades of 1 to 5 whose mean,
- * scaled to [0, 1], is the score. A failed or unreadable judgement is no opinion, never an exception. The
- * scoring stream thread waits for the judge (a batch's calls at once, {@link BatchJudge}), so each wait is
- * bounded: the tier's {@code timeout-s}, at most {@link #MAX_TIMEOUT} (a judgement is a few dozen tokens, and a
- * stream thread that waits past Kafka's max.poll.interval.ms leaves its group), and one quick retry only on a
- * transient error that is not a timeout.
- * Judgements are kept by chunk checksum, question, answer, prompt version and model ({@link #cacheKey}), as
- * generation calls are: in memory here (bounded LRU), and in the scoring topology's logged store
- * ({@link BatchJudge}), which outlives a restart.
+ * scaled to [0, 1], is the score. A failed or unreadable judgement is no opinion, never an exception. In the
+ * pipeline it is asked by the judge stage's call threads ({@link dev.qastream.scoring.judge.JudgeService}), never
+ * by a stream thread; the {@code score} command asks it directly. Each wait is bounded: the tier's
+ * {@code timeout-s}, at most {@link #MAX_TIMEOUT} (a judgement is a few dozen tokens: a server that takes longer
+ * is treated as unavailable rather than holding a call slot), and one quick retry only on a transient error that
+ * is not a timeout.
+ * Judgements are kept by chunk checksum, question, answer, prompt version and model ({@link #cacheKey}): in memory
+ * here (bounded LRU), and per pair on the compacted topic scoring.judgements, which outlives a restart.
  */
 public final class LlmJudge implements PairJudge {
     public static final String PROMPT_ID = "judge";
@@ -184,16 +180,17 @@ public final class LlmJudge implements PairJudge {
     }
 
     String key(String checksum, String question, String answer) {
-        String text = String.join("\u0000", checksum, question, answer, prompt.version(), settings.backend(), settings.model());
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return PairJudge.digest(checksum, question, answer, prompt.version(), settings.backend(), settings.model());
     }
 
+    @Override
     public String promptVersion() {
         return prompt.version();
+    }
+
+    @Override
+    public String model() {
+        return settings.model();
     }
 
     public TierSettings settings() {

@@ -3,6 +3,10 @@ package dev.qastream.scoring;
 import dev.qastream.schemas.Chunk;
 import dev.qastream.schemas.QaPair;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.OptionalDouble;
 
 /**
@@ -31,17 +35,40 @@ public interface PairJudge {
     }
 
     /**
-     * What a judgement is kept under: the content judged, the prompt version and the model, so that a replay of
-     * the same pairs does not ask again and a new prompt or model does. Null: nothing worth keeping.
+     * What a judgement is kept under: the content judged (and, for a model, the prompt version and the model), so
+     * that a replay of the same pairs does not ask again and a new prompt or model does.
      */
     default String cacheKey(QaPair pair, Chunk chunk) {
-        return null;
+        return digest(chunk.getChecksum(), pair.getQuestion(), pair.getAnswer());
+    }
+
+    /** The model that judges, for the verdict's record; empty when not a model. */
+    default String model() {
+        return "";
+    }
+
+    /** The version of the prompt the judge is asked with; empty when not a model. */
+    default String promptVersion() {
+        return "";
+    }
+
+    /** SHA-256 of the parts, hex: a key of fixed length whatever the texts. */
+    static String digest(String... parts) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(String.join("\u0000", parts).getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     PairJudge NONE = (pair, chunk) -> OptionalDouble.empty();
 
     /** A judge's answer: a score in [0, 1], or the reason it has none. */
     record Verdict(OptionalDouble score, String problem) {
+        /** No judge to ask (disabled, or no model server): no score, and no reason to give. */
+        public static final Verdict NOT_ASKED = new Verdict(OptionalDouble.empty(), null);
+
         public static Verdict of(double score) {
             return new Verdict(OptionalDouble.of(score), null);
         }

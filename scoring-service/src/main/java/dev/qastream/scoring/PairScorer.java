@@ -71,7 +71,7 @@ public final class PairScorer {
         return score(pair, chunk, catalogue, vectors, chunkVector, null);
     }
 
-    /** @param verdict the judge's verdict, already asked (a batch asks at once); null: ask here if enabled */
+    /** @param verdict the judge's verdict, already asked; null: ask here if enabled (never on a stream thread) */
     public Scored score(QaPair pair, Chunk chunk, Catalogue catalogue, SemanticScorer.PairVectors vectors,
                         float[] chunkVector, PairJudge.Verdict verdict) {
         if (pair.getRemoved()) {
@@ -83,6 +83,29 @@ public final class PairScorer {
         if (!chunk.getChecksum().equals(pair.getChunkChecksum())) {
             return unscored(pair, "generated from an older version of chunk " + pair.getChunkId());
         }
+        Unjudged merits = merits(pair, chunk, catalogue, vectors, chunkVector);
+        if (verdict == null) {
+            verdict = judge == PairJudge.NONE ? PairJudge.Verdict.NOT_ASKED : judge.safeVerdict(pair, chunk);
+        }
+        return judged(merits, verdict);
+    }
+
+    /**
+     * A pair scored on everything but the judge: its overall score on merit alone (not rounded) and its reasons
+     * so far, with whether something rejects it outright whatever the judge says. {@link #judged} finishes it.
+     */
+    public record Unjudged(Scored merits, boolean vetoed) {
+    }
+
+    /**
+     * Scores a pair made from the current version of {@code chunk} on its merits; the judge's verdict is mixed in
+     * by {@link #judged}, now or when it arrives.
+     *
+     * @param vectors     the pair's question and answer embedded, or null to score without embeddings
+     * @param chunkVector the chunk's embedding (computed once per chunk version by the caller), or null
+     */
+    public Unjudged merits(QaPair pair, Chunk chunk, Catalogue catalogue, SemanticScorer.PairVectors vectors,
+                           float[] chunkVector) {
         StructuralScore s = structural.score(pair, chunk, catalogue);
         FactCheck f = facts.check(pair.getQuestion(), pair.getAnswer(), chunk, catalogue);
         List<String> reasons = new ArrayList<>(s.reasons());
@@ -97,17 +120,6 @@ public final class PairScorer {
             reasons.addAll(sem.reasons());
         }
         double overall = settings.policy().overall(s.score(), coherence, relevance, accuracy);
-        // NONE is "not asked" (disabled, or no model server for the judge): no reason to give.
-        if (verdict == null) {
-            verdict = judge == PairJudge.NONE ? PairJudge.Verdict.unavailable(null) : judge.safeVerdict(pair, chunk);
-        }
-        OptionalDouble opinion = verdict.score();
-        Double judged = null;
-        if (opinion.isPresent()) {
-            judged = Math.max(0, Math.min(1, opinion.getAsDouble()));
-            overall = (1 - settings.judgeWeight()) * overall + settings.judgeWeight() * judged;
-        }
-        overall = Math.round(overall * 10_000) / 10_000.0;
         // An answer that never names what the question asks about must at least be close to the question.
         boolean elsewhere = coherence != null && coherence < MIN_COHERENCE_WITHOUT_SUBJECT
                 && s.reasons().stream().anyMatch(r -> r.startsWith(StructuralScorer.MISSING_SUBJECT));
@@ -115,13 +127,6 @@ public final class PairScorer {
             reasons.add("answer is about something else than the question");
         }
         boolean vetoed = s.instruction() != null || !f.contradictions().isEmpty() || elsewhere;
-        boolean accepted = settings.policy().accepts(overall) && !vetoed;
-        if (!settings.policy().accepts(overall)) {
-            reasons.add(String.format("overall score %.2f is below the threshold %.2f", overall, settings.policy().threshold()));
-        }
-        if (verdict.problem() != null) { // last, so that it never decides the rejection category
-            reasons.add("judge unavailable: " + verdict.problem());
-        }
         ScoredPair scored = ScoredPair.newBuilder()
                 .setPair(pair)
                 .setStructural(s.score())
@@ -129,17 +134,45 @@ public final class PairScorer {
                 .setRelevance(relevance)
                 .setAccuracy(accuracy)
                 .setOverall(overall)
-                .setAccepted(accepted)
+                .setAccepted(settings.policy().accepts(overall) && !vetoed)
                 .setReasons(reasons)
                 .setDocument(chunk.getDocument())
                 .setTerms(chunk.getTerms())
                 .setScoredAtMs(clock.getAsLong())
                 .setFlags(f.flags())
-                .setJudge(judged)
                 .build();
         String both = pair.getQuestion() + "\n" + pair.getAnswer();
-        return new Scored(scored, Scored.normalizeQuestion(pair.getQuestion()), Scored.names(both),
-                vectors == null ? new float[0] : vectors.both());
+        return new Unjudged(new Scored(scored, Scored.normalizeQuestion(pair.getQuestion()), Scored.names(both),
+                vectors == null ? new float[0] : vectors.both()), vetoed);
+    }
+
+    /** The pair's final scores: its merits with the judge's score mixed in by its weight, or without one. */
+    public Scored judged(Unjudged unjudged, PairJudge.Verdict verdict) {
+        ScoredPair merits = unjudged.merits().scored();
+        double overall = merits.getOverall();
+        OptionalDouble opinion = verdict.score();
+        Double judged = null;
+        if (opinion.isPresent()) {
+            judged = Math.max(0, Math.min(1, opinion.getAsDouble()));
+            overall = (1 - settings.judgeWeight()) * overall + settings.judgeWeight() * judged;
+        }
+        overall = Math.round(overall * 10_000) / 10_000.0;
+        List<String> reasons = new ArrayList<>(merits.getReasons());
+        boolean accepted = settings.policy().accepts(overall) && !unjudged.vetoed();
+        if (!settings.policy().accepts(overall)) {
+            reasons.add(String.format("overall score %.2f is below the threshold %.2f", overall, settings.policy().threshold()));
+        }
+        if (verdict.problem() != null) { // last, so that it never decides the rejection category
+            reasons.add("judge unavailable: " + verdict.problem());
+        }
+        ScoredPair scored = ScoredPair.newBuilder(merits)
+                .setOverall(overall)
+                .setAccepted(accepted)
+                .setReasons(reasons)
+                .setJudge(judged)
+                .build();
+        Scored m = unjudged.merits();
+        return new Scored(scored, m.normalizedQuestion(), m.names(), m.vector());
     }
 
     /** A removal passed through: not scored, never accepted. */

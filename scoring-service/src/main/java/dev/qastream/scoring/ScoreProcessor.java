@@ -1,6 +1,7 @@
 package dev.qastream.scoring;
 
 import dev.qastream.schemas.Chunk;
+import dev.qastream.schemas.JudgeRequest;
 import dev.qastream.schemas.QaPair;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -17,38 +18,37 @@ import java.util.Locale;
 /**
  * Step 1 of the scoring topology: the revision check as each pair arrives, then scoring next to the chunk in
  * batches: pairs wait in {@link PendingPairs} until a batch is full or the oldest has waited the linger time,
- * and the batch's questions and answers are embedded in one call (and, with a judge, judged at the same time:
- * {@link BatchJudge}). Out in arrival order, keyed by document id.
+ * and the batch's questions and answers are embedded in one call. The judge is never asked here: with one
+ * configured, a pair scored on its merits goes on with what to ask it ({@link JudgeHop}), and the judge step
+ * ({@link JudgeStep}) completes it when the verdict comes. Out in arrival order, keyed by pair key, each with its
+ * dedup group.
  */
-final class ScoreProcessor implements Processor<String, QaPair, String, Envelope> {
+final class ScoreProcessor implements Processor<String, QaPair, String, JudgeHop> {
     private final PairScorer scorer;
     private final Batching batching;
-    private final BatchJudge judge;
+    private final boolean judgeOn;
     private final ScoringListener listener;
-    private ProcessorContext<String, Envelope> context;
+    private ProcessorContext<String, JudgeHop> context;
     private TimestampedKeyValueStore<String, Chunk> chunks;
     private PairRevisions revisions;
     private KeyValueStore<String, byte[]> chunkVectors;
-    private KeyValueStore<String, Double> judgements;
     private KeyValueStore<String, String> groups;
     private PendingPairs pending;
     private Catalogue catalogue;
 
-    /** @param judge the judge of the batches, or null without one */
-    ScoreProcessor(PairScorer scorer, Batching batching, BatchJudge judge, ScoringListener listener) {
+    ScoreProcessor(PairScorer scorer, Batching batching, ScoringListener listener) {
         this.scorer = scorer;
         this.batching = batching;
-        this.judge = judge;
+        this.judgeOn = scorer.judge() != PairJudge.NONE;
         this.listener = listener;
     }
 
     @Override
-    public void init(ProcessorContext<String, Envelope> context) {
+    public void init(ProcessorContext<String, JudgeHop> context) {
         this.context = context;
         this.chunks = context.getStateStore(ScoringTopology.CHUNK_STORE);
         this.revisions = new PairRevisions(context.getStateStore(ScoringTopology.REVISION_STORE));
         this.chunkVectors = context.getStateStore(ScoringTopology.CHUNK_VECTOR_STORE);
-        this.judgements = context.getStateStore(ScoringTopology.JUDGEMENT_STORE);
         this.groups = context.getStateStore(ScoringTopology.GROUP_STORE);
         this.pending = new PendingPairs(context.getStateStore(ScoringTopology.PENDING_STORE));
         listener.waiting(pending.size()); // restored from before a restart or a move of this task
@@ -77,45 +77,50 @@ final class ScoreProcessor implements Processor<String, QaPair, String, Envelope
         List<PendingPairs.Pending> batch = pending.drain();
         List<Chunk> chunkOf = new ArrayList<>(batch.size());
         List<QaPair> toEmbed = new ArrayList<>();
-        List<Chunk> theirChunks = new ArrayList<>();
         for (PendingPairs.Pending p : batch) {
             Chunk chunk = scorable(p.pair());
             chunkOf.add(chunk);
-            if (chunk != null) {
+            if (chunk != null && scorer.semantic() != null) {
                 toEmbed.add(p.pair());
-                theirChunks.add(chunk);
             }
         }
         long t0 = System.nanoTime();
         List<SemanticScorer.PairVectors> vectors = toEmbed.isEmpty() ? List.of() : scorer.semantic().pairVectors(toEmbed);
         listener.batch(batch.size(), toEmbed.size(), System.nanoTime() - t0);
-        List<PairJudge.Verdict> verdicts = judge == null || toEmbed.isEmpty() ? null
-                : judge.verdicts(toEmbed, theirChunks, judgements, listener);
         int v = 0;
         for (int i = 0; i < batch.size(); i++) {
             QaPair pair = batch.get(i).pair();
             Chunk chunk = chunkOf.get(i);
+            long timestamp = batch.get(i).timestamp();
             Envelope out;
-            Chunk scoredOn = null; // the current chunk the pair was made from, when there is one
+            JudgeRequest ask = null;
+            boolean vetoed = false;
             if (pair.getRevision() == ScoringTopology.LEGACY_TOMBSTONE) {
                 out = new Envelope(pair.getPairKey(), true, null);
             } else if (pair.getRemoved()) {
                 out = new Envelope(pair.getPairKey(), false, Scored.removal(scorer.removed(pair)));
             } else if (chunk == null) {
-                Chunk now = current(pair);
-                scoredOn = now != null && now.getChecksum().equals(pair.getChunkChecksum()) ? now : null;
-                out = new Envelope(pair.getPairKey(), false, scorer.score(pair, now, catalogue, null, null));
-            } else {
-                scoredOn = chunk;
-                float[] chunkVector = ScoringTopology.ChunkVectorProcessor.vector(chunk, chunkVectors, scorer.semantic());
-                PairJudge.Verdict verdict = verdicts == null ? null : verdicts.get(v);
                 out = new Envelope(pair.getPairKey(), false,
-                        scorer.score(pair, chunk, catalogue, vectors.get(v), chunkVector, verdict));
-                v++;
+                        scorer.score(pair, current(pair), catalogue, null, null, PairJudge.Verdict.NOT_ASKED));
+            } else {
+                SemanticScorer.PairVectors pairVectors = null;
+                float[] chunkVector = null;
+                if (scorer.semantic() != null) {
+                    pairVectors = vectors.get(v++);
+                    chunkVector = ScoringTopology.ChunkVectorProcessor.vector(chunk, chunkVectors, scorer.semantic());
+                }
+                PairScorer.Unjudged merits = scorer.merits(pair, chunk, catalogue, pairVectors, chunkVector);
+                if (judgeOn) {
+                    vetoed = merits.vetoed();
+                    ask = JudgeRequest.newBuilder().setPair(pair).setChunk(chunk)
+                            .setCacheKey(scorer.judge().cacheKey(pair, chunk)).setRequestedAtMs(timestamp).build();
+                    out = new Envelope(pair.getPairKey(), false, merits.merits());
+                } else {
+                    out = new Envelope(pair.getPairKey(), false, scorer.judged(merits, PairJudge.Verdict.NOT_ASKED));
+                }
             }
-            long timestamp = batch.get(i).timestamp();
-            String group = group(pair, out.legacyTombstone() || pair.getRemoved(), scoredOn, timestamp);
-            context.forward(new Record<>(group, out, timestamp));
+            String group = group(pair, out.legacyTombstone() || pair.getRemoved(), chunk, timestamp);
+            context.forward(new Record<>(pair.getPairKey(), new JudgeHop(group, out, vetoed, ask), timestamp));
         }
         listener.waiting(-batch.size());
     }
@@ -145,7 +150,7 @@ final class ScoreProcessor implements Processor<String, QaPair, String, Envelope
         String group = feature == null || feature.isBlank() ? pair.getDocumentId()
                 : "feature:" + feature.strip().toLowerCase(Locale.ROOT);
         if (before != null && !before.equals(group)) {
-            context.forward(new Record<>(before, Envelope.forget(pair.getPairKey()), timestamp));
+            context.forward(new Record<>(pair.getPairKey(), JudgeHop.pass(before, Envelope.forget(pair.getPairKey())), timestamp));
         }
         if (!group.equals(before)) {
             groups.put(pair.getPairKey(), group);
@@ -153,9 +158,9 @@ final class ScoreProcessor implements Processor<String, QaPair, String, Envelope
         return group;
     }
 
-    /** The pair's chunk when the pair is to be embedded: not a removal, and made from the chunk's current version. */
+    /** The pair's chunk when the pair can be scored: not a removal, and made from the chunk's current version. */
     private Chunk scorable(QaPair pair) {
-        if (pair.getRemoved() || scorer.semantic() == null) {
+        if (pair.getRemoved()) {
             return null;
         }
         Chunk chunk = current(pair);

@@ -16,12 +16,15 @@ public interface ScoringListener {
 
     /**
      * Pairs taken in (offsets committed with the store that holds them) and not yet written out changed by
-     * {@code delta}: waiting for their batch, or in one being scored.
+     * {@code delta}: waiting for their batch, in one being scored, or waiting for the judge's verdict.
      */
     default void waiting(int delta) {
     }
 
-    /** A judgement: {@code kept} (from the store), {@code asked} (the model answered) or {@code unavailable}. */
+    /**
+     * A verdict mixed into a pair: {@code kept} (known already, no model call), {@code asked} (the judge stage
+     * answered with a score) or {@code unavailable} (it answered without one).
+     */
     default void judged(String outcome) {
     }
 

@@ -107,6 +107,6 @@ final class ScoringMetrics implements ScoringListener {
     @Override
     public void judged(String outcome) {
         judgements.computeIfAbsent(outcome, o -> Counter.builder("qastream.scoring.judgements").tag("outcome", o)
-                .description("judge verdicts: kept (from the store), asked, unavailable").register(meters)).increment();
+                .description("judge verdicts mixed in: kept (known already, no model call), asked, unavailable").register(meters)).increment();
     }
 }

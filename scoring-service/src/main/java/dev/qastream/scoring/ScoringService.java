@@ -9,7 +9,11 @@ import dev.qastream.runtime.kafka.Topics;
 import java.util.List;
 import java.util.Map;
 
-/** Runs the scoring topology, with its meters ({@link ScoringMetrics}). */
+/**
+ * Runs the scoring topology, with its meters ({@link ScoringMetrics}). With the judge enabled, its model calls are
+ * made by the judge stage ({@link dev.qastream.scoring.judge.JudgeService}), which must run too: in the embedded
+ * stack beside this, or as {@code ./pipeline service judge}.
+ */
 public final class ScoringService extends StreamsService {
     public static final String APP_ID = "qastream-scoring";
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ScoringService.class);
@@ -32,13 +36,14 @@ public final class ScoringService extends StreamsService {
 
     private ScoringService(ServiceContext ctx, Diversity diversity, ScoringMetrics metrics) {
         super("scoring", APP_ID, ScoringTopology.build(ctx.topics(), scorer(ctx), metrics, Batching.from(ctx.config())),
-                withCatalogueTopic(ctx), List.of(Topics.GENERATION_PAIRS, Topics.INGEST_CHUNKS,
-                        APP_ID + "-pairs-by-chunk-repartition", APP_ID + "-scored-by-document-repartition"), ctx.meters());
+                withCatalogueTopic(ctx), List.of(Topics.GENERATION_PAIRS, Topics.INGEST_CHUNKS, Topics.SCORING_JUDGEMENTS,
+                        APP_ID + "-pairs-by-chunk-repartition", APP_ID + "-scored-by-pair-repartition",
+                        APP_ID + "-scored-by-document-repartition"), ctx.meters());
         this.diversity = diversity;
         this.metrics = metrics;
     }
 
-    /** Pairs waiting for their batch (or in one being scored): consumer lag does not show them. */
+    /** Pairs waiting for their batch (or in one being scored), or for the judge: consumer lag does not show them. */
     @Override
     public long inFlight() {
         return metrics.waiting();
@@ -50,7 +55,12 @@ public final class ScoringService extends StreamsService {
     }
 
     static PairScorer scorer(ServiceContext ctx) {
-        return scorer(ctx.config(), log::warn);
+        PairScorer scorer = scorer(ctx.config(), log::warn);
+        if (scorer.judge() != PairJudge.NONE) {
+            log.info("scoring with the judge: pairs wait for its verdicts, which the judge stage gives "
+                    + "(in the embedded stack, or ./pipeline service judge)");
+        }
+        return scorer;
     }
 
     /** The scorers as configured, the judge included when enabled: the service's, and the score command's. */

@@ -12,13 +12,12 @@ import java.util.List;
 
 /**
  * The {@code scoring.*} settings: acceptance policy, near-duplicate threshold, the domain's reference
- * sentences and the optional judge (and how many pairs of a batch it judges at once).
+ * sentences and the optional judge (and how many calls the judge stage keeps in flight).
  */
 public record ScoringSettings(AcceptancePolicy policy, double nearDuplicate, List<String> domain,
                               boolean judgeEnabled, String judgeTier, double judgeWeight, int judgeConcurrency,
-                              java.time.Duration judgeBatchTimeout, DedupScope dedupScope) {
+                              DedupScope dedupScope) {
     public static final double DEFAULT_NEAR_DUPLICATE = 0.95;
-    public static final java.time.Duration DEFAULT_JUDGE_BATCH_TIMEOUT = java.time.Duration.ofSeconds(120);
 
     /** Which pairs are compared for duplicates: those of one document, or of one feature (across its documents). */
     public enum DedupScope {
@@ -36,8 +35,7 @@ public record ScoringSettings(AcceptancePolicy policy, double nearDuplicate, Lis
     /** The settings of the tests and the defaults, deduplicating by document. */
     public ScoringSettings(AcceptancePolicy policy, double nearDuplicate, List<String> domain, boolean judgeEnabled,
                            String judgeTier, double judgeWeight, int judgeConcurrency) {
-        this(policy, nearDuplicate, domain, judgeEnabled, judgeTier, judgeWeight, judgeConcurrency,
-                DEFAULT_JUDGE_BATCH_TIMEOUT, DedupScope.DOCUMENT);
+        this(policy, nearDuplicate, domain, judgeEnabled, judgeTier, judgeWeight, judgeConcurrency, DedupScope.DOCUMENT);
     }
 
     public ScoringSettings {
@@ -46,10 +44,6 @@ public record ScoringSettings(AcceptancePolicy policy, double nearDuplicate, Lis
         }
         if (!(judgeWeight >= 0 && judgeWeight <= 1)) {
             throw new IllegalArgumentException("scoring.judge.weight must be in [0, 1], was " + judgeWeight);
-        }
-        if (judgeBatchTimeout.isNegative() || judgeBatchTimeout.isZero() || judgeBatchTimeout.toSeconds() > 240) {
-            throw new IllegalArgumentException("scoring.judge.batch-timeout-s must be in 1..240 (a stream thread must poll "
-                    + "within Kafka's max.poll.interval.ms, 300 s), was " + judgeBatchTimeout.toSeconds());
         }
         if (judgeConcurrency < 1) {
             throw new IllegalArgumentException("scoring.judge.concurrency must be at least 1, was " + judgeConcurrency);
@@ -69,8 +63,7 @@ public record ScoringSettings(AcceptancePolicy policy, double nearDuplicate, Lis
         return new ScoringSettings(policy, c.decimal("scoring.near-duplicate"),
                 domainFile.isEmpty() ? builtInDomain() : readDomain(Path.of(domainFile)),
                 c.bool("scoring.judge.enabled"), c.string("scoring.judge.tier"), c.decimal("scoring.judge.weight"),
-                c.integer("scoring.judge.concurrency"), java.time.Duration.ofSeconds(c.integer("scoring.judge.batch-timeout-s")),
-                DedupScope.of(c.string("scoring.dedup-scope")));
+                c.integer("scoring.judge.concurrency"), DedupScope.of(c.string("scoring.dedup-scope")));
     }
 
     /** Reference sentences of RAN feature documentation, shipped with the service. */

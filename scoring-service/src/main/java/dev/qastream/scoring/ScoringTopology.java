@@ -3,18 +3,22 @@ package dev.qastream.scoring;
 import dev.qastream.runtime.kafka.Topics;
 import dev.qastream.runtime.serde.PlainAvroSerde;
 import dev.qastream.schemas.Chunk;
+import dev.qastream.schemas.Judgement;
 import dev.qastream.schemas.QaPair;
 import dev.qastream.schemas.ScoredPair;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.KTable;
 import org.apache.kafka.streams.kstream.Materialized;
+import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -28,6 +32,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 
 /**
@@ -40,6 +45,9 @@ import java.util.Properties;
  *       without scoring. Pairs are scored in batches ({@link ScoreProcessor}): the questions and answers of a
  *       batch are embedded in one call; each chunk version is embedded once, when it arrives (while its pairs
  *       are being generated), and kept in a store.</li>
+ *   <li>Scored pairs are re-keyed by pair key, beside the optional judge's verdicts ({@link JudgeStep}): a pair
+ *       that needs a verdict waits for it in a store while the judge stage (a worker of its own, never a stream
+ *       thread) asks the model; the others pass at once.</li>
  *   <li>Scored pairs are re-keyed by their dedup group (the document id, or the feature with
  *       {@code scoring.dedup-scope: feature}) and deduplicated against the group's other pairs
  *       ({@link Deduplicator}, state in a store; of duplicates the best by score, then pair key, is kept, whatever
@@ -57,8 +65,10 @@ public final class ScoringTopology {
     public static final String PENDING_STORE = "pairs-awaiting-batch";
     /** Each pair's dedup group when deduplicating by feature: a removal has no chunk to tell it. */
     public static final String GROUP_STORE = "pair-dedup-groups";
-    /** The judge's scores by {@link PairJudge#cacheKey}; logged, so a restart or a replay does not pay again. */
-    public static final String JUDGEMENT_STORE = "judgements";
+    /** The judge's latest verdict per pair key: the table of scoring.judgements (restored from that topic itself). */
+    public static final String VERDICT_STORE = "judge-verdicts";
+    /** Pairs waiting for the judge's verdict ({@link JudgeStep}). */
+    public static final String AWAITING_VERDICT_STORE = JudgeStep.WAITING_STORE;
     /** Marks a legacy null value turned into a removal for the trip through the repartition topics. */
     static final long LEGACY_TOMBSTONE = Long.MIN_VALUE;
     /** The internal topic of the catalogue; it must exist (compacted) before the app starts. */
@@ -112,22 +122,49 @@ public final class ScoringTopology {
                 Serdes.String(), Serdes.ByteArray()));
         builder.addStateStore(Stores.timestampedKeyValueStoreBuilder(Stores.persistentTimestampedKeyValueStore(PENDING_STORE),
                 Serdes.Long(), PlainAvroSerde.of(QaPair.class)));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(JUDGEMENT_STORE),
-                Serdes.String(), Serdes.Double()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(GROUP_STORE),
                 Serdes.String(), Serdes.String()));
-        BatchJudge judge = scorer.judge() == PairJudge.NONE ? null
-                : new BatchJudge(scorer.judge(), scorer.settings().judgeConcurrency(), scorer.settings().judgeBatchTimeout());
 
         KStream<String, QaPair> pairs = builder.stream(topics.pairs.name(), topics.pairs.consumed());
-        pairs.map((key, pair) -> pair == null ? KeyValue.pair(chunkIdOf(key), legacyRemoval(key)) : KeyValue.pair(pair.getChunkId(), pair))
+        KStream<String, JudgeHop> scored = pairs
+                .map((key, pair) -> pair == null ? KeyValue.pair(chunkIdOf(key), legacyRemoval(key)) : KeyValue.pair(pair.getChunkId(), pair))
                 .repartition(Repartitioned.with(topics.pairs.keySerde(), topics.pairs.valueSerde()).withName("pairs-by-chunk"))
-                .process(() -> new ScoreProcessor(scorer, batching, judge, listener), CHUNK_STORE, REVISION_STORE, CHUNK_VECTOR_STORE,
-                        PENDING_STORE, JUDGEMENT_STORE, GROUP_STORE)
+                .process(() -> new ScoreProcessor(scorer, batching, listener), CHUNK_STORE, REVISION_STORE, CHUNK_VECTOR_STORE,
+                        PENDING_STORE, GROUP_STORE);
+        judgeStep(builder, topics, scorer, listener, scored)
                 .repartition(Repartitioned.with(Serdes.String(), Envelope.serde()).withName("scored-by-document"))
                 .process(() -> new DedupProcessor(new Deduplicator(scorer.settings().nearDuplicate()), listener), DEDUP_STORE)
                 .to(topics.scored.name(), topics.scored.produced());
         return builder.build(OPTIMIZATION);
+    }
+
+    /**
+     * Step 1b, keyed by pair key beside the judge's verdicts ({@link JudgeStep}): pairs that need the judge wait for
+     * its verdict, the others pass. Present with or without a judge, so that turning it on or off changes no
+     * topology, and pairs left waiting by a judge turned off are passed on.
+     */
+    private static KStream<String, Envelope> judgeStep(StreamsBuilder builder, Topics topics, PairScorer scorer,
+                                                       ScoringListener listener, KStream<String, JudgeHop> scored) {
+        KTable<String, Judgement> verdicts = builder.table(topics.judgements.name(), topics.judgements.consumed(),
+                Materialized.<String, Judgement, KeyValueStore<Bytes, byte[]>>as(VERDICT_STORE).withCachingDisabled());
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(AWAITING_VERDICT_STORE),
+                Serdes.String(), JudgeHop.serde()));
+        // The join looks up the verdict known when a pair arrives; it also makes Kafka Streams give the repartition
+        // topic as many partitions as scoring.judgements, so that a pair and its verdict meet in one task.
+        KStream<String, JudgeStep.In> arrivals = scored
+                .repartition(Repartitioned.with(Serdes.String(), JudgeHop.serde()).withName("scored-by-pair"))
+                .leftJoin(verdicts, (hop, known) -> new JudgeStep.Arrival(hop, known));
+        KStream<String, JudgeStep.In> answers = verdicts.toStream().mapValues(JudgeStep.Verdict::new);
+        Map<String, KStream<String, JudgeStep.Out>> out = arrivals.merge(answers)
+                .process(() -> new JudgeStep(scorer, scorer.judge() != PairJudge.NONE, listener), AWAITING_VERDICT_STORE)
+                .split(Named.as("judge-"))
+                .branch((key, o) -> o instanceof JudgeStep.Ask, Branched.as("ask"))
+                .branch((key, o) -> o instanceof JudgeStep.Prune, Branched.as("prune"))
+                .defaultBranch(Branched.as("decided"));
+        out.get("judge-ask").mapValues(o -> ((JudgeStep.Ask) o).request())
+                .to(topics.judgeRequests.name(), topics.judgeRequests.produced());
+        out.get("judge-prune").mapValues(o -> (Judgement) null).to(topics.judgements.name(), topics.judgements.produced());
+        return out.get("judge-decided").mapValues(o -> ((JudgeStep.Decided) o).envelope());
     }
 
     /** "doc.md#3#1" -> "doc.md#3": the pair key is the chunk id and the slot. */

@@ -29,7 +29,7 @@ class DedupScopeTest {
         Run(ScoringSettings.DedupScope scope) {
             ScoringSettings d = ScoringSettings.defaults();
             on = new ScoringDriver(new ScoringSettings(d.policy(), d.nearDuplicate(), d.domain(), false, "quality",
-                    0.25, 4, ScoringSettings.DEFAULT_JUDGE_BATCH_TIMEOUT, scope));
+                    0.25, 4, scope));
             chunks = on.chunks;
             pairs = on.pairs;
             scored = on.scored;

@@ -191,7 +191,7 @@ class LlmJudgeTest {
     }
 
     @Test
-    void theWaitIsTheTiersTimeoutBoundedForTheStreamThread() {
+    void theWaitIsTheTiersTimeoutBoundedToTwoMinutes() {
         // Given the quality tier's default timeout (600 s, meant for generation)
         Config defaults = Config.load(null, Map.of()).with(Map.of("tiers.quality.backend", "ollama"));
         LlmJudge judge = LlmJudge.of(dev.qastream.llm.TierSettings.of(defaults, "quality"), Map.of());

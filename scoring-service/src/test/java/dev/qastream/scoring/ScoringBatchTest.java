@@ -1,10 +1,12 @@
 package dev.qastream.scoring;
 
-import dev.qastream.schemas.Chunk;
+import dev.qastream.schemas.JudgeRequest;
+import dev.qastream.schemas.Judgement;
 import dev.qastream.schemas.QaPair;
 import dev.qastream.schemas.ScoredPair;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.junit.jupiter.api.Test;
@@ -14,11 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.OptionalDouble;
 import java.util.Properties;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -46,29 +44,29 @@ class ScoringBatchTest {
         final ScoringDriver on;
         final TopologyTestDriver driver;
         final TestOutputTopic<String, ScoredPair> scored;
+        final TestOutputTopic<String, JudgeRequest> judgeRequests;
+        final TestInputTopic<String, Judgement> verdicts;
 
         Run(Batching batching, String appId) {
             this(batching, appId, PairJudge.NONE);
         }
 
         Run(Batching batching, String appId, PairJudge judge) {
-            this(batching, appId, judge, ScoringSettings.DEFAULT_JUDGE_BATCH_TIMEOUT);
+            this(batching, appId, judge, ScoringListener.NONE);
         }
 
-        Run(Batching batching, String appId, PairJudge judge, Duration judgeTimeout) {
-            this(batching, appId, judge, judgeTimeout, ScoringListener.NONE);
-        }
-
-        Run(Batching batching, String appId, PairJudge judge, Duration judgeTimeout, ScoringListener listener) {
+        Run(Batching batching, String appId, PairJudge judge, ScoringListener listener) {
             ScoringSettings d = ScoringSettings.defaults();
             ScoringSettings settings = new ScoringSettings(d.policy(), d.nearDuplicate(), d.domain(),
-                    judge != PairJudge.NONE, "quality", 0.25, 4, judgeTimeout, ScoringSettings.DedupScope.DOCUMENT);
+                    judge != PairJudge.NONE, "quality", 0.25, 4, ScoringSettings.DedupScope.DOCUMENT);
             Properties props = new Properties();
             props.put(StreamsConfig.STATE_DIR_CONFIG, state.toString());
             props.put(StreamsConfig.APPLICATION_ID_CONFIG, appId);
             on = new ScoringDriver(ScoringDriver.scorer(settings, judge), batching, props, listener);
             driver = on.driver;
             scored = on.scored;
+            judgeRequests = on.judgeRequests;
+            verdicts = on.verdicts;
             on.send(Fixtures.chunk());
         }
 
@@ -156,135 +154,28 @@ class ScoringBatchTest {
         }
     }
 
-    /** A judge that counts its calls and holds each until a second one is in flight (or a second passes). */
-    private static final class CountingJudge implements PairJudge {
-        final AtomicInteger calls = new AtomicInteger();
-        final AtomicInteger inFlight = new AtomicInteger();
-        final AtomicInteger mostInFlight = new AtomicInteger();
-        final CountDownLatch two = new CountDownLatch(2);
-        volatile boolean failing;
-
-        @Override
-        public OptionalDouble judge(QaPair pair, Chunk chunk) {
-            calls.incrementAndGet();
-            mostInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
-            try {
-                two.countDown();
-                two.await(1, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } finally {
-                inFlight.decrementAndGet();
-            }
-            if (failing) {
-                throw new IllegalStateException("model server went away");
-            }
-            return OptionalDouble.of(pair.getAnswer().contains("7 dB") ? 0.0 : 1.0);
-        }
-
-        @Override
-        public String cacheKey(QaPair pair, Chunk chunk) {
-            return chunk.getChecksum() + "|" + pair.getQuestion() + "|" + pair.getAnswer();
-        }
-    }
-
     @Test
-    void theJudgeJudgesABatchAtOnceAndIsNotAskedAgainForPairsItHasJudged() {
-        CountingJudge judge = new CountingJudge();
-        try (Run run = new Run(new Batching(QA.size(), LINGER), "judged", judge)) {
-            // A batch of four pairs: judged at the same time
-            run.sendAll();
-            List<ScoredPair> first = run.scored.readValuesToList();
-            assertThat(first).hasSize(4).allSatisfy(s -> assertThat(s.getJudge()).isNotNull());
-            assertThat(first.get(2).getJudge()).isEqualTo(0.0);
-            assertThat(judge.calls).hasValue(4);
-            assertThat(judge.mostInFlight.get()).isGreaterThan(1);
-
-            // The same pairs again (a replay: newer revisions, same content): no call, the same judgements
-            for (int i = 0; i < QA.size(); i++) {
-                run.send(QaPair.newBuilder(Fixtures.pair(i, QA.get(i)[0], QA.get(i)[1])).setRevision(20L).build());
-            }
-            List<ScoredPair> again = run.scored.readValuesToList();
-            assertThat(again).hasSize(4);
-            assertThat(again).extracting(ScoredPair::getJudge).isEqualTo(first.stream().map(ScoredPair::getJudge).toList());
-            assertThat(judge.calls).hasValue(4);
-
-            // and the judgements are in the store's changelog, which a restarted instance restores
-            assertThat(run.driver.producedTopicNames()).contains("judged-" + ScoringTopology.JUDGEMENT_STORE + "-changelog");
-        }
-    }
-
-    @Test
-    void aJudgeThatFailsLeavesThePairScoredWithoutItAndIsAskedAgainNextTime() {
-        CountingJudge judge = new CountingJudge();
-        judge.failing = true;
-        try (Run run = new Run(Batching.ONE_AT_A_TIME, "judge-fails", judge)) {
-            run.send(Fixtures.pair(0, QA.get(0)[0], QA.get(0)[1]));
-            ScoredPair s = run.scored.readValue();
-            assertThat(s.getJudge()).isNull();
-            assertThat(s.getAccepted()).isTrue();
-            assertThat(s.getReasons()).anyMatch(r -> r.startsWith("judge unavailable: IllegalStateException"));
-
-            judge.failing = false;
-            run.send(QaPair.newBuilder(Fixtures.pair(0, QA.get(0)[0], QA.get(0)[1])).setRevision(11L).build());
-            assertThat(run.scored.readValue().getJudge()).isEqualTo(1.0);
-            assertThat(judge.calls).hasValue(2);
-        }
-    }
-
-    @Test
-    void aBatchWaitsForItsJudgementsOnlyUpToItsTimeoutThenScoresWithoutThem() {
-        // Given a judge that never answers (a model server that hangs), and a batch timeout of one second
-        CountDownLatch never = new CountDownLatch(1);
-        AtomicInteger interrupted = new AtomicInteger();
-        PairJudge hanging = (pair, chunk) -> {
-            try {
-                never.await();
-            } catch (InterruptedException e) {
-                interrupted.incrementAndGet();
-                Thread.currentThread().interrupt();
-            }
-            return OptionalDouble.empty();
-        };
-        try (Run run = new Run(new Batching(2, LINGER), "judge-hangs", hanging, Duration.ofSeconds(1))) {
-            // When a batch of two is scored
-            run.send(Fixtures.pair(0, QA.get(0)[0], QA.get(0)[1]));
-            run.send(Fixtures.pair(1, QA.get(1)[0], QA.get(1)[1]));
-
-            // Then both come out, scored on their own merits, saying why the judge is missing, and the calls were
-            // cancelled rather than left waiting
-            List<ScoredPair> out = run.scored.readValuesToList();
-            assertThat(out).hasSize(2).allSatisfy(s -> {
-                assertThat(s.getJudge()).isNull();
-                assertThat(s.getReasons()).anyMatch(r -> r.contains("no judgement within the batch's 1 s"));
-            });
-            assertThat(out.get(0).getAccepted()).isTrue();
-        }
-        long deadline = System.currentTimeMillis() + 5_000;
-        while (interrupted.get() < 2 && System.currentTimeMillis() < deadline) {
-            Thread.onSpinWait();
-        }
-        assertThat(interrupted).hasValue(2);
-    }
-
-    @Test
-    void theMetersCountBatchesEmbeddingTimeAndJudgements() {
+    void theMetersCountBatchesEmbeddingTimeJudgementsAndPairsWaitingForTheJudge() {
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
-        CountingJudge judge = new CountingJudge();
         ScoringMetrics metrics = new ScoringMetrics(meters, new Diversity());
-        try (Run run = new Run(new Batching(QA.size(), LINGER), "metered", judge, ScoringSettings.DEFAULT_JUDGE_BATCH_TIMEOUT,
-                metrics)) {
-            // Pairs waiting for their batch are counted as held (no consumer lag shows them), until written
+        try (Run run = new Run(new Batching(QA.size(), LINGER), "metered", JudgeStepTest.NEVER_ASKED, metrics)) {
+            // Pairs waiting for their batch are counted as held (no consumer lag shows them)
             for (int i = 0; i < QA.size() - 1; i++) {
                 run.send(Fixtures.pair(i, QA.get(i)[0], QA.get(i)[1]));
             }
             assertThat(metrics.waiting()).isEqualTo(QA.size() - 1);
             assertThat(meters.get("qastream.scoring.waiting").gauge().value()).isEqualTo(QA.size() - 1);
+            // and so are pairs waiting for the judge, until their verdicts come
             run.send(Fixtures.pair(QA.size() - 1, QA.getLast()[0], QA.getLast()[1]));
+            assertThat(metrics.waiting()).isEqualTo(QA.size());
+            for (var request : run.judgeRequests.readValuesToList()) {
+                run.verdicts.pipeInput(request.getPair().getPairKey(), JudgeStepTest.verdict(request, 1.0));
+            }
             assertThat(metrics.waiting()).isZero();
-            for (int i = 0; i < QA.size(); i++) { // again: judged from the store
+            for (int i = 0; i < QA.size(); i++) { // again: judged from the verdicts known
                 run.send(QaPair.newBuilder(Fixtures.pair(i, QA.get(i)[0], QA.get(i)[1])).setRevision(20L).build());
             }
+            assertThat(metrics.waiting()).isZero();
         }
         assertThat(meters.get("qastream.scoring.batch.pairs").summary().count()).isEqualTo(2);
         assertThat(meters.get("qastream.scoring.batch.pairs").summary().max()).isEqualTo(QA.size());

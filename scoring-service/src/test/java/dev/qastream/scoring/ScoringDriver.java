@@ -2,6 +2,8 @@ package dev.qastream.scoring;
 
 import dev.qastream.runtime.kafka.Topics;
 import dev.qastream.schemas.Chunk;
+import dev.qastream.schemas.JudgeRequest;
+import dev.qastream.schemas.Judgement;
 import dev.qastream.schemas.QaPair;
 import dev.qastream.schemas.ScoredPair;
 import org.apache.kafka.streams.TestInputTopic;
@@ -10,7 +12,10 @@ import org.apache.kafka.streams.TopologyTestDriver;
 
 import java.util.Properties;
 
-/** The scoring topology on TopologyTestDriver, with the real embedding model, and its three topics. */
+/**
+ * The scoring topology on TopologyTestDriver, with the real embedding model, and its topics: chunks and pairs in,
+ * scored pairs out, and the judge stage's side: its requests out, its verdicts in (and their prunes out).
+ */
 final class ScoringDriver implements AutoCloseable {
     private static final Topics TOPICS = Topics.withPlainAvro();
 
@@ -18,6 +23,10 @@ final class ScoringDriver implements AutoCloseable {
     final TestInputTopic<String, Chunk> chunks;
     final TestInputTopic<String, QaPair> pairs;
     final TestOutputTopic<String, ScoredPair> scored;
+    final TestOutputTopic<String, JudgeRequest> judgeRequests;
+    final TestInputTopic<String, Judgement> verdicts;
+    /** What the topology itself writes on scoring.judgements: tombstones of verdicts no pair needs. */
+    final TestOutputTopic<String, Judgement> prunes;
 
     ScoringDriver(ScoringSettings settings) {
         this(scorer(settings, PairJudge.NONE), Batching.ONE_AT_A_TIME, new Properties());
@@ -35,6 +44,12 @@ final class ScoringDriver implements AutoCloseable {
                 TOPICS.pairs.valueSerde().serializer());
         scored = driver.createOutputTopic(Topics.SCORING_SCORED, TOPICS.scored.keySerde().deserializer(),
                 TOPICS.scored.valueSerde().deserializer());
+        judgeRequests = driver.createOutputTopic(Topics.SCORING_JUDGE_REQUESTS, TOPICS.judgeRequests.keySerde().deserializer(),
+                TOPICS.judgeRequests.valueSerde().deserializer());
+        verdicts = driver.createInputTopic(Topics.SCORING_JUDGEMENTS, TOPICS.judgements.keySerde().serializer(),
+                TOPICS.judgements.valueSerde().serializer());
+        prunes = driver.createOutputTopic(Topics.SCORING_JUDGEMENTS, TOPICS.judgements.keySerde().deserializer(),
+                TOPICS.judgements.valueSerde().deserializer());
     }
 
     /** The pipeline's scorers with these settings and judge; the clock stands still at 7. */

@@ -7,6 +7,8 @@ import dev.qastream.schemas.DocumentRecord;
 import dev.qastream.schemas.GenerationCacheEntry;
 import dev.qastream.schemas.GenerationRequest;
 import dev.qastream.schemas.IngestError;
+import dev.qastream.schemas.JudgeRequest;
+import dev.qastream.schemas.Judgement;
 import dev.qastream.schemas.QaPair;
 import dev.qastream.schemas.ScoredPair;
 import org.apache.kafka.common.serialization.Serde;
@@ -38,6 +40,10 @@ public final class Topics {
     public static final String DLQ_OFFSET_HEADER = "dlq.source.offset";
     public static final String GENERATION_CACHE = "generation.cache";
     public static final String SCORING_SCORED = "scoring.scored";
+    /** Pairs that wait for the optional judge's verdict, keyed by pair key; the judge stage consumes them. */
+    public static final String SCORING_JUDGE_REQUESTS = "scoring.judge.requests";
+    /** The judge's latest verdict per pair key (compacted); scoring completes the waiting pairs from it. */
+    public static final String SCORING_JUDGEMENTS = "scoring.judgements";
     public static final String DATASET_PAIRS = "dataset.pairs";
     /** Each Streams app's dead-letter topic: records it could not read or process, as they were, reason in headers. */
     public static final String ROUTER_DLQ = "router.dlq";
@@ -60,6 +66,8 @@ public final class Topics {
     public final Topic<String, byte[]> requestDeadLetters;
     public final Topic<String, GenerationCacheEntry> cache;
     public final Topic<String, ScoredPair> scored;
+    public final Topic<String, JudgeRequest> judgeRequests;
+    public final Topic<String, Judgement> judgements;
     public final Topic<String, DatasetRecord> dataset;
     public final Topic<String, String> catalogue;
     /** Raw bytes both ways: a dead letter is whatever could not be read, kept as it was. */
@@ -83,6 +91,8 @@ public final class Topics {
         requestDeadLetters = new Topic<>(GENERATION_REQUESTS_DLQ, keys, Serdes.ByteArray(), false);
         cache = new Topic<>(GENERATION_CACHE, keys, values.serde(GenerationCacheEntry.class), true);
         scored = new Topic<>(SCORING_SCORED, keys, values.serde(ScoredPair.class), true);
+        judgeRequests = new Topic<>(SCORING_JUDGE_REQUESTS, keys, values.serde(JudgeRequest.class), false);
+        judgements = new Topic<>(SCORING_JUDGEMENTS, keys, values.serde(Judgement.class), true);
         dataset = new Topic<>(DATASET_PAIRS, keys, values.serde(DatasetRecord.class), true);
         catalogue = new Topic<>(SCORING_CATALOGUE, keys, Serdes.String(), true);
         routerDeadLetters = new Topic<>(ROUTER_DLQ, Serdes.ByteArray(), Serdes.ByteArray(), false);
@@ -114,7 +124,7 @@ public final class Topics {
 
     public List<Topic<?, ?>> all() {
         return List.of(documents, chunks, errors, requests.get("fast"), requests.get("balanced"),
-                requests.get("quality"), pairs, deadLetters, requestDeadLetters, cache, scored, dataset, catalogue,
-                routerDeadLetters, scoringDeadLetters, sinkDeadLetters);
+                requests.get("quality"), pairs, deadLetters, requestDeadLetters, cache, scored, judgeRequests, judgements,
+                dataset, catalogue, routerDeadLetters, scoringDeadLetters, sinkDeadLetters);
     }
 }
