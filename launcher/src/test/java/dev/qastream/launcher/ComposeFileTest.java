@@ -39,6 +39,7 @@ class ComposeFileTest {
             "ingest", "dev.qastream.ingest.IngestService",
             "generation", "dev.qastream.generation.GenerationService",
             "scoring", "dev.qastream.scoring.ScoringService",
+            "judge", "dev.qastream.scoring.judge.JudgeService",
             "sink", "dev.qastream.sink.SinkService");
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -169,6 +169,18 @@ final class JudgeWorker implements Runnable {
         } catch (WakeupException e) {
             // A call finished (or the worker is stopping): back to the loop.
         } catch (RecordDeserializationException e) {
+            if (dev.qastream.runtime.serde.Transport.registryUnavailable(e)) {
+                // The registry is away (restarting, 5xx), not the record bad: read the same record again shortly.
+                log.warn("judge worker: the schema registry cannot be reached to read {} offset {}; trying again in 1 s",
+                        e.topicPartition(), e.offset());
+                consumer.seek(e.topicPartition(), e.offset());
+                try {
+                    Thread.sleep(1_000);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+                return;
+            }
             // A record no schema can read would hold its partition for ever: log it, step over it, commit its offset.
             log.error("judge worker: skipping unreadable request at {} offset {}: {}", e.topicPartition(), e.offset(),
                     e.getMessage());
