@@ -22,6 +22,7 @@ public final class KafkaSettings {
     private final String bootstrapServers;
     private final int replicationFactor;
     private final int partitions;
+    private final Path dataDir;
     private final Path stateDir;
     private final String compression;
     private final long deleteRetentionMs;
@@ -31,7 +32,8 @@ public final class KafkaSettings {
         this.bootstrapServers = bootstrapServers;
         this.replicationFactor = config.integer("kafka.replication-factor");
         this.partitions = config.integer("kafka.partitions");
-        this.stateDir = config.path("data-dir").resolve("streams");
+        this.dataDir = config.path("data-dir");
+        this.stateDir = dataDir.resolve("streams");
         this.compression = config.string("kafka.compression");
         this.deleteRetentionMs = config.integer("kafka.delete-retention-hours") * 3_600_000L;
         this.clientProperties = clientProperties(config.string("kafka.client-properties"));
@@ -39,6 +41,11 @@ public final class KafkaSettings {
 
     public String bootstrapServers() {
         return bootstrapServers;
+    }
+
+    /** This process's data-dir: its stream state and other local scratch state live under it. */
+    public Path dataDir() {
+        return dataDir;
     }
 
     public int replicationFactor() {
