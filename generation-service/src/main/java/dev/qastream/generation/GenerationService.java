@@ -85,7 +85,7 @@ public final class GenerationService implements Service {
     @Override
     public void start() {
         router.start();
-        cache = new CacheView(ctx.kafka(), ctx.topics().cache);
+        cache = new CacheView(ctx.kafka(), ctx.topics().cache, ctx.config().integer("generation.cache.keep-prompt-versions"));
         ModelServers servers = new ModelServers(ctx.config(), ctx.meters());
         for (String tier : Topics.TIERS) {
             PairGenerator generator = generators.apply(ctx, tier);
