@@ -16,6 +16,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -68,12 +69,17 @@ public final class CacheBench {
             out.printf("heap_after_gc_before_view_mb: %.0f%n", heapBefore / 1e6);
             out.printf("rss_before_view_mb: %.0f%n", rssBefore / 1e3);
             long start = System.nanoTime();
+            long processCpuStart = ThreadCpu.processCpu();
             try (CacheView view = new CacheView(ctx.kafka(), ctx.topics().cache)) {
                 if (!view.awaitCaughtUp(Duration.ofMinutes(30))) {
                     throw new IllegalStateException("the cache view did not catch up");
                 }
                 out.printf("catch_up_s: %.1f%n", (System.nanoTime() - start) / 1e9);
+                // CPU, not wall time, is what a shared or busy machine does not distort.
+                out.printf("catch_up_process_cpu_s: %.1f%n", (ThreadCpu.processCpu() - processCpuStart) / 1e9);
+                out.printf("catch_up_view_thread_cpu_s: %.1f%n", threadCpuSeconds("generation-cache-view"));
                 out.printf("entries_in_view: %d%n", view.size());
+                out.printf("view_disk_mb: %.0f%n", folderBytes(view.folder()) / 1e6);
                 lookupRound(view, "lookups_warmup_per_s");
                 lookupRound(view, "lookups_per_s");
                 long heapAfter = heapAfterGc();
@@ -81,7 +87,6 @@ public final class CacheBench {
                 out.printf("view_retained_heap_mb: %.0f (heap after GC with the view minus before it)%n",
                         (heapAfter - heapBefore) / 1e6);
                 out.printf("rss_mb: %.0f%n", rssKb() / 1e3);
-                out.printf("view_rss_delta_mb: %.0f%n", (rssKb() - rssBefore) / 1e3);
             }
         }
     }
@@ -95,6 +100,8 @@ public final class CacheBench {
             keys[i] = random.nextInt(10) == 0 ? CacheKey.of("absent-" + n, "ollama", MODEL, "qa-v1", PARAMETERS) : key(n);
         }
         int hits = 0;
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        long cpuStart = threads.getCurrentThreadCpuTime();
         long start = System.nanoTime();
         for (String key : keys) {
             GenerationCacheEntry entry = view.get(key);
@@ -103,7 +110,15 @@ public final class CacheBench {
             }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        out.printf("%s: %.0f (%d lookups, %d hits)%n", name, lookups / seconds, lookups, hits);
+        double cpuSeconds = (threads.getCurrentThreadCpuTime() - cpuStart) / 1e9;
+        out.printf("%s: %.0f (%d lookups, %d hits; per CPU second of the calling thread: %.0f)%n",
+                name, lookups / seconds, lookups, hits, lookups / cpuSeconds);
+    }
+
+    private static double threadCpuSeconds(String threadName) {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals(threadName))
+                .mapToLong(t -> threads.getThreadCpuTime(t.threadId())).filter(ns -> ns > 0).sum() / 1e9;
     }
 
     private long produce(ServiceContext ctx) {
@@ -166,6 +181,12 @@ public final class CacheBench {
                     .map(l -> Long.parseLong(l.replaceAll("[^0-9]", ""))).orElse(0L);
         } catch (IOException | RuntimeException e) {
             return 0;
+        }
+    }
+
+    private static long folderBytes(Path folder) throws IOException {
+        try (Stream<Path> files = Files.walk(folder)) {
+            return files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
         }
     }
 
