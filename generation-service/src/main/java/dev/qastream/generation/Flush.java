@@ -252,7 +252,7 @@ final class Flush {
             if (large.onlyCacheEntry() && job.outcome instanceof Produced p) {
                 log.warn("{} worker: chunk {}: its cache entry is too large for the broker; writing its pairs without it",
                         tier, job.chunkId());
-                job.outcome = new Produced(p.pairs(), p.backend(), p.model(), p.promptVersion(), p.cacheKey(), null, p.fromCache());
+                job.outcome = new Produced(p.pairs(), p.backend(), p.model(), p.promptVersion(), p.cacheKey(), null, p.fromCache(), List.of());
             } else {
                 deadLetter(job, "result too large for the broker: " + large.message());
             }

@@ -58,8 +58,10 @@ final class GenerationJob {
     }
 
     /** Pairs (possibly none) from a model call or the cache; {@code newEntry} is written to the cache topic. */
+    /** {@code evictedCacheKeys}: older prompt versions the new cache entry pushes out; tombstoned with it. */
     record Produced(List<GeneratedPair> pairs, String backend, String model, String promptVersion,
-                    String cacheKey, GenerationCacheEntry newEntry, boolean fromCache) implements Outcome {
+                    String cacheKey, GenerationCacheEntry newEntry, boolean fromCache,
+                    List<String> evictedCacheKeys) implements Outcome {
     }
 
     record Escalated(String toTier, String failure) implements Outcome {

@@ -87,7 +87,7 @@ public final class GenerationService implements Service {
     @Override
     public void start() {
         router.start();
-        cache = new CacheView(ctx.kafka(), ctx.topics().cache);
+        cache = new CacheView(ctx.kafka(), ctx.topics().cache, ctx.config().integer("generation.cache.keep-prompt-versions"));
         revisions = new RevisionView(ctx.kafka(), Topics.INGEST_CHUNKS);
         ModelServers servers = new ModelServers(ctx.config(), ctx.meters());
         for (String tier : Topics.TIERS) {

@@ -289,7 +289,7 @@ final class GenerationWorker implements Supervisor.Supervised {
             if (hit != null) {
                 List<GeneratedPair> pairs = hit.getPairs().stream()
                         .map(p -> new GeneratedPair(p.getQuestion(), p.getAnswer(), p.getQuestionType())).toList();
-                job.outcome = new Produced(pairs, hit.getBackend(), hit.getModel(), hit.getPromptVersion(), key, null, true);
+                job.outcome = new Produced(pairs, hit.getBackend(), hit.getModel(), hit.getPromptVersion(), key, null, true, List.of());
                 return;
             }
         }
@@ -321,6 +321,8 @@ final class GenerationWorker implements Supervisor.Supervised {
             metrics.call(model, g.pairs().isEmpty() ? "empty" : "ok", c.latency(), g.tokensIn(), g.tokensOut());
             String key = cacheable ? CacheKey.of(job.chunk().getChecksum(), generator) : null;
             GenerationCacheEntry entry = key == null || g.pairs().isEmpty() ? null : cacheEntry(job, g, c.latency());
+            // Asked before remember(), which drops them from the view: the keys the writer tombstones on the topic.
+            List<String> evicted = entry == null ? List.of() : cache.evictedBy(key, entry);
             if (entry != null) {
                 // Paid for: this process never asks a model for it again, whether or not this result is committed.
                 cache.remember(key, entry);
@@ -329,7 +331,7 @@ final class GenerationWorker implements Supervisor.Supervised {
                 }
             }
             if (!job.dropped) {
-                job.outcome = new Produced(g.pairs(), generator.backend(), model, generator.promptVersion(), key, entry, false);
+                job.outcome = new Produced(g.pairs(), generator.backend(), model, generator.promptVersion(), key, entry, false, evicted);
             }
             return;
         }

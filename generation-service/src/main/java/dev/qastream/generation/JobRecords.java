@@ -104,6 +104,10 @@ final class JobRecords {
         int removals = addRemovals(out, chunk, usable.size(), revision, nowMs);
         if (p.newEntry() != null) {
             out.add(new ProducerRecord<>(topics.cache.name(), p.cacheKey(), p.newEntry()));
+            // The retention rule (generation.cache.keep-prompt-versions): older prompt versions go from the topic too.
+            for (String gone : p.evictedCacheKeys()) {
+                out.add(new ProducerRecord<>(topics.cache.name(), gone, null));
+            }
         }
         String emptyReason = usable.isEmpty() ? (p.pairs().isEmpty() ? "no-pairs" : "no-usable-pairs") : null;
         int n = usable.size();

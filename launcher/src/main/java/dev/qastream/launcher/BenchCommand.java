@@ -1,5 +1,6 @@
 package dev.qastream.launcher;
 
+import dev.qastream.launcher.bench.CacheBench;
 import dev.qastream.launcher.bench.ExportBench;
 import dev.qastream.launcher.bench.GenerationBench;
 import dev.qastream.launcher.bench.IngestBench;
@@ -17,7 +18,7 @@ import java.util.List;
 /** Benchmarks that print their figures as {@code name: value} lines. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Measure throughput; prints name: value lines.",
         subcommands = {BenchCommand.Ingest.class, BenchCommand.Export.class, BenchCommand.Quality.class,
-                BenchCommand.Scoring.class, BenchCommand.Generation.class})
+                BenchCommand.Scoring.class, BenchCommand.Generation.class, BenchCommand.Cache.class})
 final class BenchCommand implements Runnable {
 
     @Override
@@ -157,6 +158,29 @@ final class BenchCommand implements Runnable {
                 }
             }
             return null;
+        }
+    }
+
+    @Command(name = "cache", mixinStandardHelpOptions = true,
+            description = "The generation service's cache view with N cached calls on the embedded broker: time to catch up, "
+                    + "lookups per second, heap after GC and process RSS.")
+    static final class Cache implements java.util.concurrent.Callable<Integer> {
+        @Option(names = "--entries", defaultValue = "200000", description = "cache entries written (default: ${DEFAULT-VALUE})")
+        int entries;
+
+        @Option(names = "--lookups", defaultValue = "200000", description = "lookups per measured round (default: ${DEFAULT-VALUE})")
+        int lookups;
+
+        @Option(names = "--work-dir", defaultValue = "target/bench-cache", description = "scratch folder, wiped (default: ${DEFAULT-VALUE})")
+        Path workDir;
+
+        @Override
+        public Integer call() throws Exception {
+            if (entries < 1 || lookups < 1) {
+                throw new IllegalArgumentException("--entries and --lookups must be at least 1");
+            }
+            new CacheBench(workDir, entries, lookups, System.out).run();
+            return 0;
         }
     }
 }

@@ -55,6 +55,11 @@ public final class KafkaSettings {
         return bootstrapServers;
     }
 
+    /** This process's data-dir: its stream state, local scratch state and the record of topic ids seen live under it. */
+    public Path dataDir() {
+        return dataDir;
+    }
+
     public int replicationFactor() {
         return replicationFactor;
     }
@@ -63,10 +68,6 @@ public final class KafkaSettings {
         return partitions;
     }
 
-    /** This process's data directory (stream state, the record of topic ids seen). */
-    public Path dataDir() {
-        return dataDir;
-    }
 
     /**
      * min.insync.replicas for the pipeline's topics: RF - 1 on a cluster of three or more replicas (one broker may
