@@ -104,7 +104,8 @@ final class GenerationWorker implements Supervisor.Supervised {
 
     /** A worker with its own cache view, revision view and server slots (tests, tools). */
     GenerationWorker(ServiceContext ctx, String tier, PairGenerator generator, String groupId) {
-        this(ctx, tier, generator, groupId, new CacheView(ctx.kafka(), ctx.topics().cache),
+        this(ctx, tier, generator, groupId, new CacheView(ctx.kafka(), ctx.topics().cache,
+                        ctx.config().integer("generation.cache.keep-prompt-versions")),
                 new ModelServers(ctx.config(), ctx.meters()), new EmptyChunks(), true,
                 new RevisionView(ctx.kafka(), Topics.INGEST_CHUNKS), true);
     }

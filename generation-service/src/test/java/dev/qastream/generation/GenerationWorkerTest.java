@@ -80,6 +80,33 @@ class GenerationWorkerTest extends WorkerPlatformTest {
     }
 
     @Test
+    void aPromptVersionBeyondTheKeptOnesTombstonesTheOldestCacheEntryOnTheTopic() throws Exception {
+        // Given a cache that keeps one prompt version per chunk and model, and a chunk answered under v1
+        ServiceContext ctx = h.ctx(Map.of("generation.cache.keep-prompt-versions", "1"));
+        h.clearRequests(ctx);
+        ScriptedGenerator v1 = ScriptedGenerator.answering("m", 0, 1).withPromptVersion("evict-v1");
+        send(ctx, request("fast", chunk("evict.md#0", "evict-text"), 1));
+        try (var w = run(ctx, "fast", v1, "evict-fast")) {
+            awaitDrained(ctx, Duration.ofSeconds(60), Map.of("fast", "evict-fast"));
+        }
+        String oldKey = CacheKey.of("evict-text", v1);
+
+        // When the prompt changes and the chunk is generated again
+        ScriptedGenerator v2 = ScriptedGenerator.answering("m", 0, 1).withPromptVersion("evict-v2");
+        send(ctx, request("fast", chunk("evict.md#0", "evict-text"), 1));
+        try (var w = run(ctx, "fast", v2, "evict-fast")) {
+            awaitDrained(ctx, Duration.ofSeconds(60), Map.of("fast", "evict-fast"));
+        }
+
+        // Then the new entry is on generation.cache, and the old one is tombstoned after it, so compaction frees it
+        var records = dev.qastream.runtime.kafka.TopicSnapshot.records(ctx.kafka(), ctx.topics().cache);
+        assertThat(records).filteredOn(r -> r.key().equals(oldKey)).extracting(r -> r.value() == null ? "tombstone" : "entry")
+                .containsExactly("entry", "tombstone");
+        assertThat(records).filteredOn(r -> r.key().equals(CacheKey.of("evict-text", v2)))
+                .singleElement().satisfies(r -> assertThat(r.value()).isNotNull());
+    }
+
+    @Test
     void aRegenerationThatFailsLeavesThePreviousPairsInPlace() throws Exception {
         // Given a chunk whose pairs were generated
         ServiceContext ctx = h.ctx(Map.of("generation.max-pairs-per-chunk", "3"));

@@ -28,6 +28,7 @@ class ScriptedGenerator implements PairGenerator {
     final AtomicInteger total = new AtomicInteger();
     private final Script script;
     private final String model;
+    private String promptVersion = "test-v1";
 
     ScriptedGenerator(String model, Script script) {
         this.model = model;
@@ -83,6 +84,12 @@ class ScriptedGenerator implements PairGenerator {
 
     @Override
     public String promptVersion() {
-        return "test-v1";
+        return promptVersion;
+    }
+
+    /** The same script under another prompt version (as after a prompt edit). */
+    ScriptedGenerator withPromptVersion(String version) {
+        this.promptVersion = version;
+        return this;
     }
 }
