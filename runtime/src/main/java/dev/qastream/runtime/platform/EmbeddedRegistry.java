@@ -58,6 +58,23 @@ public final class EmbeddedRegistry implements AutoCloseable {
     }
 
     public static EmbeddedRegistry start(Path dataDir, int httpPort) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return startOnce(dataDir, httpPort);
+            } catch (IllegalStateException e) {
+                // A port found free can be taken by another process before the registry binds it (tests and
+                // builds beside each other): try again on new ports, a few times.
+                boolean portTaken = String.valueOf(e.getMessage()).contains("Unable to start")
+                        || String.valueOf(e.getMessage()).contains("already in use");
+                if (!portTaken || attempt >= 3) {
+                    throw e;
+                }
+                log.warn("Schema registry could not bind its ports (taken meanwhile); trying again on others");
+            }
+        }
+    }
+
+    private static EmbeddedRegistry startOnce(Path dataDir, int httpPort) {
         long t0 = System.nanoTime();
         Path dist = locateDistribution();
         Path dir = dataDir.toAbsolutePath();
