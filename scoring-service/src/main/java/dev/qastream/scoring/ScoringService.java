@@ -23,15 +23,20 @@ public final class ScoringService extends StreamsService {
     }
 
     public ScoringService(ServiceContext ctx) {
-        this(ctx, new Diversity());
+        this(ctx, scorer(ctx));
     }
 
-    private ScoringService(ServiceContext ctx, Diversity diversity) {
-        this(ctx, diversity, new ScoringMetrics(ctx.meters(), diversity));
+    /** With these scorers (e.g. a slower embedder in a test). */
+    ScoringService(ServiceContext ctx, PairScorer scorer) {
+        this(ctx, scorer, new Diversity());
     }
 
-    private ScoringService(ServiceContext ctx, Diversity diversity, ScoringMetrics metrics) {
-        super("scoring", APP_ID, ScoringTopology.build(ctx.topics(), scorer(ctx), metrics, Batching.from(ctx.config())),
+    private ScoringService(ServiceContext ctx, PairScorer scorer, Diversity diversity) {
+        this(ctx, scorer, diversity, new ScoringMetrics(ctx.meters(), diversity));
+    }
+
+    private ScoringService(ServiceContext ctx, PairScorer scorer, Diversity diversity, ScoringMetrics metrics) {
+        super("scoring", APP_ID, ScoringTopology.build(ctx.topics(), scorer, metrics, Batching.from(ctx.config())),
                 withCatalogueTopic(ctx), List.of(Topics.GENERATION_PAIRS, Topics.INGEST_CHUNKS,
                         APP_ID + "-pairs-by-chunk-repartition", APP_ID + "-scored-by-document-repartition"), ctx.meters());
         this.diversity = diversity;
