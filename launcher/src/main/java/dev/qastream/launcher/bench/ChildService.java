@@ -6,6 +6,7 @@ import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -20,7 +21,8 @@ import java.util.regex.Pattern;
 final class ChildService implements AutoCloseable {
     /** Log records (a timestamped line and its stack trace) that tell of a fenced producer. */
     private static final Pattern FENCED = Pattern.compile("InvalidProducerEpochException|ProducerFencedException|being fenced");
-    private static final Pattern LOG_RECORD_START = Pattern.compile("^\\d\\d:\\d\\d:\\d\\d\\.\\d{3} ");
+    private static final Pattern LOG_RECORD_START = Pattern.compile("^(\\d\\d:\\d\\d:\\d\\d\\.\\d{3}) ");
+    private static final long SAME_FENCING_MS = 5_000;
     private static final Pattern METRICS_PORT = Pattern.compile("metrics: http://127\\.0\\.0\\.1:(\\d+)/metrics");
 
     private final String name;
@@ -28,6 +30,8 @@ final class ChildService implements AutoCloseable {
     private final Path log;
     private long scannedBytes;
     private boolean inFencedRecord;
+    private long recordMs;
+    private long lastFencedMs = -1;
     private int fenced;
     private long peakRssKb;
     private int metricsPort = -1;
@@ -124,7 +128,7 @@ final class ChildService implements AutoCloseable {
         return Long.parseLong(statusLine.replaceAll("\\D+", ""));
     }
 
-    /** Log records about fencing so far (read incrementally). */
+    /** Times its log told of a fenced producer so far (read incrementally). */
     int fencedCount() throws IOException {
         try (var channel = Files.newByteChannel(log)) {
             channel.position(scannedBytes);
@@ -153,15 +157,22 @@ final class ChildService implements AutoCloseable {
     }
 
     private void scan(String line) {
-        if (LOG_RECORD_START.matcher(line).find()) {
+        Matcher start = LOG_RECORD_START.matcher(line);
+        if (start.find()) {
             inFencedRecord = false;
+            recordMs = LocalTime.parse(start.group(1)).toNanoOfDay() / 1_000_000;
         }
         if (!inFencedRecord && FENCED.matcher(line).find()) {
-            inFencedRecord = true; // one count per log record, however long its stack trace
-            fenced++;
-            if (fencedLines.size() < 5) {
-                fencedLines.add(line.strip());
+            inFencedRecord = true; // a log record counts once, however long its stack trace
+            // One fencing logs several records (each failed send, the failed flush, the thread rejoining) within
+            // moments: records closer than this to the previous one belong to the same fencing.
+            if (lastFencedMs < 0 || Math.abs(recordMs - lastFencedMs) > SAME_FENCING_MS) {
+                fenced++;
+                if (fencedLines.size() < 5) {
+                    fencedLines.add(line.strip());
+                }
             }
+            lastFencedMs = recordMs;
         }
     }
 
