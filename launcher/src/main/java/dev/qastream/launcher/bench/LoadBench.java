@@ -172,10 +172,10 @@ public final class LoadBench {
         line.append(" | fenced");
         s.fenced().forEach((n, f) -> line.append(' ').append(n).append('=').append(f));
         for (ChildService c : children) {
-            Map<String, Double> latency = StreamsThreadMetrics.maxLatencies(c);
-            if (!latency.isEmpty()) {
-                line.append(" | ").append(c.name()).append(" thread max ms");
-                latency.forEach((k, v) -> line.append(' ').append(k).append('=').append(String.format(Locale.ROOT, "%.0f", v)));
+            Map<String, Double> thread = StreamsThreadMetrics.of(c);
+            if (!thread.isEmpty()) {
+                line.append(" | ").append(c.name()).append(" streams");
+                thread.forEach((k, v) -> line.append(' ').append(k).append('=').append(String.format(Locale.ROOT, "%.0f", v)));
             }
         }
         return line.toString();

@@ -11,20 +11,26 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The Streams threads' own latencies of a service process, from its /metrics: the longest process loop, punctuation
- * and commit of the last window (max over its threads). An exactly-once transaction spans about one process loop
- * plus the punctuations between two commits, so these tell how close a thread comes to its transaction timeout.
+ * What the Streams threads of a service process spend their time on, from its /metrics: the share of the last
+ * window spent processing, punctuating, committing and polling (max over its threads, in percent), and the
+ * longest punctuation and commit (per task, as Streams records them). An exactly-once transaction spans the
+ * processing and punctuations between two commits; a thread that spends most of its time committing does little
+ * work per transaction.
  */
 final class StreamsThreadMetrics {
-    private static final Pattern LATENCY_MAX = Pattern.compile(
-            "^kafka_stream_thread_(process|punctuate|commit|poll)_latency_max\\{[^}]*}\\s+(\\S+)", Pattern.MULTILINE);
+    private static final Pattern THREAD_METRIC = Pattern.compile(
+            "^kafka_stream_thread_(process_ratio|punctuate_ratio|commit_ratio|poll_ratio|punctuate_latency_max|commit_latency_max)"
+                    + "\\{[^}]*}\\s+(\\S+)", Pattern.MULTILINE);
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
 
     private StreamsThreadMetrics() {
     }
 
-    /** Milliseconds by kind (process, punctuate, commit, poll); empty when the process has no Streams threads. */
-    static Map<String, Double> maxLatencies(ChildService child) {
+    /**
+     * By name: {@code process%}, {@code punctuate%}, {@code commit%}, {@code poll%} (share of the time) and
+     * {@code punctuate_max_ms}, {@code commit_max_ms}; empty when the process has no Streams threads.
+     */
+    static Map<String, Double> of(ChildService child) {
         Map<String, Double> result = new TreeMap<>();
         try {
             int port = child.metricsPort();
@@ -33,11 +39,16 @@ final class StreamsThreadMetrics {
             }
             HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
                     .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
-            Matcher m = LATENCY_MAX.matcher(r.body());
+            Matcher m = THREAD_METRIC.matcher(r.body());
             while (m.find()) {
                 double v = Double.parseDouble(m.group(2));
                 if (!Double.isNaN(v)) {
-                    result.merge(m.group(1), v, Math::max);
+                    String name = m.group(1);
+                    if (name.endsWith("_ratio")) {
+                        result.merge(name.replace("_ratio", "%"), v * 100, Math::max);
+                    } else {
+                        result.merge(name.replace("_latency_max", "_max_ms"), v, Math::max);
+                    }
                 }
             }
         } catch (Exception unavailable) {
