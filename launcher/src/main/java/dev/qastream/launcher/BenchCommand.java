@@ -4,6 +4,7 @@ import dev.qastream.launcher.bench.CacheBench;
 import dev.qastream.launcher.bench.ExportBench;
 import dev.qastream.launcher.bench.GenerationBench;
 import dev.qastream.launcher.bench.IngestBench;
+import dev.qastream.launcher.bench.LoadBench;
 import dev.qastream.sink.export.ExportFormat;
 import dev.qastream.launcher.bench.QualityBench;
 import dev.qastream.launcher.bench.ScoringBench;
@@ -18,7 +19,8 @@ import java.util.List;
 /** Benchmarks that print their figures as {@code name: value} lines. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Measure throughput; prints name: value lines.",
         subcommands = {BenchCommand.Ingest.class, BenchCommand.Export.class, BenchCommand.Quality.class,
-                BenchCommand.Scoring.class, BenchCommand.Generation.class, BenchCommand.Cache.class})
+                BenchCommand.Scoring.class, BenchCommand.Generation.class, BenchCommand.Cache.class,
+                BenchCommand.Load.class})
 final class BenchCommand implements Runnable {
 
     @Override
@@ -180,6 +182,46 @@ final class BenchCommand implements Runnable {
                 throw new IllegalArgumentException("--entries and --lookups must be at least 1");
             }
             new CacheBench(workDir, entries, lookups, System.out).run();
+            return 0;
+        }
+    }
+
+    @Command(name = "load", mixinStandardHelpOptions = true,
+            description = {"The whole pipeline under a backlog: synthetic feature documents (many parameters, counters) "
+                    + "dropped into the inbox at once, the embedded platform, every stage as its own process "
+                    + "(./pipeline service NAME) with the builtin generator.",
+                    "Every 10 s: chunks, pairs, pairs scored, dataset records, lag per consumer group, each "
+                            + "process's memory and the fencings its log tells of; at the end name: value lines "
+                            + "(pairs_per_minute, first_pair_in_dataset_minute, peak_rss_mb_*, fenced_count_*, final_lag_*)."})
+    static final class Load implements java.util.concurrent.Callable<Integer> {
+        @Option(names = "--docs", defaultValue = "40", description = "documents in the corpus (default: ${DEFAULT-VALUE})")
+        int docs;
+
+        @Option(names = "--doc-mb", defaultValue = "3", description = "size of each document in MB (default: ${DEFAULT-VALUE})")
+        double docMb;
+
+        @Option(names = "--minutes", defaultValue = "5", description = "how long to run after the drop (default: ${DEFAULT-VALUE})")
+        double minutes;
+
+        @Option(names = "--work-dir", defaultValue = "target/bench-load",
+                description = "scratch folder, wiped first; logs/ keeps each process's output (default: ${DEFAULT-VALUE})")
+        Path workDir;
+
+        @Option(names = "--separate-processes", defaultValue = "true", arity = "1",
+                description = "each stage in its own JVM; false: all stages in one JVM as `up` runs them (default: ${DEFAULT-VALUE})")
+        boolean separateProcesses;
+
+        @Option(names = "--config", description = "YAML configuration file (e.g. scoring settings to try)")
+        Path configFile;
+
+        @Override
+        public Integer call() throws Exception {
+            if (docs < 1 || docMb <= 0 || minutes <= 0) {
+                throw new IllegalArgumentException("--docs, --doc-mb and --minutes must be positive");
+            }
+            List<String> services = java.util.Arrays.stream(ServiceCommand.Name.values()).map(Enum::name).toList();
+            new LoadBench(new LoadBench.Options(docs, docMb, minutes, workDir, separateProcesses, configFile, services),
+                    System.out).run();
             return 0;
         }
     }

@@ -5,7 +5,10 @@ import dev.qastream.runtime.ServiceMain;
 import dev.qastream.runtime.StreamsService;
 import dev.qastream.runtime.config.Config;
 import dev.qastream.runtime.kafka.Topics;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.streams.StreamsConfig;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -16,6 +19,10 @@ import java.util.Map;
  */
 public final class ScoringService extends StreamsService {
     public static final String APP_ID = "qastream-scoring";
+    static final Duration TRANSACTION_TIMEOUT = Duration.ofSeconds(30);
+    static final Duration COMMIT_INTERVAL = Duration.ofSeconds(1);
+    static final int MAX_POLL_RECORDS = 50;
+    static final int MAX_PARTITION_FETCH_BYTES = 32 * 1024;
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ScoringService.class);
 
     private final Diversity diversity;
@@ -27,15 +34,20 @@ public final class ScoringService extends StreamsService {
     }
 
     public ScoringService(ServiceContext ctx) {
-        this(ctx, new Diversity());
+        this(ctx, scorer(ctx));
     }
 
-    private ScoringService(ServiceContext ctx, Diversity diversity) {
-        this(ctx, diversity, new ScoringMetrics(ctx.meters(), diversity));
+    /** With these scorers (e.g. a slower embedder in a test). */
+    ScoringService(ServiceContext ctx, PairScorer scorer) {
+        this(ctx, scorer, new Diversity());
     }
 
-    private ScoringService(ServiceContext ctx, Diversity diversity, ScoringMetrics metrics) {
-        super("scoring", APP_ID, ScoringTopology.build(ctx.topics(), scorer(ctx), metrics, Batching.from(ctx.config())),
+    private ScoringService(ServiceContext ctx, PairScorer scorer, Diversity diversity) {
+        this(ctx, scorer, diversity, new ScoringMetrics(ctx.meters(), diversity));
+    }
+
+    private ScoringService(ServiceContext ctx, PairScorer scorer, Diversity diversity, ScoringMetrics metrics) {
+        super("scoring", APP_ID, ScoringTopology.build(ctx.topics(), scorer, metrics, Batching.from(ctx.config())),
                 withCatalogueTopic(ctx), List.of(Topics.GENERATION_PAIRS, Topics.INGEST_CHUNKS, Topics.SCORING_JUDGEMENTS,
                         APP_ID + "-pairs-by-chunk-repartition", APP_ID + "-scored-by-pair-repartition",
                         APP_ID + "-scored-by-document-repartition"), ctx.meters());
@@ -73,8 +85,29 @@ public final class ScoringService extends StreamsService {
                 settings, judge, System::currentTimeMillis);
     }
 
-    /** The catalogue topic is created with the other topics (Topics.catalogue) before any service starts. */
+    /**
+     * The catalogue topic is created with the other topics (Topics.catalogue) before any service starts.
+     *
+     * <p>Under a backlog one partition must not hold the thread for minutes: the consumer hands out one fetched
+     * partition's records after the other, and a thread polls again only once it has processed what it was
+     * given, so with the defaults (1 MB a partition, 1000 records a poll) a few thousand pairs, scored at tens
+     * to hundreds a second, kept every other partition waiting, the scored pairs on their way to deduplication
+     * included, until Streams' own limit (half of max.poll.interval.ms, 150 s). Small fetches
+     * ({@link #MAX_PARTITION_FETCH_BYTES}; a bigger record batch, such as ingest's chunks, still comes whole) and
+     * small polls ({@link #MAX_POLL_RECORDS}) let the partitions take turns every few hundred pairs.
+     *
+     * <p>A transaction holds a process loop of each task with their punctuations, so embedding batches (bounded
+     * by count; chunks ahead of their pairs by time): seconds on a machine busy with other work, too close to
+     * Streams' 10 s, hence {@link #TRANSACTION_TIMEOUT}. Each commit writes markers to every partition the
+     * transaction touched (changelogs, both repartition topics, the catalogue, the output), which a busy broker
+     * takes its time over: once a second ({@link #COMMIT_INTERVAL}) rather than five times leaves the thread its
+     * time for scoring; a pair waits longer than that for its batch anyway.
+     */
     private static Map<String, Object> withCatalogueTopic(ServiceContext ctx) {
-        return ctx.kafka().streams(APP_ID, Topics.SCORING_DLQ);
+        Map<String, Object> p = ctx.kafka().streams(APP_ID, Topics.SCORING_DLQ, TRANSACTION_TIMEOUT);
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, COMMIT_INTERVAL.toMillis());
+        p.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), MAX_POLL_RECORDS);
+        p.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG), MAX_PARTITION_FETCH_BYTES);
+        return p;
     }
 }

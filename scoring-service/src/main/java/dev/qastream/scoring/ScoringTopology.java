@@ -21,19 +21,26 @@ import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
+import org.apache.kafka.streams.state.TimestampedKeyValueStore;
+import org.apache.kafka.streams.state.ValueAndTimestamp;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 
 /**
  * generation.pairs -> scoring.scored: every pair with its scores and reasons, accepted or not.
@@ -107,8 +114,9 @@ public final class ScoringTopology {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CHUNK_VECTOR_STORE),
                 Serdes.String(), Serdes.ByteArray()));
         if (scorer.semantic() != null) {
-            // Chunks are embedded as they arrive, while their pairs are being generated: off the pairs' path.
-            chunks.toStream().process(() -> new ChunkVectorProcessor(scorer.semantic()), CHUNK_VECTOR_STORE);
+            // Chunks are embedded soon after they arrive, while their pairs are being generated (off the pairs'
+            // path), in batches bounded by time.
+            chunks.toStream().process(() -> new ChunkVectorProcessor(scorer.semantic()), CHUNK_VECTOR_STORE, CHUNK_STORE);
         }
         chunks.toStream().process(CatalogueStore.Feed::new, CatalogueStore.KEYS_STORE)
                 .to(CATALOGUE_TOPIC, Produced.with(Serdes.String(), Serdes.String()));
@@ -180,10 +188,24 @@ public final class ScoringTopology {
                 .setChunkChecksum("").setGeneratedAtMs(0).setRevision(LEGACY_TOMBSTONE).setRemoved(true).build();
     }
 
-    /** Keeps each chunk version's embedding; a removed chunk's goes too. */
+    /**
+     * Keeps each chunk version's embedding; a removed chunk's goes too. A chunk is not embedded as it arrives: a
+     * commit flushes the chunk table's cache, which hands this processor every chunk read since the last commit at
+     * once (thousands when a large corpus lands), all inside one transaction. Chunks wait here instead (their ids,
+     * oldest first; the text is read from the table when their turn comes) and a punctuation embeds some, within a
+     * time budget per stream thread ({@link ChunkEmbeddingBudget}), so a transaction never waits long on them. A
+     * pair whose chunk has no vector yet has it computed with its batch ({@link #vector}); its turn here then
+     * finds it stored and costs nothing. The waiting ids are not kept across a restart: those chunks are embedded
+     * with their pairs.
+     */
     static final class ChunkVectorProcessor implements Processor<String, Chunk, Void, Void> {
+        /** Ids waiting per task at most (about 100 bytes each); chunks beyond are embedded with their pairs. */
+        static final int MAX_WAITING = 1_000_000;
+        static final Duration PUNCTUATE_EVERY = Duration.ofMillis(100);
         private final SemanticScorer semantic;
+        private final Set<String> waiting = new LinkedHashSet<>();
         private KeyValueStore<String, byte[]> store;
+        private TimestampedKeyValueStore<String, Chunk> chunks;
 
         ChunkVectorProcessor(SemanticScorer semantic) {
             this.semantic = semantic;
@@ -192,19 +214,58 @@ public final class ScoringTopology {
         @Override
         public void init(ProcessorContext<Void, Void> context) {
             store = context.getStateStore(CHUNK_VECTOR_STORE);
+            chunks = context.getStateStore(CHUNK_STORE);
+            context.schedule(PUNCTUATE_EVERY, PunctuationType.WALL_CLOCK_TIME, now -> embedWaiting());
         }
 
         @Override
         public void process(Record<String, Chunk> record) {
             if (record.value() == null) {
                 store.delete(record.key());
-            } else {
-                vector(record.value(), store, semantic);
+                waiting.remove(record.key());
+            } else if (stored(record.value(), store) == null && waiting.size() < MAX_WAITING) {
+                waiting.add(record.key());
+            }
+        }
+
+        /** Embeds waiting chunks, oldest first, while this thread's budget lasts. */
+        private void embedWaiting() {
+            ChunkEmbeddingBudget budget = ChunkEmbeddingBudget.ofThisThread();
+            while (!waiting.isEmpty() && budget.available()) {
+                long t0 = System.nanoTime();
+                List<Chunk> batch = new ArrayList<>();
+                Iterator<String> ids = waiting.iterator();
+                for (int looked = 0; ids.hasNext() && batch.size() < budget.batchSize() && looked < 1_000; looked++) {
+                    ValueAndTimestamp<Chunk> current = chunks.get(ids.next());
+                    ids.remove();
+                    // gone, or embedded meanwhile with a pair: nothing to do
+                    if (current != null && current.value() != null && stored(current.value(), store) == null) {
+                        batch.add(current.value());
+                    }
+                }
+                if (!batch.isEmpty()) {
+                    List<float[]> vectors = semantic.chunkVectors(batch.stream().map(Chunk::getText).toList());
+                    for (int i = 0; i < batch.size(); i++) {
+                        put(batch.get(i), vectors.get(i), store);
+                    }
+                }
+                budget.spent(System.nanoTime() - t0);
             }
         }
 
         /** The stored embedding of this chunk version, or computed now and stored. */
         static float[] vector(Chunk chunk, KeyValueStore<String, byte[]> store, SemanticScorer semantic) {
+            float[] stored = stored(chunk, store);
+            if (stored != null) {
+                return stored;
+            }
+            float[] v = semantic.chunkVectors(List.of(chunk.getText())).get(0);
+            put(chunk, v, store);
+            return v;
+        }
+
+        /** The stored embedding of this chunk version; null when none, or only an older version's. */
+        private static float[] stored(Chunk chunk, KeyValueStore<String, byte[]> store) {
             byte[] checksum = chunk.getChecksum().getBytes(StandardCharsets.UTF_8);
             byte[] stored = store.get(chunk.getChunkId());
             if (stored != null) {
@@ -213,11 +274,14 @@ public final class ScoringTopology {
                     return Vectors.fromBytes(stored, 4 + n, stored.length - 4 - n);
                 }
             }
-            float[] v = semantic.chunkVectors(List.of(chunk.getText())).get(0);
-            byte[] vec = Vectors.toBytes(v);
+            return null;
+        }
+
+        private static void put(Chunk chunk, float[] vector, KeyValueStore<String, byte[]> store) {
+            byte[] checksum = chunk.getChecksum().getBytes(StandardCharsets.UTF_8);
+            byte[] vec = Vectors.toBytes(vector);
             store.put(chunk.getChunkId(), ByteBuffer.allocate(4 + checksum.length + vec.length)
                     .putInt(checksum.length).put(checksum).put(vec).array());
-            return v;
         }
     }
 

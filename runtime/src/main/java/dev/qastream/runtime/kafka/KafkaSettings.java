@@ -13,6 +13,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.StreamsConfig;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
@@ -182,6 +183,22 @@ public final class KafkaSettings {
         p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, SerializationFailureHandler.class);
         p.put(StreamsHealth.STALL_MS_CONFIG, stallMs);
         p.put(SETTINGS_CONFIG, this);
+        return p;
+    }
+
+    /**
+     * Settings of a Streams app whose transactions hold work that other load on the machine can stretch (e.g.
+     * embedding batches): its producer's transactions may last {@code transactionTimeout} instead of Streams'
+     * exactly-once default of 10 s. The timeout only matters when an instance stops without coming back: a restart
+     * on the same state folder fences its open transaction at once; otherwise readers of its output wait until the
+     * broker aborts it. A transaction timeout in the client properties wins.
+     */
+    public Map<String, Object> streams(String applicationId, String deadLetterTopic, Duration transactionTimeout) {
+        Map<String, Object> p = streams(applicationId, deadLetterTopic);
+        String timeout = ProducerConfig.TRANSACTION_TIMEOUT_CONFIG;
+        if (!clientProperties.containsKey(timeout) && !clientProperties.containsKey(StreamsConfig.producerPrefix(timeout))) {
+            p.put(StreamsConfig.producerPrefix(timeout), (int) transactionTimeout.toMillis());
+        }
         return p;
     }
 }

@@ -43,4 +43,18 @@ class KafkaSettingsTest {
         assertThatThrownBy(() -> new KafkaSettings("b:9092", config))
                 .hasMessageContaining("kafka.client-properties").hasMessageContaining("nope.properties");
     }
+
+    @Test
+    void aStreamsAppMayAskForLongerTransactionsUnlessTheClientPropertiesSetThem() throws Exception {
+        KafkaSettings plain = new KafkaSettings("b:9092", Config.load(null));
+        assertThat(plain.streams("app", "app.dlq")).doesNotContainKey("producer.transaction.timeout.ms");
+        assertThat(plain.streams("app", "app.dlq", java.time.Duration.ofSeconds(30)))
+                .containsEntry("producer.transaction.timeout.ms", 30_000)
+                .containsEntry("processing.guarantee", "exactly_once_v2");
+
+        Path props = dir.resolve("client.properties");
+        Files.writeString(props, "producer.transaction.timeout.ms=3000\n");
+        KafkaSettings tuned = new KafkaSettings("b:9092", Config.load(null).with("kafka.client-properties", props.toString()));
+        assertThat(tuned.streams("app", "app.dlq", java.time.Duration.ofSeconds(30))).containsEntry("producer.transaction.timeout.ms", "3000");
+    }
 }

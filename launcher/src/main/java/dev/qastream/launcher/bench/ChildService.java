@@ -1,0 +1,192 @@
+package dev.qastream.launcher.bench;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * One stage as a child JVM ({@code ./pipeline service NAME}, or the whole stack with {@code up}), on this JVM's
+ * classpath and options, its output in a log file. Tells its memory (from /proc) and counts the times its log
+ * says a transaction of it was fenced.
+ */
+final class ChildService implements AutoCloseable {
+    /** Log records (a timestamped line and its stack trace) that tell of a fenced producer. */
+    private static final Pattern FENCED = Pattern.compile("InvalidProducerEpochException|ProducerFencedException|being fenced");
+    private static final Pattern LOG_RECORD_START = Pattern.compile("^(\\d\\d:\\d\\d:\\d\\d\\.\\d{3}) ");
+    private static final long SAME_FENCING_MS = 5_000;
+    private static final Pattern METRICS_PORT = Pattern.compile("metrics: http://127\\.0\\.0\\.1:(\\d+)/metrics");
+
+    private final String name;
+    private final Process process;
+    private final Path log;
+    private long scannedBytes;
+    private boolean inFencedRecord;
+    private long recordMs;
+    private long lastFencedMs = -1;
+    private int fenced;
+    private long peakRssKb;
+    private int metricsPort = -1;
+    private final List<String> fencedLines = new ArrayList<>();
+
+    private ChildService(String name, Process process, Path log) {
+        this.name = name;
+        this.process = process;
+        this.log = log;
+    }
+
+    /** Starts {@code java ... Main ARGS}, its output to {@code log}. */
+    static ChildService start(String name, List<String> args, Path log) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        // The options ./pipeline gave this JVM (native access, platform dir, QASTREAM_JAVA_OPTS), no debug agents.
+        for (String option : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            if (!option.startsWith("-agentlib") && !option.startsWith("-javaagent") && !option.startsWith("-Xrunjdwp")) {
+                command.add(option);
+            }
+        }
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(dev.qastream.launcher.Main.class.getName());
+        command.addAll(args);
+        Files.createDirectories(log.getParent());
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        return new ChildService(name, pb.start(), log);
+    }
+
+    String name() {
+        return name;
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    boolean alive() {
+        return process.isAlive();
+    }
+
+    /** Waits until the log holds a line containing {@code text}. */
+    void awaitLine(String text, long timeoutMs) throws IOException, InterruptedException {
+        long deadline = System.currentTimeMillis() + timeoutMs;
+        while (!Files.readString(log, StandardCharsets.UTF_8).contains(text)) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException(name + " exited (" + process.exitValue() + "); see " + log);
+            }
+            if (System.currentTimeMillis() > deadline) {
+                throw new IllegalStateException(name + " did not start in " + timeoutMs / 1000 + " s; see " + log);
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    /** The port of its /metrics endpoint, from the line it prints when running; -1 when not (yet) known. */
+    int metricsPort() throws IOException {
+        if (metricsPort < 0) {
+            Matcher m = METRICS_PORT.matcher(Files.readString(log, StandardCharsets.UTF_8));
+            metricsPort = m.find() ? Integer.parseInt(m.group(1)) : -1;
+        }
+        return metricsPort;
+    }
+
+    /** Resident memory now and at its peak (VmRSS, VmHWM), in MB; zeros once the process is gone. */
+    Memory memory() {
+        try {
+            long rss = 0;
+            long hwm = 0;
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    rss = kb(line);
+                } else if (line.startsWith("VmHWM:")) {
+                    hwm = kb(line);
+                }
+            }
+            peakRssKb = Math.max(peakRssKb, hwm);
+            return new Memory(rss / 1024, hwm / 1024);
+        } catch (IOException | RuntimeException gone) {
+            return new Memory(0, peakRssKb / 1024);
+        }
+    }
+
+    long peakRssMb() {
+        memory();
+        return peakRssKb / 1024;
+    }
+
+    record Memory(long rssMb, long peakMb) {
+    }
+
+    private static long kb(String statusLine) {
+        return Long.parseLong(statusLine.replaceAll("\\D+", ""));
+    }
+
+    /** Times its log told of a fenced producer so far (read incrementally). */
+    int fencedCount() throws IOException {
+        try (var channel = Files.newByteChannel(log)) {
+            channel.position(scannedBytes);
+            BufferedReader r = new BufferedReader(java.nio.channels.Channels.newReader(channel, StandardCharsets.UTF_8));
+            StringBuilder partial = new StringBuilder();
+            int c;
+            long consumed = 0;
+            // Only whole lines: a line still being written is read on the next call.
+            while ((c = r.read()) != -1) {
+                partial.append((char) c);
+                if (c == '\n') {
+                    String line = partial.toString();
+                    consumed += line.getBytes(StandardCharsets.UTF_8).length;
+                    scan(line);
+                    partial.setLength(0);
+                }
+            }
+            scannedBytes += consumed;
+        }
+        return fenced;
+    }
+
+    /** The first lines that told of fencing (for the report). */
+    List<String> fencedLines() {
+        return fencedLines;
+    }
+
+    private void scan(String line) {
+        Matcher start = LOG_RECORD_START.matcher(line);
+        if (start.find()) {
+            inFencedRecord = false;
+            recordMs = LocalTime.parse(start.group(1)).toNanoOfDay() / 1_000_000;
+        }
+        if (!inFencedRecord && FENCED.matcher(line).find()) {
+            inFencedRecord = true; // a log record counts once, however long its stack trace
+            // One fencing logs several records (each failed send, the failed flush, the thread rejoining) within
+            // moments: records closer than this to the previous one belong to the same fencing.
+            if (lastFencedMs < 0 || Math.abs(recordMs - lastFencedMs) > SAME_FENCING_MS) {
+                fenced++;
+                if (fencedLines.size() < 5) {
+                    fencedLines.add(line.strip());
+                }
+            }
+            lastFencedMs = recordMs;
+        }
+    }
+
+    /** SIGTERM, as Ctrl-C: the service closes cleanly; forcibly after 30 s. */
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        }
+    }
+}
