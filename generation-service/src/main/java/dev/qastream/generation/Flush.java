@@ -7,7 +7,6 @@ import dev.qastream.generation.worker.WorkerMetrics;
 import dev.qastream.runtime.serde.Transport;
 import dev.qastream.schemas.GenerationCacheEntry;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
-import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
@@ -184,13 +183,10 @@ final class Flush {
         try {
             JobRecords.Written w = newerRevision != null ? records.stale(job, newerRevision) : records.of(job, nowMs);
             for (ProducerRecord<String, Object> r : w.records()) {
-                boolean cacheEntry = r.topic().equals(cacheTopic);
-                Callback onTooLarge = (metadata, e) -> {
-                    if (e instanceof RecordTooLargeException) {
-                        tooLarge.merge(job, new TooLarge(cacheEntry, e.getMessage()), TooLarge::and);
-                    }
-                };
-                producer.send(r, onTooLarge);
+                String large = tooLargeAtSend(producer.send(r));
+                if (large != null) {
+                    tooLarge.merge(job, new TooLarge(r.topic().equals(cacheTopic), large), TooLarge::and);
+                }
             }
             return w.afterCommit();
         } catch (RuntimeException e) {
@@ -200,13 +196,32 @@ final class Flush {
 
     private void sendCacheEntry(String key, GenerationCacheEntry entry, Set<String> tooLarge) {
         try {
-            producer.send(new ProducerRecord<>(cacheTopic, key, entry), (metadata, e) -> {
-                if (e instanceof RecordTooLargeException) {
-                    tooLarge.add(key);
-                }
-            });
+            if (tooLargeAtSend(producer.send(new ProducerRecord<>(cacheTopic, key, entry))) != null) {
+                tooLarge.add(key);
+            }
         } catch (RuntimeException e) {
             throw recordFailure(null, key, e);
+        }
+    }
+
+    /**
+     * The producer's refusal of this record for its size, or null. It refuses a record larger than max.request.size
+     * inside send(), so the future is already failed; a later failure is the transaction's: once one record failed,
+     * the producer fails every record still in its buffers with that same exception, and taking those for too large
+     * too would dead-letter results that were fine (they are written with the next transaction).
+     */
+    private static String tooLargeAtSend(java.util.concurrent.Future<?> sent) {
+        if (!sent.isDone()) {
+            return null;
+        }
+        try {
+            sent.get();
+            return null;
+        } catch (java.util.concurrent.ExecutionException e) {
+            return e.getCause() instanceof RecordTooLargeException ? e.getCause().getMessage() : null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
         }
     }
 
