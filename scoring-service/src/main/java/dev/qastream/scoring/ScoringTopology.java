@@ -193,17 +193,20 @@ public final class ScoringTopology {
      * commit flushes the chunk table's cache, which hands this processor every chunk read since the last commit at
      * once (thousands when a large corpus lands), all inside one transaction. Chunks wait here instead (their ids,
      * oldest first; the text is read from the table when their turn comes) and a punctuation embeds some, within a
-     * time budget per stream thread ({@link ChunkEmbeddingBudget}), so a transaction never waits long on them. A
-     * pair whose chunk has no vector yet has it computed with its batch ({@link #vector}); its turn here then
-     * finds it stored and costs nothing. The waiting ids are not kept across a restart: those chunks are embedded
-     * with their pairs.
+     * time budget per stream thread ({@link ChunkEmbeddingBudget}), so a transaction never waits long on them, and
+     * only once chunks have stopped arriving for a moment: while a corpus lands the thread reads chunks first (a
+     * pair is scored only after the chunks before it). A pair whose chunk has no vector yet has it computed with
+     * its batch ({@link #vector}); its turn here then finds it stored and costs nothing. The waiting ids are not
+     * kept across a restart: those chunks are embedded with their pairs.
      */
     static final class ChunkVectorProcessor implements Processor<String, Chunk, Void, Void> {
         /** Ids waiting per task at most (about 100 bytes each); chunks beyond are embedded with their pairs. */
         static final int MAX_WAITING = 1_000_000;
         static final Duration PUNCTUATE_EVERY = Duration.ofMillis(100);
+        static final Duration QUIET = Duration.ofSeconds(1);
         private final SemanticScorer semantic;
         private final Set<String> waiting = new LinkedHashSet<>();
+        private long lastArrivalNanos;
         private KeyValueStore<String, byte[]> store;
         private TimestampedKeyValueStore<String, Chunk> chunks;
 
@@ -220,6 +223,7 @@ public final class ScoringTopology {
 
         @Override
         public void process(Record<String, Chunk> record) {
+            lastArrivalNanos = System.nanoTime();
             if (record.value() == null) {
                 store.delete(record.key());
                 waiting.remove(record.key());
@@ -230,6 +234,9 @@ public final class ScoringTopology {
 
         /** Embeds waiting chunks, oldest first, while this thread's budget lasts. */
         private void embedWaiting() {
+            if (System.nanoTime() - lastArrivalNanos < QUIET.toNanos()) {
+                return;
+            }
             ChunkEmbeddingBudget budget = ChunkEmbeddingBudget.ofThisThread();
             while (!waiting.isEmpty() && budget.available()) {
                 long t0 = System.nanoTime();

@@ -1,6 +1,5 @@
 package dev.qastream.launcher.bench;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
@@ -132,21 +131,13 @@ final class ChildService implements AutoCloseable {
     int fencedCount() throws IOException {
         try (var channel = Files.newByteChannel(log)) {
             channel.position(scannedBytes);
-            BufferedReader r = new BufferedReader(java.nio.channels.Channels.newReader(channel, StandardCharsets.UTF_8));
-            StringBuilder partial = new StringBuilder();
-            int c;
-            long consumed = 0;
-            // Only whole lines: a line still being written is read on the next call.
-            while ((c = r.read()) != -1) {
-                partial.append((char) c);
-                if (c == '\n') {
-                    String line = partial.toString();
-                    consumed += line.getBytes(StandardCharsets.UTF_8).length;
-                    scan(line);
-                    partial.setLength(0);
-                }
+            byte[] bytes = java.nio.channels.Channels.newInputStream(channel).readAllBytes();
+            int end = bytes.length;
+            while (end > 0 && bytes[end - 1] != '\n') {
+                end--; // only whole lines: one still being written is read next time
             }
-            scannedBytes += consumed;
+            new String(bytes, 0, end, StandardCharsets.UTF_8).lines().forEach(this::scan);
+            scannedBytes += end;
         }
         return fenced;
     }

@@ -80,12 +80,20 @@ public final class LoadBench {
             TopicAdmin.ensureTopics(kafka, ctx.topics());
             endpoints.write(config.path("data-dir")); // ./pipeline status --data-dir ... works meanwhile
             List<ChildService> children = startChildren(config, endpoints, work);
+            // Ctrl-C stops the services too, not only this process.
+            Thread stopChildren = new Thread(() -> children.forEach(ChildService::close), "load-bench-stop");
+            Runtime.getRuntime().addShutdownHook(stopChildren);
             try (StatusProbe probe = new StatusProbe(ctx, "load bench", List.of())) {
                 List<Sample> samples = drive(files, corpus, config.path("inbox"), children, probe);
                 report(files.size(), bytes, loadBefore, samples, children);
             } finally {
                 children.forEach(ChildService::close);
                 Endpoints.remove(config.path("data-dir"));
+                try {
+                    Runtime.getRuntime().removeShutdownHook(stopChildren);
+                } catch (IllegalStateException shuttingDown) {
+                    // the hook is running
+                }
             }
         }
     }
