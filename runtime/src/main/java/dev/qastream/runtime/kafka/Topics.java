@@ -10,6 +10,7 @@ import dev.qastream.schemas.IngestError;
 import dev.qastream.schemas.JudgeRequest;
 import dev.qastream.schemas.Judgement;
 import dev.qastream.schemas.QaPair;
+import dev.qastream.schemas.ReviewDecision;
 import dev.qastream.schemas.ScoredPair;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -45,6 +46,8 @@ public final class Topics {
     /** The judge's latest verdict per pair key (compacted); scoring completes the waiting pairs from it. */
     public static final String SCORING_JUDGEMENTS = "scoring.judgements";
     public static final String DATASET_PAIRS = "dataset.pairs";
+    /** A person's latest decision per pair key (compacted), written by the review workbench; the sink applies them. */
+    public static final String REVIEW_DECISIONS = "review.decisions";
     /** Each Streams app's dead-letter topic: records it could not read or process, as they were, reason in headers. */
     public static final String ROUTER_DLQ = "router.dlq";
     public static final String SCORING_DLQ = "scoring.dlq";
@@ -69,6 +72,7 @@ public final class Topics {
     public final Topic<String, JudgeRequest> judgeRequests;
     public final Topic<String, Judgement> judgements;
     public final Topic<String, DatasetRecord> dataset;
+    public final Topic<String, ReviewDecision> reviewDecisions;
     public final Topic<String, String> catalogue;
     /** Raw bytes both ways: a dead letter is whatever could not be read, kept as it was. */
     public final Topic<byte[], byte[]> routerDeadLetters;
@@ -94,6 +98,7 @@ public final class Topics {
         judgeRequests = new Topic<>(SCORING_JUDGE_REQUESTS, keys, values.serde(JudgeRequest.class), false);
         judgements = new Topic<>(SCORING_JUDGEMENTS, keys, values.serde(Judgement.class), true);
         dataset = new Topic<>(DATASET_PAIRS, keys, values.serde(DatasetRecord.class), true);
+        reviewDecisions = new Topic<>(REVIEW_DECISIONS, keys, values.serde(ReviewDecision.class), true);
         catalogue = new Topic<>(SCORING_CATALOGUE, keys, Serdes.String(), true);
         routerDeadLetters = new Topic<>(ROUTER_DLQ, Serdes.ByteArray(), Serdes.ByteArray(), false);
         scoringDeadLetters = new Topic<>(SCORING_DLQ, Serdes.ByteArray(), Serdes.ByteArray(), false);
@@ -125,6 +130,6 @@ public final class Topics {
     public List<Topic<?, ?>> all() {
         return List.of(documents, chunks, errors, requests.get("fast"), requests.get("balanced"),
                 requests.get("quality"), pairs, deadLetters, requestDeadLetters, cache, scored, judgeRequests, judgements,
-                dataset, catalogue, routerDeadLetters, scoringDeadLetters, sinkDeadLetters);
+                dataset, reviewDecisions, catalogue, routerDeadLetters, scoringDeadLetters, sinkDeadLetters);
     }
 }
