@@ -1,5 +1,6 @@
 package dev.qastream.scoring;
 
+import dev.qastream.runtime.Health;
 import dev.qastream.runtime.ServiceContext;
 import dev.qastream.runtime.ServiceMain;
 import dev.qastream.runtime.StreamsService;
@@ -19,6 +20,8 @@ import java.util.Map;
  */
 public final class ScoringService extends StreamsService {
     public static final String APP_ID = "qastream-scoring";
+    /** Deduplication, an app of its own on its own thread ({@link DedupTopology}). */
+    public static final String DEDUP_APP_ID = "qastream-scoring-dedup";
     static final Duration TRANSACTION_TIMEOUT = Duration.ofSeconds(30);
     static final Duration COMMIT_INTERVAL = Duration.ofSeconds(1);
     static final int MAX_POLL_RECORDS = 50;
@@ -27,6 +30,7 @@ public final class ScoringService extends StreamsService {
 
     private final Diversity diversity;
     private final ScoringMetrics metrics;
+    private final StreamsService dedup;
 
     /** Runs this service alone against the cluster and registry in the configuration. */
     public static void main(String[] args) {
@@ -47,12 +51,48 @@ public final class ScoringService extends StreamsService {
     }
 
     private ScoringService(ServiceContext ctx, PairScorer scorer, Diversity diversity, ScoringMetrics metrics) {
-        super("scoring", APP_ID, ScoringTopology.build(ctx.topics(), scorer, metrics, Batching.from(ctx.config())),
+        super("scoring", APP_ID, ScoringTopology.buildScoring(ctx.topics(), scorer, metrics, Batching.from(ctx.config())),
                 withCatalogueTopic(ctx), List.of(Topics.GENERATION_PAIRS, Topics.INGEST_CHUNKS, Topics.SCORING_JUDGEMENTS,
-                        APP_ID + "-pairs-by-chunk-repartition", APP_ID + "-scored-by-pair-repartition",
-                        APP_ID + "-scored-by-document-repartition"), ctx.meters());
+                        APP_ID + "-pairs-by-chunk-repartition", APP_ID + "-scored-by-pair-repartition"), ctx.meters());
         this.diversity = diversity;
         this.metrics = metrics;
+        this.dedup = new StreamsService("scoring-dedup", DEDUP_APP_ID,
+                DedupTopology.build(ctx.topics(), scorer.settings(), metrics),
+                ctx.kafka().streams(DEDUP_APP_ID, Topics.SCORING_DLQ, TRANSACTION_TIMEOUT),
+                List.of(Topics.SCORING_CANDIDATES), ctx.meters());
+    }
+
+    @Override
+    public void start() {
+        dedup.start();
+        super.start();
+    }
+
+    @Override
+    public boolean healthy() {
+        return super.healthy() && dedup.healthy();
+    }
+
+    /** The worse of the two apps' health, with the reasons of both. */
+    @Override
+    public Health health() {
+        return Health.combine(List.of(new Health.Named("scoring", super.health()), new Health.Named("dedup", dedup.health())));
+    }
+
+    @Override
+    public Map<String, List<String>> consumerGroups() {
+        Map<String, List<String>> groups = new java.util.LinkedHashMap<>(super.consumerGroups());
+        groups.putAll(dedup.consumerGroups());
+        return groups;
+    }
+
+    @Override
+    public void close() {
+        try {
+            super.close();
+        } finally {
+            dedup.close();
+        }
     }
 
     /** Pairs waiting for their batch (or in one being scored), or for the judge: consumer lag does not show them. */

@@ -7,7 +7,6 @@ import dev.qastream.schemas.Judgement;
 import dev.qastream.schemas.QaPair;
 import dev.qastream.schemas.ScoredPair;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -25,7 +24,6 @@ import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.state.TimestampedKeyValueStore;
@@ -55,10 +53,9 @@ import java.util.Set;
  *   <li>Scored pairs are re-keyed by pair key, beside the optional judge's verdicts ({@link JudgeStep}): a pair
  *       that needs a verdict waits for it in a store while the judge stage (a worker of its own, never a stream
  *       thread) asks the model; the others pass at once.</li>
- *   <li>Scored pairs are re-keyed by their dedup group (the document id, or the feature with
- *       {@code scoring.dedup-scope: feature}) and deduplicated against the group's other pairs
- *       ({@link Deduplicator}, state in a store; of duplicates the best by score, then pair key, is kept, whatever
- *       their order of arrival), then written keyed by pair key.</li>
+ *   <li>Scored pairs are written to the candidates topic, keyed by their dedup group (the document id, or the
+ *       feature with {@code scoring.dedup-scope: feature}) and pair key, and deduplicated by an app of its own
+ *       ({@link DedupTopology}).</li>
  * </ol>
  * Names a chunk lacks are looked up in a global catalogue of everything ingested ({@link CatalogueStore}).
  * Legacy null values pass through as null.
@@ -67,7 +64,7 @@ public final class ScoringTopology {
     public static final String CHUNK_STORE = "chunks-by-id";
     public static final String REVISION_STORE = "pair-revisions";
     public static final String CHUNK_VECTOR_STORE = "chunk-vectors";
-    public static final String DEDUP_STORE = "pairs-by-document";
+    public static final String DEDUP_STORE = DedupTopology.DEDUP_STORE;
     /** Pairs waiting for their embedding batch ({@link PendingPairs}). */
     public static final String PENDING_STORE = "pairs-awaiting-batch";
     /** Each pair's dedup group when deduplicating by feature: a removal has no chunk to tell it. */
@@ -101,11 +98,28 @@ public final class ScoringTopology {
     }
 
     /**
+     * Scoring and deduplication in one topology, through the candidates topic: what the topology tests drive. The
+     * service runs them as two apps ({@link #buildScoring}, {@link DedupTopology}).
+     *
      * @param listener sees every scored pair written (metrics); never a tombstone
      * @param batching how many pairs are embedded together, and how long one may wait for its batch
      */
     public static Topology build(Topics topics, PairScorer scorer, ScoringListener listener, Batching batching) {
         StreamsBuilder builder = new StreamsBuilder();
+        addScoring(builder, topics, scorer, listener, batching);
+        DedupTopology.add(builder, topics, scorer.settings(), listener);
+        return builder.build(OPTIMIZATION);
+    }
+
+    /** generation.pairs -> candidates: steps 1 and 1b; deduplication is an app of its own ({@link DedupTopology}). */
+    public static Topology buildScoring(Topics topics, PairScorer scorer, ScoringListener listener, Batching batching) {
+        StreamsBuilder builder = new StreamsBuilder();
+        addScoring(builder, topics, scorer, listener, batching);
+        return builder.build(OPTIMIZATION);
+    }
+
+    private static void addScoring(StreamsBuilder builder, Topics topics, PairScorer scorer, ScoringListener listener,
+                                   Batching batching) {
         KTable<String, Chunk> chunks = builder.table(topics.chunks.name(), topics.chunks.consumed(),
                 Materialized.as(CHUNK_STORE));
 
@@ -126,8 +140,6 @@ public final class ScoringTopology {
 
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(REVISION_STORE),
                 Serdes.String(), Serdes.Long()));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DEDUP_STORE),
-                Serdes.String(), Serdes.ByteArray()));
         builder.addStateStore(Stores.timestampedKeyValueStoreBuilder(Stores.persistentTimestampedKeyValueStore(PENDING_STORE),
                 Serdes.Long(), PlainAvroSerde.of(QaPair.class)));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(GROUP_STORE),
@@ -140,10 +152,9 @@ public final class ScoringTopology {
                 .process(() -> new ScoreProcessor(scorer, batching, listener), CHUNK_STORE, REVISION_STORE, CHUNK_VECTOR_STORE,
                         PENDING_STORE, GROUP_STORE);
         judgeStep(builder, topics, scorer, listener, scored)
-                .repartition(Repartitioned.with(Serdes.String(), Envelope.serde()).withName("scored-by-document"))
-                .process(() -> new DedupProcessor(new Deduplicator(scorer.settings().nearDuplicate()), listener), DEDUP_STORE)
-                .to(topics.scored.name(), topics.scored.produced());
-        return builder.build(OPTIMIZATION);
+                .selectKey((group, envelope) -> Candidates.key(group, envelope.pairKey()))
+                .to(topics.candidates.name(), Produced.with(Serdes.String(), Envelope.serde())
+                        .withStreamPartitioner(new Candidates.ByGroup()));
     }
 
     /**
@@ -291,71 +302,4 @@ public final class ScoringTopology {
                     .putInt(checksum.length).put(checksum).put(vec).array());
         }
     }
-
-    /** Step 2: deduplication within the group; out keyed by pair key. */
-    static final class DedupProcessor implements Processor<String, Envelope, String, ScoredPair> {
-        private static final char SEP = '\u0000';
-        private final Deduplicator dedup;
-        private final ScoringListener listener;
-        private ProcessorContext<String, ScoredPair> context;
-        private Deduplicator.Store store;
-
-        DedupProcessor(Deduplicator dedup, ScoringListener listener) {
-            this.dedup = dedup;
-            this.listener = listener;
-        }
-
-        @Override
-        public void init(ProcessorContext<String, ScoredPair> context) {
-            this.context = context;
-            KeyValueStore<String, byte[]> kv = context.getStateStore(DEDUP_STORE);
-            this.store = new Deduplicator.Store() {
-                @Override
-                public DedupEntry get(String document, String pairKey) {
-                    byte[] b = kv.get(document + SEP + pairKey);
-                    return b == null ? null : DedupEntry.fromBytes(b);
-                }
-
-                @Override
-                public void put(String document, DedupEntry entry) {
-                    kv.put(document + SEP + entry.pairKey(), entry.toBytes());
-                }
-
-                @Override
-                public void delete(String document, String pairKey) {
-                    kv.delete(document + SEP + pairKey);
-                }
-
-                @Override
-                public List<DedupEntry> document(String document) {
-                    List<DedupEntry> out = new ArrayList<>();
-                    try (KeyValueIterator<String, byte[]> it = kv.prefixScan(document + SEP, new StringSerializer())) {
-                        it.forEachRemaining(e -> out.add(DedupEntry.fromBytes(e.value)));
-                    }
-                    return out;
-                }
-            };
-        }
-
-        @Override
-        public void process(Record<String, Envelope> record) {
-            Envelope e = record.value();
-            if (e.forget()) {
-                for (Deduplicator.Emit emit : dedup.forget(record.key(), e.pairKey(), store)) {
-                    listener.written(emit.scored(), emit.vector()); // the others' new standings only: never null
-                    context.forward(record.withKey(emit.pairKey()).withValue(emit.scored()));
-                }
-                return;
-            }
-            ScoredPair removalOutput = e.legacyTombstone() ? null : e.scored().isRemoval() ? e.scored().scored() : null;
-            for (Deduplicator.Emit emit : dedup.apply(record.key(), e.pairKey(), e.legacyTombstone() ? null : e.scored(),
-                    removalOutput, store)) {
-                if (emit.scored() != null) {
-                    listener.written(emit.scored(), emit.vector());
-                }
-                context.forward(record.withKey(emit.pairKey()).withValue(emit.scored()));
-            }
-        }
-    }
-
 }

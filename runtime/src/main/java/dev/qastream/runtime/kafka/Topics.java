@@ -56,6 +56,11 @@ public final class Topics {
     public static final List<String> STREAMS_DLQS = List.of(ROUTER_DLQ, SCORING_DLQ, SINK_DLQ);
     /** Scoring's catalogue of every parameter and counter name ingested (a global table, so not Streams-managed). */
     public static final String SCORING_CATALOGUE = "qastream-scoring-catalogue";
+    /**
+     * Pairs scored on their merits, on their way to deduplication, a Streams app of its own (compacted, keyed by
+     * dedup group + NUL + pair key, partitioned by the group; binary values only scoring reads).
+     */
+    public static final String SCORING_CANDIDATES = "qastream-scoring-candidates";
 
     /** The three model tiers, cheapest first. */
     public static final List<String> TIERS = List.of("fast", "balanced", "quality");
@@ -74,6 +79,7 @@ public final class Topics {
     public final Topic<String, DatasetRecord> dataset;
     public final Topic<String, ReviewDecision> reviewDecisions;
     public final Topic<String, String> catalogue;
+    public final Topic<String, byte[]> candidates;
     /** Raw bytes both ways: a dead letter is whatever could not be read, kept as it was. */
     public final Topic<byte[], byte[]> routerDeadLetters;
     public final Topic<byte[], byte[]> scoringDeadLetters;
@@ -100,6 +106,7 @@ public final class Topics {
         dataset = new Topic<>(DATASET_PAIRS, keys, values.serde(DatasetRecord.class), true);
         reviewDecisions = new Topic<>(REVIEW_DECISIONS, keys, values.serde(ReviewDecision.class), true);
         catalogue = new Topic<>(SCORING_CATALOGUE, keys, Serdes.String(), true);
+        candidates = new Topic<>(SCORING_CANDIDATES, keys, Serdes.ByteArray(), true);
         routerDeadLetters = new Topic<>(ROUTER_DLQ, Serdes.ByteArray(), Serdes.ByteArray(), false);
         scoringDeadLetters = new Topic<>(SCORING_DLQ, Serdes.ByteArray(), Serdes.ByteArray(), false);
         sinkDeadLetters = new Topic<>(SINK_DLQ, Serdes.ByteArray(), Serdes.ByteArray(), false);
@@ -130,6 +137,6 @@ public final class Topics {
     public List<Topic<?, ?>> all() {
         return List.of(documents, chunks, errors, requests.get("fast"), requests.get("balanced"),
                 requests.get("quality"), pairs, deadLetters, requestDeadLetters, cache, scored, judgeRequests, judgements,
-                dataset, reviewDecisions, catalogue, routerDeadLetters, scoringDeadLetters, sinkDeadLetters);
+                dataset, reviewDecisions, catalogue, candidates, routerDeadLetters, scoringDeadLetters, sinkDeadLetters);
     }
 }
