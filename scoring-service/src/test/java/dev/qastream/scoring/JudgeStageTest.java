@@ -50,7 +50,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * so a slow judge holds no stream thread and no transaction, and every pair is still scored once, with its verdict.
  */
 class JudgeStageTest {
-    private static final int JUDGE_SECONDS = 30;
+    private static final int JUDGE_SECONDS = 12; // longer than Streams' 10 s transaction: a judge on the thread would show
     private static final List<String[]> QA = List.of(
             new String[]{"What is the default value of EUtranCellFDD.ulPowerBoostEnabled?",
                     "The default value of EUtranCellFDD.ulPowerBoostEnabled is false (disabled)."},
@@ -85,7 +85,7 @@ class JudgeStageTest {
 
     @Test
     void aSlowJudgeHoldsNoStreamThreadAndEveryPairIsScoredOnceWithItsVerdict() throws Exception {
-        // Given scoring with a judge that takes 30 s a call, enough judge calls in flight for every pair
+        // Given scoring with a judge that takes JUDGE_SECONDS a call, enough judge calls in flight for every pair
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         ServiceContext ctx = ctx(dir.resolve("slow"), meters, Map.of(
                 "scoring.judge.enabled", "true",
