@@ -4,6 +4,7 @@ import dev.qastream.generation.GenerationJob.DeadLettered;
 import dev.qastream.generation.GenerationJob.Produced;
 import dev.qastream.generation.worker.RevisionView;
 import dev.qastream.generation.worker.WorkerMetrics;
+import dev.qastream.runtime.kafka.OffsetLedger;
 import dev.qastream.runtime.serde.Transport;
 import dev.qastream.schemas.GenerationCacheEntry;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
@@ -115,7 +116,7 @@ final class Flush {
             }
             cacheEntries.forEach((key, entry) -> sendCacheEntry(key, entry, tooLargeCacheEntries));
             if (!decided.isEmpty()) {
-                producer.sendOffsetsToTransaction(PartitionLedger.nextOffsets(decided), group);
+                producer.sendOffsetsToTransaction(OffsetLedger.nextOffsets(decided), group);
             }
             commit();
             committed = true;

@@ -7,12 +7,13 @@ import dev.qastream.schemas.Chunk;
 import dev.qastream.schemas.GenerationCacheEntry;
 import dev.qastream.schemas.GenerationRequest;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import dev.qastream.runtime.kafka.OffsetLedger;
 import org.apache.kafka.common.TopicPartition;
 
 import java.util.List;
 
 /** One request a worker took, from the poll until its result is committed (or its partition is revoked). */
-final class GenerationJob {
+final class GenerationJob implements OffsetLedger.Entry {
     final ConsumerRecord<String, GenerationRequest> record;
     final TopicPartition partition;
     /** Model calls made for it. */
@@ -34,6 +35,26 @@ final class GenerationJob {
     GenerationJob(ConsumerRecord<String, GenerationRequest> record) {
         this.record = record;
         this.partition = new TopicPartition(record.topic(), record.partition());
+    }
+
+    @Override
+    public TopicPartition partition() {
+        return partition;
+    }
+
+    @Override
+    public long offset() {
+        return record.offset();
+    }
+
+    @Override
+    public boolean decided() {
+        return outcome != null;
+    }
+
+    @Override
+    public void markDropped() {
+        dropped = true;
     }
 
     GenerationRequest request() {

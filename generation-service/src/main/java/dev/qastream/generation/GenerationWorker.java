@@ -19,6 +19,7 @@ import dev.qastream.generation.worker.UnreadableRequests;
 import dev.qastream.generation.worker.WorkerMetrics;
 import dev.qastream.runtime.ServiceContext;
 import dev.qastream.runtime.config.Config;
+import dev.qastream.runtime.kafka.OffsetLedger;
 import dev.qastream.runtime.kafka.TopicValueSerializer;
 import dev.qastream.runtime.kafka.Topics;
 import dev.qastream.schemas.CachedPair;
@@ -94,7 +95,7 @@ final class GenerationWorker implements Supervisor.Supervised {
     private final KafkaProducer<String, Object> producer;
     private final TopicValueSerializer values;
     private final ModelCalls calls;
-    private final PartitionLedger ledger = new PartitionLedger();
+    private final OffsetLedger<GenerationJob> ledger = new OffsetLedger<>();
     /** Jobs waiting for their retry time; poll-loop thread only. */
     private final PriorityQueue<GenerationJob> delayed = new PriorityQueue<>(Comparator.comparingLong(j -> j.readyAtMs));
     private long lastFlushMs;
@@ -494,7 +495,7 @@ final class GenerationWorker implements Supervisor.Supervised {
             }
             drainCompletions();
             flush(partitions);
-            keepCacheEntries(ledger.jobsOf(partitions));
+            keepCacheEntries(ledger.entriesOf(partitions));
             flusher.write(List.of(), consumer.groupMetadata(), System.currentTimeMillis());
             ledger.drop(partitions);
             assigned = Set.copyOf(consumer.assignment().stream().filter(tp -> !partitions.contains(tp)).toList());
@@ -503,7 +504,7 @@ final class GenerationWorker implements Supervisor.Supervised {
         @Override
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
             metrics.rebalance();
-            keepCacheEntries(ledger.jobsOf(partitions));
+            keepCacheEntries(ledger.entriesOf(partitions));
             ledger.drop(partitions);
             assigned = Set.of();
         }

@@ -3,10 +3,11 @@ package dev.qastream.scoring.judge;
 import dev.qastream.schemas.JudgeRequest;
 import dev.qastream.schemas.Judgement;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import dev.qastream.runtime.kafka.OffsetLedger;
 import org.apache.kafka.common.TopicPartition;
 
 /** One request the judge worker took, from the poll until its verdict is committed (or its partition revoked). */
-final class JudgeJob {
+final class JudgeJob implements OffsetLedger.Entry {
     final ConsumerRecord<String, JudgeRequest> record;
     final TopicPartition partition;
     /** Set once decided (poll-loop thread only): the verdict to write, or {@link #skipped}. */
@@ -27,8 +28,24 @@ final class JudgeJob {
         return job;
     }
 
-    boolean decided() {
+    @Override
+    public boolean decided() {
         return skipped || verdict != null;
+    }
+
+    @Override
+    public TopicPartition partition() {
+        return partition;
+    }
+
+    @Override
+    public long offset() {
+        return record.offset();
+    }
+
+    @Override
+    public void markDropped() {
+        dropped = true;
     }
 
     JudgeRequest request() {

@@ -1,6 +1,7 @@
 package dev.qastream.scoring.judge;
 
 import dev.qastream.runtime.ServiceContext;
+import dev.qastream.runtime.kafka.OffsetLedger;
 import dev.qastream.runtime.kafka.Topics;
 import dev.qastream.schemas.JudgeRequest;
 import dev.qastream.schemas.Judgement;
@@ -59,7 +60,7 @@ final class JudgeWorker implements Runnable {
     private final KafkaProducer<String, Judgement> producer;
     private final Serializer<Judgement> verdicts;
     private final ExecutorService calls;
-    private final JudgeLedger ledger = new JudgeLedger();
+    private final OffsetLedger<JudgeJob> ledger = new OffsetLedger<>();
     /** Jobs waiting for a call slot; poll-loop thread only. */
     private final Queue<JudgeJob> ready = new ArrayDeque<>();
     private final Queue<Completion> completions = new ConcurrentLinkedQueue<>();
@@ -266,7 +267,7 @@ final class JudgeWorker implements Runnable {
                     producer.send(new ProducerRecord<>(verdictTopic, job.record.key(), job.verdict));
                 }
             }
-            producer.sendOffsetsToTransaction(JudgeLedger.nextOffsets(decided), consumer.groupMetadata());
+            producer.sendOffsetsToTransaction(OffsetLedger.nextOffsets(decided), consumer.groupMetadata());
             producer.commitTransaction();
         } catch (KafkaException e) {
             log.warn("judge worker: transaction aborted, {} verdicts held for the next write: {}", decided.size(), e.toString());

@@ -1,5 +1,6 @@
 package dev.qastream.generation;
 
+import dev.qastream.runtime.kafka.OffsetLedger;
 import dev.qastream.schemas.GenerationRequest;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -9,8 +10,8 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class PartitionLedgerTest {
-    private final PartitionLedger ledger = new PartitionLedger();
+class OffsetLedgerTest {
+    private final OffsetLedger<GenerationJob> ledger = new OffsetLedger<>();
 
     @Test
     void aResultDecidedOutOfOrderWaitsUntilEveryEarlierOffsetOfItsPartitionIsDecided() {
@@ -33,7 +34,7 @@ class PartitionLedgerTest {
         a.outcome = new GenerationJob.Skipped();
         List<GenerationJob> ready = ledger.decidedPrefix(List.of(new TopicPartition("t", 0)));
         assertThat(ready).containsExactly(a, b, c);
-        assertThat(PartitionLedger.nextOffsets(ready).get(new TopicPartition("t", 0)).offset()).isEqualTo(13);
+        assertThat(OffsetLedger.nextOffsets(ready).get(new TopicPartition("t", 0)).offset()).isEqualTo(13);
         ledger.committed(ready);
         assertThat(ledger.size()).isEqualTo(1);
     }
