@@ -63,9 +63,16 @@ public final class Deduplicator {
             Comparator.comparingDouble(DedupEntry::score).reversed().thenComparing(DedupEntry::pairKey);
 
     private final double threshold;
+    /** Accepted pairs per value fact at most ({@code coverage.pairs-per-fact}); 0: no limit. */
+    private final int perFact;
 
     public Deduplicator(double threshold) {
+        this(threshold, 0);
+    }
+
+    public Deduplicator(double threshold, int perFact) {
         this.threshold = threshold;
+        this.perFact = perFact;
     }
 
     /**
@@ -75,20 +82,47 @@ public final class Deduplicator {
     public Map<String, Standing> standings(Collection<DedupEntry> group) {
         Map<String, Standing> out = new HashMap<>();
         List<DedupEntry> kept = new ArrayList<>();
+        Map<String, List<String>> keptPerFact = new HashMap<>();
         for (DedupEntry e : group.stream().sorted(RANK).toList()) {
             if (!e.acceptedOnMerit()) {
                 out.put(e.pairKey(), Standing.REJECTED);
                 continue;
             }
             Optional<DedupEntry> of = kept.stream().filter(k -> duplicates(e, k)).findFirst();
+            String ofFact = of.isPresent() ? null : beyondFactLimit(e, keptPerFact);
             if (of.isPresent()) {
                 out.put(e.pairKey(), new Standing(DedupEntry.Status.DUPLICATE, of.get().pairKey()));
+            } else if (ofFact != null) {
+                out.put(e.pairKey(), new Standing(DedupEntry.Status.DUPLICATE, ofFact));
             } else {
                 kept.add(e);
+                e.valueFacts().forEach(f -> keptPerFact.computeIfAbsent(f, x -> new ArrayList<>()).add(e.pairKey()));
                 out.put(e.pairKey(), Standing.KEPT);
             }
         }
         return out;
+    }
+
+    /**
+     * Pairs that state the same fact are duplicates however they are worded, past {@link #perFact} of them: a pair
+     * whose every value fact is stated by that many better pairs already is a duplicate of the best of them (of its
+     * first such fact). A pair with one fact not yet at the limit teaches something new, and is kept.
+     */
+    private String beyondFactLimit(DedupEntry e, Map<String, List<String>> keptPerFact) {
+        if (perFact <= 0 || e.valueFacts().isEmpty()) {
+            return null;
+        }
+        String first = null;
+        for (String fact : e.valueFacts()) {
+            List<String> stating = keptPerFact.getOrDefault(fact, List.of());
+            if (stating.size() < perFact) {
+                return null;
+            }
+            if (first == null) {
+                first = stating.get(0);
+            }
+        }
+        return first;
     }
 
     /**
@@ -164,10 +198,13 @@ public final class Deduplicator {
     }
 
     /** The record of an entry at its standing: as scored on its merits, or rejected naming the pair it repeats. */
-    private static Emit emit(DedupEntry e, Map<String, DedupEntry> group) {
+    private Emit emit(DedupEntry e, Map<String, DedupEntry> group) {
         ScoredPair merit = e.merit();
-        ScoredPair record = e.status() == DedupEntry.Status.DUPLICATE ? asDuplicate(merit, group.get(e.duplicateOf())) : merit;
-        return new Emit(e.pairKey(), record, e.vector());
+        if (e.status() != DedupEntry.Status.DUPLICATE) {
+            return new Emit(e.pairKey(), merit, e.vector());
+        }
+        DedupEntry kept = group.get(e.duplicateOf());
+        return new Emit(e.pairKey(), asDuplicate(merit, kept, !duplicates(e, kept)), e.vector());
     }
 
     boolean duplicates(DedupEntry a, DedupEntry b) {
@@ -184,9 +221,11 @@ public final class Deduplicator {
                 && Vectors.cosine(a.vector(), b.vector(), half, half) >= threshold;
     }
 
-    private static ScoredPair asDuplicate(ScoredPair merit, DedupEntry kept) {
+    /** @param overFactLimit a duplicate by the facts it states (not by its wording) */
+    private ScoredPair asDuplicate(ScoredPair merit, DedupEntry kept, boolean overFactLimit) {
         List<String> reasons = new ArrayList<>(Scored.withoutDuplicateReason(merit.getReasons()));
-        reasons.add(Scored.DUPLICATE_REASON + kept.pairKey() + " (\"" + kept.merit().getPair().getQuestion() + "\")");
+        String facts = overFactLimit ? " (states the same facts; " + perFact + " pairs a fact at most: coverage.pairs-per-fact)" : "";
+        reasons.add(Scored.DUPLICATE_REASON + kept.pairKey() + " (\"" + kept.merit().getPair().getQuestion() + "\")" + facts);
         return ScoredPair.newBuilder(merit).setAccepted(false).setDuplicateOf(kept.pairKey()).setReasons(reasons).build();
     }
 

@@ -262,4 +262,42 @@ class DeduplicatorTest {
                 s.acceptedOnMerit() ? DedupEntry.Status.KEPT : DedupEntry.Status.REJECTED, null,
                 s.normalizedQuestion(), s.names(), s.vector(), s.scored());
     }
+
+    private static Scored stating(int slot, String question, double overall, float[] q, String... facts) {
+        Scored base = scored(slot, question, Set.of("x" + slot), q, q, true, overall);
+        ScoredPair s = ScoredPair.newBuilder(base.scored()).setConfirmedFacts(List.of(facts)).build();
+        return new Scored(s, base.normalizedQuestion(), base.names(), base.vector());
+    }
+
+    @Test
+    void pairsBeyondTheLimitPerFactAreDuplicatesOfTheFactHoweverTheyAreWorded() {
+        // Given a limit of two accepted pairs per value fact, and four differently worded pairs (no two near each
+        // other) that state the default of one parameter; one of them also states its unit
+        Deduplicator limited = new Deduplicator(0.95, 2);
+        String fact = "lte/boost.md#0|parameter.default|EUtranCellFDD.ulPowerBoostEnabled";
+        String unit = "lte/boost.md#0|parameter.unit|EUtranCellFDD.ulPowerBoostEnabled";
+        String purpose = "lte/boost.md#0|parameter.purpose|EUtranCellFDD.ulPowerBoostEnabled";
+        List<Scored> pairs = List.of(
+                stating(0, "What is the default of the boost?", 0.90, unit(1, 0, 0, 0), fact, purpose),
+                stating(1, "Which value does the boost flag start with?", 0.95, unit(0, 1, 0, 0), fact, purpose),
+                stating(2, "Is the uplink power boost on out of the box?", 0.85, unit(0, 0, 1, 0), fact, purpose),
+                stating(3, "What are the default and unit of the boost?", 0.80, unit(0, 0, 0, 1), fact, unit));
+
+        for (List<Scored> order : List.of(pairs, List.of(pairs.get(3), pairs.get(2), pairs.get(1), pairs.get(0)))) {
+            Deduplicator.Store in = Deduplicator.inMemory();
+            Map<String, String> outcome = new TreeMap<>();
+            order.forEach(p -> record(limited.apply("lte/boost.md", p.scored().getPair().getPairKey(), p, null, in), outcome));
+
+            // Then the two best pairs for the fact are kept, the third is a duplicate of the best one, and the one
+            // that also states a fact not yet covered is kept; a descriptive fact (purpose) sets no limit
+            assertThat(outcome).as("arrival order %s", order.stream().map(p -> p.scored().getPair().getSlot()).toList())
+                    .containsEntry(key(1), "kept").containsEntry(key(0), "kept")
+                    .containsEntry(key(2), "duplicate of " + key(1)).containsEntry(key(3), "kept");
+        }
+        // And without a limit every one is kept
+        Map<String, String> unlimited = new TreeMap<>();
+        Deduplicator.Store in = Deduplicator.inMemory();
+        pairs.forEach(p -> record(dedup.apply("lte/boost.md", p.scored().getPair().getPairKey(), p, null, in), unlimited));
+        assertThat(unlimited.values()).containsOnly("kept");
+    }
 }
