@@ -74,8 +74,10 @@ public final class HtmlReport {
         kpi(h, "accepted", "Accepted", c.accepted(), "accent", percent(ReportState.rate(c.accepted(), c.pairs())) + " of pairs");
         kpi(h, "rejected", "Rejected", c.rejected(), "", percent(ReportState.rate(c.rejected(), c.pairs())) + " of pairs");
         kpi(h, "dataset", "Dataset", c.dataset(), "accent", "conversations");
-        kpi(h, "reviewed", "Reviewed", review.reviewed(), "", number(review.edited()) + " edited, "
-                + number(review.rejected()) + " rejected by a person");
+        if (review != null) { // null in a report.json written before reviews existed
+            kpi(h, "reviewed", "Reviewed", review.reviewed(), "", number(review.edited()) + " edited, "
+                    + number(review.rejected()) + " rejected by a person");
+        }
         kpi(h, "removals", "Removed", c.removals(), "", "pairs of changed chunks");
         kpi(h, "deadLetters", "Dead letters", c.deadLetters(), d.open() > 0 ? "warn" : "",
                 d.open() < c.deadLetters() ? "given up; " + number(d.open()) + " not re-driven" : "requests given up");
