@@ -7,12 +7,15 @@ import dev.qastream.runtime.config.Config;
 import dev.qastream.runtime.kafka.TopicAdmin;
 import dev.qastream.runtime.kafka.TopicSnapshot;
 import dev.qastream.runtime.kafka.Topics;
+import dev.qastream.runtime.review.PairFingerprint;
 import dev.qastream.schemas.Chunk;
 import dev.qastream.schemas.DatasetRecord;
 import dev.qastream.schemas.DeadLetter;
 import dev.qastream.schemas.GenerationCacheEntry;
 import dev.qastream.schemas.GenerationRequest;
 import dev.qastream.schemas.QaPair;
+import dev.qastream.schemas.ReviewDecision;
+import dev.qastream.schemas.ReviewVerdict;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
@@ -208,7 +211,19 @@ class DatasetCommandsTest {
             }
         }
         assertThat(Drain.await(stack, Duration.ofMinutes(2), s -> { })).isNull();
+        // and a person's acceptance of the first poor pair, against its scores
+        String reviewedKey = chunk.key() + "#20";
+        assertThat(datasetScores()).doesNotContainKey(reviewedKey);
+        try (KafkaProducer<String, ReviewDecision> p = new KafkaProducer<>(ctx().kafka().producer("test"),
+                ctx().topics().reviewDecisions.keySerde().serializer(),
+                ctx().topics().reviewDecisions.valueSerde().serializer())) {
+            p.send(new ProducerRecord<>(Topics.REVIEW_DECISIONS, reviewedKey, ReviewDecision.newBuilder()
+                    .setPairKey(reviewedKey).setRevision(chunk.offset()).setPairFingerprint(PairFingerprint.of("tell me", "Yes."))
+                    .setDecision(ReviewVerdict.ACCEPTED).setReviewer("ana").setDecidedAtMs(1L).build()));
+        }
+        assertThat(Drain.await(stack, Duration.ofMinutes(2), s -> { })).isNull();
         Map<String, Double> scores = datasetScores();
+        assertThat(scores).containsKey(reviewedKey);
         Map<String, Long> pairRevisions = pairRevisions();
         Set<String> generated = livePairs();
         Map<String, Long> requests = requestEnds();
@@ -232,7 +247,7 @@ class DatasetCommandsTest {
         // When the threshold is raised back to 0.75
         assertThat(Main.run("rescore", "--config", dir.resolve("base.yaml").toString())).isZero();
 
-        // Then the pairs below it leave again: the dataset is what it was
+        // Then the pairs below it leave again: the dataset is what it was, the pair a person accepted still in it
         assertThat(withPlatform(DatasetCommandsTest::datasetScores)).isEqualTo(scores);
         assertThat(Files.readAllLines(dir.resolve("out/dataset.jsonl"))).hasSize(scores.size());
 
@@ -248,6 +263,13 @@ class DatasetCommandsTest {
             }
         }
         assertThat(total).isEqualTo(scores.size());
+        assertThat(card).contains("| accepted as generated | 1 |");
+        // and --reviewed-only exports the one pair a person accepted, saying so
+        Path reviewed = dir.resolve("export-reviewed");
+        assertThat(Main.run("export", "--format", "chat", "--reviewed-only", "--config",
+                dir.resolve("base.yaml").toString(), "--out", reviewed.toString())).isZero();
+        assertThat(Files.readAllLines(reviewed.resolve("dataset.jsonl"))).singleElement().asString()
+                .contains("\"reviewed\":\"accepted\"", "tell me");
         // and a data dir with no data is an error that says so
         assertThat(Main.run("export", "--format", "chat", "--data-dir", dir.resolve("empty").toString(),
                 "--out", dir.resolve("nothing").toString())).isEqualTo(2);

@@ -61,9 +61,9 @@ class DoctorWithoutStackTest {
 
     @Test
     void statusScreenComputesProgressRatesAndEta() {
-        Snapshot earlier = new Snapshot(0, "test", 2, 10, 20, 10, 8, 8, 0, 1,
+        Snapshot earlier = new Snapshot(0, "test", 2, 10, 20, 10, 8, 8, 0, 0, 1,
                 Map.of("qastream-scoring", 30L), Map.of("qastream-scoring", 100L), Map.of(), Map.of());
-        Snapshot now = new Snapshot(10_000, "test", 3, 12, 40, 30, 27, 27, 1, 1,
+        Snapshot now = new Snapshot(10_000, "test", 3, 12, 40, 30, 27, 27, 6, 1, 1,
                 Map.of("qastream-scoring", 20L), Map.of("qastream-scoring", 140L), Map.of("fast qwen3:1.7b", 500.0),
                 Map.of("router.dlq", 0L, "scoring.dlq", 2L, "sink.dlq", 0L));
         List<String> screen = StatusView.render(now, earlier);
@@ -76,6 +76,8 @@ class DoctorWithoutStackTest {
         // what each Streams stage set aside on its dead-letter topic, per stage
         assertThat(screen).anySatisfy(l -> assertThat(l).startsWith("set aside")
                 .contains("router.dlq 0 | scoring.dlq 2 | sink.dlq 0"));
+        // review progress: people's decisions of the scored pairs (6 of 30)
+        assertThat(screen).anySatisfy(l -> assertThat(l).startsWith("reviewed").contains("6", "20%", "of scored"));
         // a single snapshot has no rate: "-" rather than a guess
         assertThat(StatusView.render(now, null)).anySatisfy(l -> assertThat(l).startsWith("ETA        -"));
     }

@@ -29,6 +29,9 @@ public final class DatasetJson {
         meta.put("tier", r.getTier());
         meta.put("prompt_version", r.getPromptVersion());
         meta.put("question_type", r.getQuestionType());
+        if (r.getReviewed() != null) { // only where a person decided: accepted or edited
+            meta.put("reviewed", r.getReviewed());
+        }
         ObjectNode tiers = meta.putObject("tier_classification");
         tiers.put("tier1_exact_params", r.getTier1ExactParams());
         tiers.put("tier2_config_terms", r.getTier2ConfigTerms());

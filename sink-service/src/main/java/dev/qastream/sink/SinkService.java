@@ -29,7 +29,7 @@ public final class SinkService implements Service {
         this.streams = new StreamsService("sink", APP_ID,
                 SinkTopology.build(ctx.topics(), ctx.config().string("sink.system-prompt"),
                         Duration.ofMillis(ctx.kafka().deleteRetentionMs())),
-                ctx.kafka().streams(APP_ID, Topics.SINK_DLQ), List.of(Topics.SCORING_SCORED), ctx.meters());
+                ctx.kafka().streams(APP_ID, Topics.SINK_DLQ), List.of(Topics.SCORING_SCORED, Topics.REVIEW_DECISIONS), ctx.meters());
         this.writer = new DatasetFileWriter(ctx, ctx.config().path("out").resolve(DATASET_FILE));
     }
 

@@ -7,14 +7,15 @@ import dev.qastream.schemas.ScoredPair;
 import dev.qastream.schemas.TermTiers;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.KStream;
 
 import java.time.Duration;
 
 
 /**
- * scoring.scored -> dataset.pairs: an accepted pair becomes (or replaces) its conversation; a rejected
- * or removed pair that was in the dataset becomes a tombstone, so the compacted dataset holds exactly
- * the pairs accepted now. Versioned: the newest revision per pair key wins ({@link DatasetMembership}).
+ * scoring.scored + review.decisions -> dataset.pairs: an accepted pair becomes (or replaces) its conversation; a
+ * rejected or removed pair that was in the dataset becomes a tombstone, so the compacted dataset holds exactly
+ * the pairs accepted now, by their scores or by a person's decision on that very pair. Versioned: the newest revision per pair key wins ({@link DatasetMembership}).
  */
 public final class SinkTopology {
     private SinkTopology() {
@@ -24,8 +25,16 @@ public final class SinkTopology {
     public static Topology build(Topics topics, String systemPrompt, Duration keepRemovals) {
         StreamsBuilder builder = new StreamsBuilder();
         builder.addStateStore(DatasetMembership.store());
-        builder.stream(topics.scored.name(), topics.scored.consumed())
-                .process(() -> new DatasetMembership(scored -> toRecord(scored, systemPrompt), keepRemovals), DatasetMembership.STORE)
+        builder.addStateStore(DatasetMembership.pairsStore());
+        builder.addStateStore(DatasetMembership.decisionsStore());
+        // Both inputs are keyed by pair key and co-partitioned (TopicLayout), so one task sees a pair and its decision.
+        KStream<String, SinkInput> scored = builder.stream(topics.scored.name(), topics.scored.consumed())
+                .mapValues(SinkInput.Scored::new);
+        KStream<String, SinkInput> decided = builder.stream(topics.reviewDecisions.name(), topics.reviewDecisions.consumed())
+                .mapValues(SinkInput.Decided::new);
+        scored.merge(decided)
+                .process(() -> new DatasetMembership(pair -> toRecord(pair, systemPrompt), keepRemovals),
+                        DatasetMembership.STORE, DatasetMembership.PAIRS_STORE, DatasetMembership.DECISIONS_STORE)
                 .to(topics.dataset.name(), topics.dataset.produced());
         return builder.build();
     }

@@ -44,7 +44,7 @@ public final class HtmlReport {
                 .append("<header><div class=\"wrap\"><h1>Dataset quality report</h1><p>qastream · generated ")
                 .append(escape(Html.time(r.generatedAtMs()))).append(" · ").append(number(c.dataset()))
                 .append(" conversations in the dataset</p></div></header><main class=\"wrap\">");
-        kpis(h, c, r.deadLetters());
+        kpis(h, c, r.deadLetters(), r.review());
         acceptance(h, r);
         scores(h, r.scores());
         h.append("<div class=\"grid2\">");
@@ -60,13 +60,13 @@ public final class HtmlReport {
         stageDeadLetters(h, r.stageDeadLetters());
         timing(h, r.timing());
         h.append("</main><footer class=\"wrap\">Built from the topics ingest.documents, ingest.errors, generation.dlq, ")
-                .append("scoring.scored and dataset.pairs (newest state per key) and the stages' dead-letter topics. ")
+                .append("scoring.scored, dataset.pairs and review.decisions (newest state per key) and the stages' dead-letter topics. ")
                 .append("The same figures are in report.json.")
                 .append("</footer></body></html>\n");
         return h.toString();
     }
 
-    private static void kpis(StringBuilder h, Counts c, QualityReport.DeadLetters d) {
+    private static void kpis(StringBuilder h, Counts c, QualityReport.DeadLetters d, QualityReport.Review review) {
         h.append("<section class=\"kpis\">");
         kpi(h, "documents", "Documents", c.documents(), "", c.documentsFailed() > 0 ? number(c.documentsFailed()) + " failed" : "ingested");
         kpi(h, "chunks", "Chunks", c.chunks(), "", "in those documents");
@@ -74,6 +74,10 @@ public final class HtmlReport {
         kpi(h, "accepted", "Accepted", c.accepted(), "accent", percent(ReportState.rate(c.accepted(), c.pairs())) + " of pairs");
         kpi(h, "rejected", "Rejected", c.rejected(), "", percent(ReportState.rate(c.rejected(), c.pairs())) + " of pairs");
         kpi(h, "dataset", "Dataset", c.dataset(), "accent", "conversations");
+        if (review != null) { // null in a report.json written before reviews existed
+            kpi(h, "reviewed", "Reviewed", review.reviewed(), "", number(review.edited()) + " edited, "
+                    + number(review.rejected()) + " rejected by a person");
+        }
         kpi(h, "removals", "Removed", c.removals(), "", "pairs of changed chunks");
         kpi(h, "deadLetters", "Dead letters", c.deadLetters(), d.open() > 0 ? "warn" : "",
                 d.open() < c.deadLetters() ? "given up; " + number(d.open()) + " not re-driven" : "requests given up");

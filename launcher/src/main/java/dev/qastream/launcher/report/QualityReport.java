@@ -18,7 +18,8 @@ public record QualityReport(
         DeadLetters deadLetters,
         StageDeadLetters stageDeadLetters,
         IngestErrors ingestErrors,
-        Timing timing) {
+        Timing timing,
+        Review review) {
 
     /**
      * Counts per stage. Pairs are the newest state per pair key on scoring.scored; a key whose newest
@@ -26,6 +27,14 @@ public record QualityReport(
      */
     public record Counts(long documents, long documentsFailed, long chunks, long ingestErrors, long pairs,
                          long accepted, long rejected, long removals, long deadLetters, long dataset) {
+    }
+
+    /**
+     * People's decisions (review.decisions, newest per pair key) that cover the pair scored now: {@code reviewed}
+     * = accepted as generated + edited + rejected; {@code outdated}: decisions on a pair made again since (or not
+     * scored yet), which the scores decide until a person looks again.
+     */
+    public record Review(long reviewed, long accepted, long edited, long rejected, long outdated) {
     }
 
     /** Share of pairs accepted, by tier, model, prompt version, and by the three together. */

@@ -15,12 +15,15 @@ import dev.qastream.launcher.report.QualityReport.IngestErrors;
 import dev.qastream.launcher.report.QualityReport.Rejection;
 import dev.qastream.launcher.report.QualityReport.StageDeadLetters;
 import dev.qastream.runtime.kafka.Topics;
+import dev.qastream.runtime.review.PairFingerprint;
 import dev.qastream.schemas.DatasetRecord;
 import dev.qastream.schemas.DeadLetter;
 import dev.qastream.schemas.DocumentRecord;
 import dev.qastream.schemas.DocumentStatus;
 import dev.qastream.schemas.IngestError;
 import dev.qastream.schemas.QaPair;
+import dev.qastream.schemas.ReviewDecision;
+import dev.qastream.schemas.ReviewVerdict;
 import dev.qastream.schemas.ScoredPair;
 
 import java.util.ArrayDeque;
@@ -53,7 +56,11 @@ public final class ReportState {
     /** The newest scored state of one pair key; scores NaN where not computed. */
     record PairState(String documentId, String tier, String model, String promptVersion, String questionType,
                      boolean accepted, boolean removed, double[] scores, List<String> reasons, List<String> flags,
-                     long generatedAtMs, long scoredAtMs) {
+                     long generatedAtMs, long scoredAtMs, long revision, long fingerprint) {
+    }
+
+    /** A person's newest decision on a pair key: on which revision and text (fingerprint, first 64 bits), and what. */
+    record DecisionState(long revision, long fingerprint, ReviewVerdict verdict) {
     }
 
     record DocumentState(boolean failed, long updatedAtMs, int chunks) {
@@ -63,6 +70,7 @@ public final class ReportState {
     private final Map<String, PairState> pairs = new HashMap<>();
     private final Map<String, DocumentState> documents = new HashMap<>();
     private final Map<String, Integer> dataset = new HashMap<>(); // pair key -> bit set of COMPLETENESS_FIELDS
+    private final Map<String, DecisionState> decisions = new HashMap<>();
     private final Map<String, List<Example>> examples = new LinkedHashMap<>();
     private long ingestErrors;
     private final Map<String, Long> ingestErrorReasons = new HashMap<>();
@@ -135,10 +143,21 @@ public final class ReportState {
         PairState state = new PairState(intern(p.getDocumentId()), intern(p.getTier()), intern(p.getModel()),
                 intern(p.getPromptVersion()), intern(p.getQuestionType()), value.getAccepted(), p.getRemoved(),
                 scores, reasons, value.getFlags().isEmpty() ? List.of() : List.copyOf(value.getFlags()),
-                p.getGeneratedAtMs(), value.getScoredAtMs());
+                p.getGeneratedAtMs(), value.getScoredAtMs(), p.getRevision(),
+                p.getRemoved() ? 0 : fingerprint(PairFingerprint.of(p.getQuestion(), p.getAnswer())));
         pairs.put(key, state);
         if (!state.accepted && !state.removed) {
             keepExamples(key, state, p);
+        }
+    }
+
+    /** A person's decision on review.decisions; null: withdrawn. */
+    public void decision(String key, ReviewDecision value) {
+        if (value == null) {
+            decisions.remove(key);
+        } else {
+            decisions.put(key, new DecisionState(value.getRevision(), fingerprint(value.getPairFingerprint()),
+                    value.getDecision()));
         }
     }
 
@@ -170,7 +189,31 @@ public final class ReportState {
         return new QualityReport(nowMs, counts, acceptance(live), histograms(live),
                 groups(live, p -> p.questionType == null ? "unknown" : p.questionType), rejections(),
                 conflicts(), completeness(), deadLetterSummary(), stageDeadLetterSummary(), errorSummary(),
-                Timings.of(documents, pairs, dataset.keySet()));
+                Timings.of(documents, pairs, dataset.keySet()), review());
+    }
+
+    /** Decisions count only while they cover the pair scored now (same revision and text), as in the sink. */
+    private QualityReport.Review review() {
+        long[] byVerdict = new long[ReviewVerdict.values().length];
+        long outdated = 0;
+        for (Map.Entry<String, DecisionState> e : decisions.entrySet()) {
+            PairState p = pairs.get(e.getKey());
+            DecisionState d = e.getValue();
+            if (p != null && !p.removed && p.revision == d.revision && p.fingerprint == d.fingerprint) {
+                byVerdict[d.verdict.ordinal()]++;
+            } else {
+                outdated++;
+            }
+        }
+        long accepted = byVerdict[ReviewVerdict.ACCEPTED.ordinal()];
+        long edited = byVerdict[ReviewVerdict.EDITED.ordinal()];
+        long rejected = byVerdict[ReviewVerdict.REJECTED.ordinal()];
+        return new QualityReport.Review(accepted + edited + rejected, accepted, edited, rejected, outdated);
+    }
+
+    /** The first 64 bits of a hex fingerprint: enough to tell a regenerated pair, at an eighth of the memory. */
+    private static long fingerprint(String hex) {
+        return hex.length() < 16 ? hex.hashCode() : Long.parseUnsignedLong(hex.substring(0, 16), 16);
     }
 
     private static Acceptance acceptance(List<PairState> live) {

@@ -38,7 +38,7 @@ import java.util.stream.Stream;
 public final class StatusProbe implements AutoCloseable {
     private static final List<String> COUNTED = Stream.concat(Stream.of(Topics.INGEST_DOCUMENTS,
             Topics.INGEST_CHUNKS, Topics.INGEST_ERRORS, Topics.GENERATION_PAIRS, Topics.GENERATION_DLQ,
-            Topics.SCORING_SCORED, Topics.DATASET_PAIRS), Topics.STREAMS_DLQS.stream()).toList();
+            Topics.SCORING_SCORED, Topics.DATASET_PAIRS, Topics.REVIEW_DECISIONS), Topics.STREAMS_DLQS.stream()).toList();
     private static final Pattern TOKENS = Pattern.compile("^(qastream_\\w*tokens\\w*)\\{([^}]*)}\\s+(\\S+)");
     private static final Pattern LABEL = Pattern.compile("(\\w+)=\"([^\"]*)\"");
 
@@ -97,8 +97,14 @@ public final class StatusProbe implements AutoCloseable {
         readGroups(lags, committed);
         return new Snapshot(System.currentTimeMillis(), where, size(Topics.INGEST_DOCUMENTS), size(Topics.INGEST_CHUNKS),
                 size(Topics.GENERATION_PAIRS), size(Topics.SCORING_SCORED), acceptedKeys.size(),
-                size(Topics.DATASET_PAIRS), deadLetters, ingestErrors, lags, committed, tokens(),
+                size(Topics.DATASET_PAIRS), reviewed(), deadLetters, ingestErrors, lags, committed, tokens(),
                 Map.copyOf(stageDeadLetters));
+    }
+
+    /** Scored pairs with a decision: a decision whose pair is gone is no progress. */
+    private long reviewed() {
+        Set<String> scoredKeys = present.get(Topics.SCORING_SCORED);
+        return present.get(Topics.REVIEW_DECISIONS).stream().filter(scoredKeys::contains).count();
     }
 
     private long size(String topic) {

@@ -1,5 +1,6 @@
 package dev.qastream.launcher.report;
 
+import dev.qastream.runtime.review.PairFingerprint;
 import dev.qastream.schemas.Chunk;
 import dev.qastream.schemas.ChunkQuality;
 import dev.qastream.schemas.DatasetRecord;
@@ -10,6 +11,8 @@ import dev.qastream.schemas.DocumentStatus;
 import dev.qastream.schemas.GenerationRequest;
 import dev.qastream.schemas.IngestError;
 import dev.qastream.schemas.QaPair;
+import dev.qastream.schemas.ReviewDecision;
+import dev.qastream.schemas.ReviewVerdict;
 import dev.qastream.schemas.ScoredPair;
 import dev.qastream.schemas.TermTiers;
 
@@ -60,6 +63,14 @@ final class Records {
         return DeadLetter.newBuilder().setRequest(GenerationRequest.newBuilder().setTier(tier).setChunk(chunk)
                         .setRoutedAtMs(1).build())
                 .setReason(reason).setAttempts(3).setFailedAtMs(9).setTiersTried(tiersTried).build();
+    }
+
+    /** A person's decision on the pair {@link #pair} makes under {@code key} (revision 0, its text). */
+    static ReviewDecision decision(String key, ReviewVerdict verdict) {
+        return ReviewDecision.newBuilder().setPairKey(key).setRevision(0)
+                .setPairFingerprint(PairFingerprint.of("What is the default value of X.y?", "The default value of X.y is 3."))
+                .setDecision(verdict).setEditedAnswer(verdict == ReviewVerdict.EDITED ? "It is 3." : null)
+                .setReviewer("ana").setDecidedAtMs(1).build();
     }
 
     static IngestError ingestError(String path, String reason) {

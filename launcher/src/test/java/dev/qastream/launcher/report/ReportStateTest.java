@@ -1,6 +1,8 @@
 package dev.qastream.launcher.report;
 
 import dev.qastream.schemas.DocumentStatus;
+import dev.qastream.schemas.QaPair;
+import dev.qastream.schemas.ReviewVerdict;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -131,6 +133,36 @@ class ReportStateTest {
                 .containsExactly("generation.pairs-1@4", "scoring.scored-2@9", "generation.pairs-0@3");
         assertThat(HtmlReport.render(state.report(40))).contains("Set aside by the stages",
                 "data-metric=\"stageDeadLetters\" data-value=\"3\"", "generation.pairs-1@4");
+    }
+
+    @Test
+    void peoplesDecisionsAreCountedWhileTheyStillMatchTheirPair() {
+        // Given four scored pairs, and people's decisions on them: accept, edit, reject, reject
+        ReportState state = new ReportState();
+        for (int slot = 0; slot < 5; slot++) {
+            String key = "a.md#0#" + slot;
+            state.scored(key, scored(pair(key, "a.md", "fast", "m1", "v1", null, 1_000, false), 0.5, null, slot == 1,
+                    List.of(), List.of(), 1_100));
+        }
+        state.decision("a.md#0#0", Records.decision("a.md#0#0", ReviewVerdict.ACCEPTED));
+        state.decision("a.md#0#1", Records.decision("a.md#0#1", ReviewVerdict.EDITED));
+        state.decision("a.md#0#2", Records.decision("a.md#0#2", ReviewVerdict.REJECTED));
+        state.decision("a.md#0#3", Records.decision("a.md#0#3", ReviewVerdict.REJECTED));
+        // and one decision withdrawn (undo), one on a pair since regenerated with other text
+        state.decision("a.md#0#4", Records.decision("a.md#0#4", ReviewVerdict.ACCEPTED));
+        state.decision("a.md#0#4", null);
+        QaPair regenerated = pair("a.md#0#3", "a.md", "fast", "m1", "v2", null, 1_200, false);
+        regenerated.setQuestion("Which value does X.y take?");
+        state.scored("a.md#0#3", scored(regenerated, 0.5, null, false, List.of(), List.of(), 1_300));
+
+        // When the report is made
+        QualityReport r = state.report(2_000);
+
+        // Then three pairs count as reviewed by a person: one accepted, one edited, one rejected; the decision on
+        // the regenerated pair is outdated
+        assertThat(r.review()).isEqualTo(new QualityReport.Review(3, 1, 1, 1, 1));
+        assertThat(HtmlReport.render(r)).contains("data-metric=\"reviewed\" data-value=\"3\"",
+                "1 edited, 1 rejected");
     }
 
     @Test

@@ -49,27 +49,35 @@ public final class TopicLayout {
         return topicName.equals(Topics.GENERATION_DLQ) || topicName.endsWith(".dlq");
     }
 
+    /** Topics whose partitions must line up, and why. */
+    record CoPartitioned(List<String> topics, String why) {
+    }
+
     /**
-     * Topics whose partitions must line up, with the reason: scoring reads each chunk's pairs (repartitioned by
-     * chunk id, with as many partitions as generation.pairs) next to the chunk table of ingest.chunks, so a chunk
-     * and its pairs must land on partitions of the same number.
+     * Scoring reads each chunk's pairs (repartitioned by chunk id, with as many partitions as generation.pairs) next
+     * to the chunk table of ingest.chunks, so a chunk and its pairs must land on partitions of the same number. The
+     * sink reads a pair (scoring.scored) and a person's decision on it (review.decisions) in one task, both keyed
+     * by pair key: with different counts a key lands on different partition numbers and the decision never applies.
      */
-    static final List<List<String>> CO_PARTITIONED = List.of(List.of(Topics.INGEST_CHUNKS, Topics.GENERATION_PAIRS));
+    static final List<CoPartitioned> CO_PARTITIONED = List.of(
+            new CoPartitioned(List.of(Topics.INGEST_CHUNKS, Topics.GENERATION_PAIRS),
+                    "scoring joins each chunk with its pairs by chunk id"),
+            new CoPartitioned(List.of(Topics.SCORING_SCORED, Topics.REVIEW_DECISIONS),
+                    "the sink applies each person's decision to the pair of the same key"));
 
     /** Problems with partition counts (empty when all is well), each saying what to do. */
     public static List<String> partitionProblems(Map<String, Integer> partitionsByTopic) {
         List<String> problems = new ArrayList<>();
-        for (List<String> group : CO_PARTITIONED) {
+        for (CoPartitioned group : CO_PARTITIONED) {
             Map<String, Integer> counts = new LinkedHashMap<>();
-            group.forEach(t -> {
+            group.topics().forEach(t -> {
                 if (partitionsByTopic.containsKey(t)) {
                     counts.put(t, partitionsByTopic.get(t));
                 }
             });
             if (counts.values().stream().distinct().count() > 1) {
-                problems.add("topics " + counts + " must have the same number of partitions (scoring joins each chunk "
-                        + "with its pairs by chunk id); create them with ./pipeline topics create before any data, or "
-                        + "recreate the one that differs");
+                problems.add("topics " + counts + " must have the same number of partitions (" + group.why()
+                        + "); create them with ./pipeline topics create before any data, or recreate the one that differs");
             }
         }
         return problems;

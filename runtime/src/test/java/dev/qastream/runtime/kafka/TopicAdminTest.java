@@ -91,6 +91,22 @@ class TopicAdminTest {
     }
 
     @Test
+    void scoredPairsAndReviewDecisionsWithDifferentPartitionCountsAreAProblem() {
+        // Given scoring.scored and review.decisions with different partition counts: the sink would see a pair
+        // and the decision on it in different tasks, and the decision would never apply
+        Map<String, Integer> counts = Map.of(Topics.SCORING_SCORED, 3, Topics.REVIEW_DECISIONS, 1,
+                Topics.INGEST_CHUNKS, 3, Topics.GENERATION_PAIRS, 3);
+
+        // Then the check names both and why
+        assertThat(TopicLayout.partitionProblems(counts)).singleElement().asString()
+                .contains("scoring.scored=3").contains("review.decisions=1").contains("same number of partitions")
+                .contains("decision");
+        assertThat(TopicLayout.partitionProblems(Map.of(Topics.SCORING_SCORED, 3, Topics.REVIEW_DECISIONS, 3))).isEmpty();
+        // and the pipeline's topics include review.decisions, so `topics create` makes it with the same count
+        assertThat(Topics.withPlainAvro().all()).extracting(Topic::name).contains(Topics.REVIEW_DECISIONS);
+    }
+
+    @Test
     void aRecreatedChunksTopicIsNoticedAndStaysNoticed() throws Exception {
         Path dataDir = dir.resolve("recreated");
         KafkaSettings settings = settings(dataDir);

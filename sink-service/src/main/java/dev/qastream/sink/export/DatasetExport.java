@@ -33,9 +33,15 @@ public final class DatasetExport {
      * @param splitByDocument keep every pair of one document in one split (no document in two splits)
      * @param name            the dataset's name in dataset_info.json and the card
      * @param license         the Hugging Face license id written into the card
+     * @param reviewedOnly    only the pairs a person accepted or edited
      */
     public record Options(ExportFormat format, Path out, Split.Ratios ratios, boolean splitByDocument,
-                          String name, String license) {
+                          String name, String license, boolean reviewedOnly) {
+        public Options(ExportFormat format, Path out, Split.Ratios ratios, boolean splitByDocument, String name,
+                       String license) {
+            this(format, out, ratios, splitByDocument, name, license, false);
+        }
+
         public Split splitOf(String key, DatasetRecord r) {
             return ratios.of(splitByDocument ? r.getSourceDocument() : key);
         }
@@ -57,13 +63,24 @@ public final class DatasetExport {
 
     public static Result write(KeyedSpill spill, Deserializer<DatasetRecord> values, String topic, Options o,
                                Consumer<String> progress) throws IOException {
+        return write(spill, values, topic, o, 0, progress);
+    }
+
+    /** @param rejectedByPeople pairs people rejected ({@link PeopleRejected}), for the card: they are not in the spill */
+    public static Result write(KeyedSpill spill, Deserializer<DatasetRecord> values, String topic, Options o,
+                               long rejectedByPeople, Consumer<String> progress) throws IOException {
         Files.createDirectories(o.out());
         ExportStats stats = new ExportStats();
+        stats.rejectedByPeople = rejectedByPeople;
+        stats.reviewedOnly = o.reviewedOnly();
         try (Target target = target(o)) {
             long t0 = System.nanoTime();
             long[] lastReport = {t0};
             spill.forEach((key, bytes) -> {
                 DatasetRecord r = values.deserialize(topic, bytes);
+                if (o.reviewedOnly() && r.getReviewed() == null) {
+                    return;
+                }
                 Split split = o.splitOf(key, r);
                 target.accept(key, r, split);
                 stats.add(r, split);

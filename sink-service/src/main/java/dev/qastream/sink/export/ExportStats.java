@@ -24,6 +24,11 @@ final class ExportStats {
     final long[] scoreBuckets = new long[10]; // [0.0, 0.1), ..., [0.9, 1.0]
     final List<String> documents = new ArrayList<>();
     long documentCount;
+    /** Pairs a person accepted as generated, or edited; and rejected (not in the dataset: counted apart). */
+    long reviewedAccepted;
+    long reviewedEdited;
+    long rejectedByPeople;
+    boolean reviewedOnly;
     long pairs;
     double scoreSum;
     private String lastDocument;
@@ -35,6 +40,11 @@ final class ExportStats {
         perPromptVersion.merge(r.getPromptVersion(), 1L, Long::sum);
         perTier.merge(r.getTier(), 1L, Long::sum);
         perQuestionType.merge(r.getQuestionType() == null ? "unspecified" : r.getQuestionType(), 1L, Long::sum);
+        if ("accepted".equals(r.getReviewed())) {
+            reviewedAccepted++;
+        } else if ("edited".equals(r.getReviewed())) {
+            reviewedEdited++;
+        }
         double score = r.getQualityScore();
         scoreBuckets[Math.max(0, Math.min(9, (int) Math.floor(score * 10)))]++;
         scoreSum += score;

@@ -112,6 +112,9 @@ final class HfCard {
                 + "documentation by qastream and kept only when their quality score met the acceptance threshold. "
                 + "Each row is a chat conversation (`messages`: system, user, assistant) with its metadata as columns: "
                 + "feature name, quality score, technical terms, source document, chunk id, model, tier and prompt version.\n\n");
+        if (s.reviewedOnly) {
+            b.append("Only the pairs a person reviewed and accepted or edited are in this export.\n\n");
+        }
         b.append("```python\nfrom datasets import load_dataset\nds = load_dataset(\"path/to/this/folder\")\n```\n\n");
         b.append("## Splits\n\nAssigned by a hash of each pair's identity, so a pair keeps its split across exports.\n\n");
         b.append("| split | pairs |\n|---|---|\n");
@@ -129,6 +132,13 @@ final class HfCard {
         table(b, "tier", s.perTier);
         table(b, "prompt version", s.perPromptVersion);
         table(b, "question type", s.perQuestionType);
+        b.append("## Review by people\n\n");
+        b.append("Pairs a person looked at in the review workbench; their decision overrides the scores of that very "
+                + "pair (column `reviewed`). Rejected ones are not in the dataset.\n\n");
+        b.append("| by a person | pairs |\n|---|---|\n");
+        b.append("| accepted as generated | ").append(s.reviewedAccepted).append(" |\n");
+        b.append("| edited | ").append(s.reviewedEdited).append(" |\n");
+        b.append("| rejected (not in this dataset) | ").append(s.rejectedByPeople).append(" |\n\n");
         b.append("## Quality scores\n\n");
         b.append(String.format("Mean %.3f over %d pairs.%n%n", s.pairs == 0 ? 0.0 : s.scoreSum / s.pairs, s.pairs));
         b.append("| score | pairs |\n|---|---|\n");

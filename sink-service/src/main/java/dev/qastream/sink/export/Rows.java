@@ -35,6 +35,7 @@ final class Rows {
             .name("flags").type().array().items().stringType().noDefault()
             .requiredInt("tier1_exact_params").requiredInt("tier2_config_terms")
             .requiredInt("tier3_network_elements").requiredInt("tier4_rare_terms")
+            .optionalString("reviewed")
             .endRecord();
 
     private Rows() {
@@ -95,6 +96,7 @@ final class Rows {
         row.put("tier2_config_terms", r.getTier2ConfigTerms());
         row.put("tier3_network_elements", r.getTier3NetworkElements());
         row.put("tier4_rare_terms", r.getTier4RareTerms());
+        row.put("reviewed", r.getReviewed());
         return row;
     }
 

@@ -23,6 +23,15 @@ public final class TopicSpill {
     private TopicSpill() {
     }
 
+    /** Whether the topic exists (one a cluster set up by an older version lacks, e.g. review.decisions). */
+    public static boolean exists(KafkaSettings settings, String topic) {
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(settings.consumer(null), new StringDeserializer(),
+                new ByteArrayDeserializer())) {
+            List<org.apache.kafka.common.PartitionInfo> partitions = consumer.partitionsFor(topic);
+            return partitions != null && !partitions.isEmpty();
+        }
+    }
+
     /** Returns the number of records read. */
     public static long read(KafkaSettings settings, String topic, KeyedSpill spill, Consumer<String> progress) {
         Map<String, Object> props = settings.consumer(null);

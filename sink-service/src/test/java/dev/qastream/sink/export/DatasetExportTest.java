@@ -4,9 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.qastream.runtime.kafka.Topics;
+import dev.qastream.runtime.review.PairFingerprint;
 import dev.qastream.schemas.DatasetRecord;
 import dev.qastream.schemas.DocumentInfo;
 import dev.qastream.schemas.QaPair;
+import dev.qastream.schemas.ReviewDecision;
+import dev.qastream.schemas.ReviewVerdict;
 import dev.qastream.schemas.ScoredPair;
 import dev.qastream.schemas.TermTiers;
 import dev.qastream.sink.SinkTopology;
@@ -41,10 +44,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class DatasetExportTest {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String ANSWER = "The default value of NRCellDU.pagingLoadLimit is 16.";
     private final Topics topics = Topics.withPlainAvro();
     private final Serde<DatasetRecord> values = topics.dataset.valueSerde();
     private TopologyTestDriver driver;
     private TestInputTopic<String, ScoredPair> scored;
+    private TestInputTopic<String, ReviewDecision> decisions;
     private TestOutputTopic<String, DatasetRecord> dataset;
     private KeyedSpill spill;
 
@@ -56,6 +61,8 @@ class DatasetExportTest {
         driver = new TopologyTestDriver(SinkTopology.build(topics, "You are a RAN expert.", java.time.Duration.ofDays(7)));
         scored = driver.createInputTopic(Topics.SCORING_SCORED, topics.scored.keySerde().serializer(),
                 topics.scored.valueSerde().serializer());
+        decisions = driver.createInputTopic(Topics.REVIEW_DECISIONS, topics.reviewDecisions.keySerde().serializer(),
+                topics.reviewDecisions.valueSerde().serializer());
         dataset = driver.createOutputTopic(Topics.DATASET_PAIRS, topics.dataset.keySerde().deserializer(),
                 values.deserializer());
         spill = KeyedSpill.create(dir.resolve("tmp"));
@@ -210,6 +217,45 @@ class DatasetExportTest {
         assertThat(card).contains("2 documents", "`a.md`", "`extractive-v1`", "`extractive-v1-abc`", "| 0.9-1.0 | 100 |");
     }
 
+    @Test
+    void reviewedOnlyExportsThePairsAPersonAcceptedOrEditedAndTheCardCountsWhatPeopleDecided() throws Exception {
+        // Given four pairs accepted by their scores and one they rejected
+        accept("a.md", 2, 2);
+        scored.pipeInput(key("b.md", 0, 0), pair(key("b.md", 0, 0), 5, false, false));
+        // and people's decisions: accept the rejected one, edit one, reject one, and one withdrawn again
+        decide(key("b.md", 0, 0), ReviewVerdict.ACCEPTED, null);
+        decide(key("a.md", 0, 1), ReviewVerdict.EDITED, "It is 16 by default.");
+        decide(key("a.md", 1, 0), ReviewVerdict.REJECTED, null);
+        decide(key("a.md", 1, 1), ReviewVerdict.REJECTED, null);
+        send(key("a.md", 1, 1), null);
+
+        // When exported as chat with --reviewed-only
+        var result = export(ExportFormat.CHAT, false, Split.Ratios.DEFAULT, true);
+
+        // Then only the accepted and the edited pair are there, each saying so in its metadata
+        List<JsonNode> lines = jsonl(dir.resolve("out/dataset.jsonl"));
+        assertThat(result.pairs()).isEqualTo(2);
+        assertThat(lines).extracting(l -> l.at("/metadata/reviewed").asText()).containsExactly("edited", "accepted");
+        assertThat(lines.get(0).at("/messages/2/content").asText()).isEqualTo("It is 16 by default.");
+
+        // When the whole dataset is exported for the Hub
+        export(ExportFormat.HF, false, Split.Ratios.DEFAULT, false);
+
+        // Then it holds the four pairs the scores and people left, and the card counts what people decided,
+        // the rejected pair too, though it is not in the dataset
+        long rows = 0;
+        for (Split s : Split.values()) {
+            List<GenericRecord> part = parquet(dir.resolve("out/data/" + s.hfName + "-00000-of-00001.parquet"));
+            rows += part.size();
+            part.stream().filter(r -> r.get("pair_key").toString().equals(key("b.md", 0, 0)))
+                    .forEach(r -> assertThat(r.get("reviewed").toString()).isEqualTo("accepted"));
+        }
+        assertThat(rows).isEqualTo(4);
+        String card = Files.readString(dir.resolve("out/README.md"));
+        assertThat(card).contains("| accepted as generated | 1 |", "| edited | 1 |",
+                "| rejected (not in this dataset) | 1 |");
+    }
+
     // ---- helpers
 
     private DatasetExport.Result export(ExportFormat format, boolean byDocument) throws IOException {
@@ -217,11 +263,41 @@ class DatasetExportTest {
     }
 
     private DatasetExport.Result export(ExportFormat format, boolean byDocument, Split.Ratios ratios) throws IOException {
-        // what the export command does: the topic into the spill, newest value per key, tombstones deleting
+        return export(format, byDocument, ratios, false);
+    }
+
+    private DatasetExport.Result export(ExportFormat format, boolean byDocument, Split.Ratios ratios, boolean reviewedOnly)
+            throws IOException {
+        // what the export command does: the topics into spills, newest value per key, tombstones deleting
         dataset.readKeyValuesToList().forEach(kv ->
                 spill.put(kv.key, kv.value == null ? null : values.serializer().serialize(Topics.DATASET_PAIRS, kv.value)));
-        return DatasetExport.write(spill, values.deserializer(), Topics.DATASET_PAIRS,
-                new DatasetExport.Options(format, dir.resolve("out"), ratios, byDocument, "qastream", "other"), s -> { });
+        var decisionSerde = topics.reviewDecisions.valueSerde();
+        try (KeyedSpill decided = KeyedSpill.create(dir.resolve("tmp"))) {
+            sentDecisions.forEach(kv -> decided.put(kv.key, kv.value == null ? null
+                    : decisionSerde.serializer().serialize(Topics.REVIEW_DECISIONS, kv.value)));
+            long rejected = PeopleRejected.count(decided, decisionSerde.deserializer(), Topics.REVIEW_DECISIONS, spill);
+            return DatasetExport.write(spill, values.deserializer(), Topics.DATASET_PAIRS,
+                    new DatasetExport.Options(format, dir.resolve("out"), ratios, byDocument, "qastream", "other",
+                            reviewedOnly), rejected, s -> { });
+        }
+    }
+
+    /** What review.decisions received, in order (the driver gives no way to read an input topic back). */
+    private final List<org.apache.kafka.streams.KeyValue<String, ReviewDecision>> sentDecisions = new ArrayList<>();
+
+    private void decide(String key, ReviewVerdict verdict, String editedAnswer) {
+        send(key, ReviewDecision.newBuilder().setPairKey(key).setRevision(5)
+                .setPairFingerprint(PairFingerprint.of(question(key), ANSWER)).setDecision(verdict)
+                .setEditedAnswer(editedAnswer).setReviewer("ana").setDecidedAtMs(1L).build());
+    }
+
+    private void send(String key, ReviewDecision decision) {
+        decisions.pipeInput(key, decision);
+        sentDecisions.add(new org.apache.kafka.streams.KeyValue<>(key, decision));
+    }
+
+    private static String question(String key) {
+        return key + " What is the default of NRCellDU.pagingLoadLimit?";
     }
 
     private Map<String, String> mlxSplits() throws IOException {
@@ -251,8 +327,8 @@ class DatasetExportTest {
         QaPair pair = QaPair.newBuilder()
                 .setPairKey(key).setChunkId(parts[0] + "#" + parts[1]).setDocumentId(parts[0])
                 .setSlot(Integer.parseInt(parts[2]))
-                .setQuestion(removed ? "" : key + " What is the default of NRCellDU.pagingLoadLimit?")
-                .setAnswer(removed ? "" : "The default value of NRCellDU.pagingLoadLimit is 16.")
+                .setQuestion(removed ? "" : question(key))
+                .setAnswer(removed ? "" : ANSWER)
                 .setTier("balanced").setBackend("extractive").setModel("extractive-v1")
                 .setPromptVersion("extractive-v1-abc").setChunkChecksum("c").setGeneratedAtMs(1L)
                 .setRevision(revision).setRemoved(removed).setQuestionType("parameter").build();
