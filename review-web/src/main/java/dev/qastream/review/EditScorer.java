@@ -1,0 +1,21 @@
+package dev.qastream.review;
+
+import dev.qastream.schemas.Chunk;
+import dev.qastream.schemas.QaPair;
+
+import java.util.List;
+
+/**
+ * Scores an edited question and answer against the pair's source chunk with the pipeline's scorer, so what the
+ * scorer objects to (a fact the chunk contradicts) shows before the edit is kept.
+ */
+public interface EditScorer {
+    record Result(double overall, boolean accepted, List<String> reasons) {
+    }
+
+    /** @param edited the pair with the edited question and answer, made from {@code chunk} as it is now */
+    Result score(QaPair edited, Chunk chunk);
+
+    /** Where no scorer is wired: the edit is kept unscored. */
+    EditScorer NONE = (edited, chunk) -> null;
+}
