@@ -15,6 +15,7 @@ import java.sql.Statement;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -32,6 +33,7 @@ public final class ReviewStore implements AutoCloseable {
     private static final String SEP = "\n";
 
     private final Connection db;
+    private final Map<String, PreparedStatement> writes = new HashMap<>();
     /** The chunks as read, for scoring an edit against its source (the table holds the text for queries). */
     private final Map<String, Chunk> chunks = new ConcurrentHashMap<>();
     private final double acceptThreshold;
@@ -333,9 +335,37 @@ public final class ReviewStore implements AutoCloseable {
         return st;
     }
 
+    /** Writes come in the same few shapes, many thousands of times while the topics are read: prepared once. */
     private void update(String sql, Object... args) {
-        try (PreparedStatement st = prepare(sql, Arrays.asList(args))) {
+        try {
+            PreparedStatement st = writes.get(sql);
+            if (st == null) {
+                st = db.prepareStatement(sql);
+                writes.put(sql, st);
+            }
+            for (int i = 0; i < args.length; i++) {
+                if (args[i] == null) {
+                    st.setNull(i + 1, Types.NULL);
+                } else {
+                    st.setObject(i + 1, args[i]);
+                }
+            }
             st.executeUpdate();
+        } catch (SQLException e) {
+            throw failed(e);
+        }
+    }
+
+    /** Runs the writes in one transaction: the feed applies each poll's records at once. */
+    public synchronized void inOneTransaction(Runnable writes) {
+        try {
+            db.setAutoCommit(false);
+            try {
+                writes.run();
+                db.commit();
+            } finally {
+                db.setAutoCommit(true);
+            }
         } catch (SQLException e) {
             throw failed(e);
         }

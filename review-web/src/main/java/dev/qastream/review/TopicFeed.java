@@ -80,13 +80,26 @@ final class TopicFeed implements AutoCloseable {
     private void run() {
         try {
             while (running) {
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    if (!apply(r)) {
-                        // The registry is unreachable: read this record again after a pause.
-                        consumer.seek(new TopicPartition(r.topic(), r.partition()), r.offset());
-                        Thread.sleep(1000);
-                        break;
+                var records = consumer.poll(Duration.ofMillis(200));
+                ConsumerRecord<byte[], byte[]>[] retry = new ConsumerRecord[1];
+                store.inOneTransaction(() -> {
+                    for (ConsumerRecord<byte[], byte[]> r : records) {
+                        if (!apply(r)) {
+                            retry[0] = r;
+                            return;
+                        }
                     }
+                });
+                if (retry[0] != null) {
+                    // The registry is unreachable: read from this record again after a pause.
+                    for (TopicPartition tp : records.partitions()) {
+                        var from = records.records(tp);
+                        long next = tp.topic().equals(retry[0].topic()) && tp.partition() == retry[0].partition()
+                                ? retry[0].offset() : from.getFirst().offset();
+                        consumer.seek(tp, next);
+                    }
+                    Thread.sleep(1000);
+                    continue;
                 }
                 if (!caughtUp) {
                     caughtUp = endAtStart.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue());
