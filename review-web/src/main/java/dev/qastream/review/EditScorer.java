@@ -13,9 +13,12 @@ public interface EditScorer {
     record Result(double overall, boolean accepted, List<String> reasons) {
     }
 
-    /** @param edited the pair with the edited question and answer, made from {@code chunk} as it is now */
-    Result score(QaPair edited, Chunk chunk);
+    /**
+     * @param edited    the pair with the edited question and answer, made from {@code chunk} as it is now
+     * @param document  every chunk of the pair's document the workbench holds (the fact check's catalogue)
+     */
+    Result score(QaPair edited, Chunk chunk, List<Chunk> document);
 
     /** Where no scorer is wired: the edit is kept unscored. */
-    EditScorer NONE = (edited, chunk) -> null;
+    EditScorer NONE = (edited, chunk, document) -> null;
 }

@@ -25,7 +25,7 @@ public record ReviewSettings(String host, int port, String reviewer, double acce
     }
 
     /** Refuses to serve other machines without a token. */
-    void requireTokenOffLoopback() {
+    public void requireTokenOffLoopback() {
         if (token == null && !loopback()) {
             throw new IllegalArgumentException("review.host " + host + " is reachable from other machines: set "
                     + TOKEN_ENV + " to a secret the reviewers pass (?token=...), or keep review.host 127.0.0.1");

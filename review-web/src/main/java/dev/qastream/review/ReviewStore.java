@@ -175,6 +175,10 @@ public final class ReviewStore implements AutoCloseable {
         return Optional.ofNullable(chunks.get(chunkId));
     }
 
+    public List<Chunk> chunksOfDocument(String documentId) {
+        return chunks.values().stream().filter(c -> c.getDocumentId().equals(documentId)).toList();
+    }
+
     /** A question and answer this pair key had with that fingerprint, if the topic still held it when read. */
     public synchronized Optional<String[]> text(String pairKey, String fingerprint) {
         try (PreparedStatement st = prepare("SELECT question, answer FROM pair_texts WHERE pair_key = ? AND fingerprint = ?",

@@ -8,6 +8,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The review workbench: the three topics read into the store, the decisions writer, and the web server on
@@ -36,6 +38,12 @@ public final class ReviewWorkbench implements AutoCloseable {
      * @throws IllegalArgumentException when review.host is not a loopback address and there is no token
      */
     public static ReviewWorkbench start(KafkaSettings kafka, Topics topics, ReviewSettings settings, EditScorer scorer) {
+        return start(kafka, topics, settings, scorer, Map.of());
+    }
+
+    /** @param shared plain GET routes of another part of the process served on the same port (up's /metrics) */
+    public static ReviewWorkbench start(KafkaSettings kafka, Topics topics, ReviewSettings settings, EditScorer scorer,
+                                        Map<String, Supplier<PlainReply>> shared) {
         settings.requireTokenOffLoopback();
         ReviewStore store = new ReviewStore(settings.acceptThreshold());
         TopicFeed feed = null;
@@ -44,7 +52,7 @@ public final class ReviewWorkbench implements AutoCloseable {
             feed = new TopicFeed(kafka, topics, store);
             writer = new DecisionWriter(kafka, topics.reviewDecisions);
             Reviews reviews = new Reviews(store, writer, scorer, settings.reviewer(), System::currentTimeMillis);
-            WebRoutes routes = new WebRoutes(store, reviews, settings, feed::caughtUp);
+            WebRoutes routes = new WebRoutes(store, reviews, settings, feed::caughtUp, shared);
             Javalin app = Javalin.create(config -> {
                 config.startup.showJavalinBanner = false;
                 config.staticFiles.add(files -> {

@@ -105,7 +105,7 @@ public final class Reviews {
                 .setTier(pair.tier()).setBackend("review").setModel(pair.model()).setPromptVersion(pair.promptVersion())
                 .setChunkChecksum(chunk.get().getChecksum()).setGeneratedAtMs(clock.getAsLong())
                 .setRevision(pair.revision()).setQuestionType(pair.questionType()).build();
-        return scorer.score(edited, chunk.get());
+        return scorer.score(edited, chunk.get(), store.chunksOfDocument(pair.documentId()));
     }
 
     private ReviewDecision.Builder decision(PairRow pair, ReviewVerdict verdict) {

@@ -17,6 +17,7 @@ import java.security.MessageDigest;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * The workbench's HTTP surface under /review: the page, the list and the pair as HTML fragments (rendered by
@@ -35,7 +36,12 @@ final class WebRoutes {
     private final BooleanSupplier loaded;
     private final TemplateEngine templates = TemplateEngine.createPrecompiled(ContentType.Html);
 
-    WebRoutes(ReviewStore store, Reviews reviews, ReviewSettings settings, BooleanSupplier loaded) {
+    private final Map<String, Supplier<PlainReply>> shared;
+
+    /** @param shared paths served for another part of the process, outside the workbench's guard */
+    WebRoutes(ReviewStore store, Reviews reviews, ReviewSettings settings, BooleanSupplier loaded,
+              Map<String, Supplier<PlainReply>> shared) {
+        this.shared = Map.copyOf(shared);
         this.store = store;
         this.reviews = reviews;
         this.settings = settings;
@@ -43,7 +49,15 @@ final class WebRoutes {
     }
 
     void register(RoutesConfig r) {
-        r.before(this::guard);
+        r.before(ctx -> {
+            if (!shared.containsKey(ctx.path())) {
+                guard(ctx);
+            }
+        });
+        shared.forEach((path, reply) -> r.get(path, ctx -> {
+            PlainReply out = reply.get();
+            ctx.status(out.status()).contentType(out.contentType()).result(out.body());
+        }));
         r.get("/", ctx -> ctx.redirect("/review"));
         r.get("/review", ctx -> ctx.html(render("review.jte", new PageModel(store.values("tier"), store.values("model"),
                 store.values("prompt_version"), store.acceptThreshold(), settings.reviewer()))));
