@@ -123,13 +123,13 @@ public final class ChunkView {
         return out;
     }
 
-    /** Lower-case words of three or more characters (short ones, like "a" or "of", tell nothing). */
+    /** Lower-case words of three or more characters (short ones, like "a" or "of", tell nothing) and all numbers. */
     static Set<String> words(String text) {
         Set<String> out = new HashSet<>();
         var m = WORD.matcher(text == null ? "" : text);
         while (m.find()) {
             String w = m.group().toLowerCase(Locale.ROOT).replaceAll("[.]+$", "");
-            if (w.length() >= 3) {
+            if (w.length() >= 3 || w.chars().anyMatch(Character::isDigit)) {
                 out.add(w);
             }
         }

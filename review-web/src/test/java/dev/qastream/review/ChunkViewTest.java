@@ -23,6 +23,12 @@ class ChunkViewTest {
     }
 
     @Test
+    void aShortAnswerIsFoundByItsNumber() {
+        List<ChunkView.Block> blocks = ChunkView.of("Hello packets go out often. The dead interval is 40 s.", "40 s.");
+        assertThat(blocks.getFirst().sentences()).extracting(ChunkView.Piece::highlighted).containsExactly(false, true);
+    }
+
+    @Test
     void aPipeTableIsATableAndTheAnswersRowIsMarked() {
         List<ChunkView.Block> blocks = ChunkView.of("""
                 Timers:
