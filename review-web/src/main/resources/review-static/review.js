@@ -9,6 +9,11 @@
   const POST = {'Content-Type': 'application/json', 'X-Review-Action': '1'};
   let offset = 0;
   let index = 0;
+  // Page size: ?limit=N on the page's address, else the server's default.
+  const limit = new URLSearchParams(location.search).get('limit');
+  // Keys typed faster than the server answers run one after the other, each on the pair the last one left.
+  let queue = Promise.resolve();
+  const enqueue = fn => { queue = queue.then(fn).catch(e => say(String(e), true)); return queue; };
 
   const rows = () => Array.from(list.querySelectorAll('tr.row'));
   const pair = () => document.getElementById('pair');
@@ -22,6 +27,7 @@
 
   function query(extra) {
     const p = new URLSearchParams(new FormData(filters));
+    if (limit) { p.set('limit', limit); }
     Object.entries(extra || {}).forEach(([k, v]) => p.set(k, v));
     return p.toString();
   }
@@ -142,10 +148,11 @@
     e.preventDefault();
     const form = e.target;
     if (form.id === 'reject-form') {
-      await act({action: 'reject', reason: form.other.value.trim() || form.reason.value});
+      await enqueue(() => act({action: 'reject', reason: form.other.value.trim() || form.reason.value}));
     } else if (form.id === 'edit-form') {
-      const res = await act({action: 'edit', question: form.question.value, answer: form.answer.value,
-        confirm: form.dataset.confirm === '1'});
+      let res;
+      await enqueue(async () => { res = await act({action: 'edit', question: form.question.value, answer: form.answer.value,
+        confirm: form.dataset.confirm === '1'}); });
       if (res && res.needsConfirm) {
         const s = res.editScore;
         const box = document.getElementById('edit-score');
@@ -212,7 +219,7 @@
       '/': () => filters.q.focus(),
     };
     const run = actions[e.key];
-    if (run) { e.preventDefault(); run(); }
+    if (run) { e.preventDefault(); enqueue(run); }
   });
 
   loadList(false);

@@ -69,6 +69,8 @@ class ReviewWorkbenchBrowserTest {
     private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     private static final String GUIDE = "guides/ospf.md";
     private static final String EVIL = "notes/evil.md";
+    private static final String BULK = "bulk/many.md";
+    private static final int BULK_PAIRS = 12;
 
     private static EmbeddedPlatform platform;
     private static ServiceContext ctx;
@@ -190,6 +192,30 @@ class ReviewWorkbenchBrowserTest {
     }
 
     @Test
+    void theKeyboardAloneGoesThroughEveryPairAcrossPages() {
+        // Given pages of 5 pairs
+        browser.get(workbench.url() + "?limit=5");
+        waitFor(() -> !rowKeys().isEmpty());
+        browser.findElement(By.name("doc")).sendKeys("bulk/*", Keys.ENTER);
+        waitFor(() -> rowKeys().size() == 5 && rowKeys().getFirst().startsWith(BULK) && detailKey().startsWith(BULK));
+
+        // When the document's borderline pairs are accepted at once (b), then every pair with a, typed fast
+        keys("b");
+        new WebDriverWait(browser, Duration.ofSeconds(5)).until(ExpectedConditions.alertIsPresent()).accept();
+        waitForNotice("Accepted " + BULK_PAIRS / 2 + " borderline pairs of " + BULK);
+        keys("a".repeat(BULK_PAIRS));
+
+        // Then the last page was reached and every pair is accepted on the topic
+        waitFor(() -> browser.findElement(By.id("pager")).getText().startsWith("Pairs 11–12 of 12")
+                && states().equals(List.of("accepted", "accepted")));
+        Map<String, ReviewDecision> onTopic = decisionsOnTheTopic();
+        for (int i = 0; i < BULK_PAIRS; i++) {
+            assertThat(onTopic.get(BULK + "#0#" + i)).as("pair %d", i).isNotNull()
+                    .extracting(d -> d.getDecision().name()).isEqualTo("ACCEPTED");
+        }
+    }
+
+    @Test
     void markupInADocumentIsShownAsTextAndNeverRuns() throws Exception {
         open();
         browser.findElement(By.name("doc")).sendKeys("notes/*", Keys.ENTER);
@@ -252,6 +278,13 @@ class ReviewWorkbenchBrowserTest {
                 QaPair p = pair(GUIDE, i, pairs[i][0], pairs[i][1]);
                 scored.send(new ProducerRecord<>(Topics.SCORING_SCORED, p.getPairKey(), scored(p, 0.70 + i * 0.05))).get();
             }
+            chunks.send(new ProducerRecord<>(Topics.INGEST_CHUNKS, BULK + "#0", chunk(BULK, guide))).get();
+            for (int i = 0; i < BULK_PAIRS; i++) {
+                // every other one borderline (0.70, within 0.1 of the threshold 0.75), the rest clearly accepted
+                QaPair p = pair(BULK, i, "Question " + i + " about the hello interval?", "Answer " + i + ": 10 seconds.");
+                scored.send(new ProducerRecord<>(Topics.SCORING_SCORED, p.getPairKey(), scored(p, i % 2 == 0 ? 0.70 : 0.95)));
+            }
+            scored.flush();
             QaPair bad = pair(EVIL, 0, "What does <script>alert(1)</script> do?", "<b>It</b> runs.");
             scored.send(new ProducerRecord<>(Topics.SCORING_SCORED, bad.getPairKey(), scored(bad, 0.5))).get();
         }

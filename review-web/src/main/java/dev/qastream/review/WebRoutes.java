@@ -63,7 +63,8 @@ final class WebRoutes {
                 store.values("prompt_version"), store.acceptThreshold(), settings.reviewer()))));
         r.get("/review/list", ctx -> {
             int offset = parseInt(ctx.queryParam("offset"), 0);
-            ctx.html(render("list.jte", store.page(PairFilter.from(single(ctx)), offset, PAGE_SIZE)));
+            int limit = Math.clamp(parseInt(ctx.queryParam("limit"), PAGE_SIZE), 5, 500);
+            ctx.html(render("list.jte", store.page(PairFilter.from(single(ctx)), offset, limit)));
         });
         r.get("/review/pair", ctx -> {
             var pair = store.pair(ctx.queryParam("key"));
