@@ -63,7 +63,13 @@ public final class ReviewWorkbench implements AutoCloseable {
                 routes.register(config.routes);
             });
             feed.start();
-            app.start(settings.host(), settings.port());
+            try {
+                app.start(settings.host(), settings.port());
+            } catch (RuntimeException e) {
+                throw new IllegalStateException("cannot serve the review workbench on " + settings.host() + ":"
+                        + settings.port() + " (" + e.getMessage() + "): is `up` running there already (it serves the"
+                        + " workbench), or set review.port / --port", e);
+            }
             log.info("review workbench on http://{}:{}/review", settings.host(), app.port());
             return new ReviewWorkbench(store, feed, writer, app, settings);
         } catch (RuntimeException e) {
