@@ -129,16 +129,21 @@ class ReviewStoreTest {
             });
         }
         System.out.printf("100,000 pairs stored in %d ms%n", (System.nanoTime() - load) / 1_000_000);
-        store.page(PairFilter.ALL, 0, 50); // warm up
-        long t0 = System.nanoTime();
-        Page deep = store.page(PairFilter.ALL, 99_950, 50);
-        Page filtered = store.page(filter("doc4*", null, null, null, "accepted", null, null, null, true,
-                "not-reviewed", "timers"), 0, 50);
-        long ms = (System.nanoTime() - t0) / 1_000_000;
+        PairFilter narrow = filter("doc4*", null, null, null, "accepted", null, null, null, true, "not-reviewed", "timers");
+        Page deep = null;
+        Page filtered = null;
+        long ms = Long.MAX_VALUE;
+        for (int attempt = 0; attempt < 3; attempt++) { // the best of three: a busy machine's pauses are not the store's
+            long t0 = System.nanoTime();
+            deep = store.page(PairFilter.ALL, 99_950, 50);
+            filtered = store.page(narrow, 0, 50);
+            ms = Math.min(ms, (System.nanoTime() - t0) / 1_000_000);
+        }
+        System.out.printf("the last page and a filtered page of 100,000 pairs in %d ms%n", ms);
 
         assertThat(deep.total()).isEqualTo(100_000);
         assertThat(deep.rows()).hasSize(50);
         assertThat(filtered.rows()).isNotEmpty().allSatisfy(r -> assertThat(r.documentId()).startsWith("doc4"));
-        assertThat(ms).as("two page queries over 100,000 pairs").isLessThan(1500);
+        assertThat(ms).as("two page queries over 100,000 pairs").isLessThan(1000);
     }
 }
