@@ -2,18 +2,24 @@ package dev.qastream.launcher;
 
 import dev.qastream.launcher.report.ReportFiles;
 import dev.qastream.launcher.report.ReportUpdater;
+import dev.qastream.review.PlainReply;
+import dev.qastream.review.ReviewSettings;
+import dev.qastream.review.ReviewWorkbench;
 import dev.qastream.runtime.config.Config;
+import dev.qastream.runtime.http.HttpEndpoint;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
 import java.time.Duration;
+import java.util.Map;
+import java.util.function.Supplier;
 import java.util.concurrent.Callable;
 
 
 /** Runs the whole pipeline and watches the inbox until Ctrl-C. */
-@Command(name = "up", mixinStandardHelpOptions = true, description = "Start the embedded stack, watch the inbox, run until Ctrl-C.")
+@Command(name = "up", mixinStandardHelpOptions = true, description = "Start the embedded stack, watch the inbox, serve the review workbench (http://127.0.0.1:9400/review), run until Ctrl-C.")
 final class UpCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions options;
@@ -29,7 +35,13 @@ final class UpCommand implements Callable<Integer> {
             config = config.with("ingest.allow-inbox-change", true);
         }
         Files.createDirectories(config.path("inbox"));
-        Stack stack = Stack.start(config);
+        ReviewSettings review = ReviewSettings.from(config, System.getenv(ReviewSettings.TOKEN_ENV));
+        review.requireTokenOffLoopback(); // refused before anything starts
+        // review.port defaults to http.port: then the workbench's server answers /metrics and /health too.
+        boolean sharedPort = review.port() != 0 && review.port() == config.integer("http.port")
+                && review.host().equals(config.string("http.host"));
+        Stack stack = Stack.start(sharedPort ? config.with("http.port", 0) : config);
+        ReviewWorkbench workbench = startWorkbench(stack, config, review, sharedPort);
         stack.watchInbox();
         int reportSeconds = config.integer("report.interval-s");
         if (reportSeconds > 0) {
@@ -43,9 +55,30 @@ final class UpCommand implements Callable<Integer> {
             System.out.printf("quality report: %s (rewritten every %d s while something changes)%n",
                     config.path("out").resolve(ReportFiles.HTML_FILE).toAbsolutePath(), reportSeconds);
         }
+        int metricsPort = sharedPort ? workbench.port() : stack.http().port();
+        System.out.printf("review: %s%n", workbench.url());
         System.out.printf("metrics: http://127.0.0.1:%d/metrics  health: http://127.0.0.1:%d/health  (Ctrl-C stops)%n",
-                stack.http().port(), stack.http().port());
+                metricsPort, metricsPort);
         stack.awaitClosed();
         return 0;
+    }
+
+    private static ReviewWorkbench startWorkbench(Stack stack, Config config, ReviewSettings review, boolean sharedPort) {
+        var ctx = stack.context();
+        Map<String, Supplier<PlainReply>> shared = !sharedPort ? Map.of() : Map.of(
+                "/metrics", () -> new PlainReply(200, "text/plain; version=0.0.4", stack.http().scrape()),
+                "/health", () -> {
+                    HttpEndpoint.Report r = stack.http().healthReport();
+                    return new PlainReply(r.status(), "text/plain", r.body());
+                });
+        ReviewWorkbench workbench;
+        try {
+            workbench = ReviewWorkbench.start(ctx.kafka(), ctx.topics(), review, new ReviewEditScorer(config), shared);
+        } catch (RuntimeException e) {
+            stack.close();
+            throw e;
+        }
+        stack.beforeClose(workbench::close);
+        return workbench;
     }
 }

@@ -20,7 +20,7 @@ class HelpTest {
         walk(Main.commandLine(), new ArrayList<>(), paths);
         assertThat(paths).extracting(p -> String.join(" ", p))
                 .contains("up", "batch", "tail", "bench", "bench ingest", "status", "doctor", "topics", "topics create",
-                        "platform", "service");
+                        "platform", "service", "review");
 
         for (List<String> path : paths) {
             // When it is asked for --help

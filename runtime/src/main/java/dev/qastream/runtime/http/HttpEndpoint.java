@@ -68,7 +68,22 @@ public final class HttpEndpoint implements AutoCloseable {
         return server.getAddress().getPort();
     }
 
+    /** What /health answers: its HTTP status and its text. */
+    public record Report(int status, String body) {
+    }
+
+    /** /metrics' text, for a server that shares this endpoint's port (up's review workbench). */
+    public String scrape() {
+        return registry.scrape();
+    }
+
     private void health(HttpExchange ex) throws IOException {
+        Report report = healthReport();
+        reply(ex, report.status(), "text/plain", report.body());
+    }
+
+    /** /health's answer, for a server that shares this endpoint's port (up's review workbench). */
+    public Report healthReport() {
         StringBuilder body = new StringBuilder();
         Health.Status worst = Health.Status.UP;
         for (Map.Entry<String, Supplier<Health>> c : new TreeMap<>(checks).entrySet()) {
@@ -91,7 +106,7 @@ public final class HttpEndpoint implements AutoCloseable {
             }
         }
         body.insert(0, "status: " + worst + "\n");
-        reply(ex, worst == Health.Status.DOWN ? 503 : 200, "text/plain", body.toString());
+        return new Report(worst == Health.Status.DOWN ? 503 : 200, body.toString());
     }
 
     private static void reply(HttpExchange ex, int status, String type, String body) throws IOException {
