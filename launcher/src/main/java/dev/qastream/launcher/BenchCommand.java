@@ -7,6 +7,7 @@ import dev.qastream.launcher.bench.IngestBench;
 import dev.qastream.launcher.bench.LoadBench;
 import dev.qastream.sink.export.ExportFormat;
 import dev.qastream.launcher.bench.QualityBench;
+import dev.qastream.launcher.bench.ReviewBench;
 import dev.qastream.launcher.bench.ScoringBench;
 import dev.qastream.runtime.config.Config;
 import picocli.CommandLine.Command;
@@ -20,7 +21,7 @@ import java.util.List;
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Measure throughput; prints name: value lines.",
         subcommands = {BenchCommand.Ingest.class, BenchCommand.Export.class, BenchCommand.Quality.class,
                 BenchCommand.Scoring.class, BenchCommand.Generation.class, BenchCommand.Cache.class,
-                BenchCommand.Load.class})
+                BenchCommand.Load.class, BenchCommand.Review.class})
 final class BenchCommand implements Runnable {
 
     @Override
@@ -222,6 +223,22 @@ final class BenchCommand implements Runnable {
             List<String> services = java.util.Arrays.stream(ServiceCommand.Name.values()).map(Enum::name).toList();
             new LoadBench(new LoadBench.Options(docs, docMb, minutes, workDir, separateProcesses, configFile, services),
                     System.out).run();
+            return 0;
+        }
+    }
+
+    @Command(name = "review", mixinStandardHelpOptions = true,
+            description = "The review workbench's store: load time and page queries (first, last, filtered) with many pairs beside 100.")
+    static final class Review implements java.util.concurrent.Callable<Integer> {
+        @Option(names = "--pairs", defaultValue = "100000", description = "scored pairs in the store (default: ${DEFAULT-VALUE})")
+        int pairs;
+
+        @Option(names = "--rounds", defaultValue = "5", description = "queries of each kind; the median is reported")
+        int rounds;
+
+        @Override
+        public Integer call() {
+            new ReviewBench(pairs, rounds, System.out).run();
             return 0;
         }
     }

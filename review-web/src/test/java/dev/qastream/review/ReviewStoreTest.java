@@ -117,33 +117,22 @@ class ReviewStoreTest {
     }
 
     @Test
-    void pagesOfAHundredThousandPairsAnswerQuickly() {
-        long load = System.nanoTime();
-        for (int batch = 0; batch < 100; batch++) {
-            int from = batch * 1000;
-            store.inOneTransaction(() -> {
-                for (int i = from; i < from + 1000; i++) {
-                    put("doc" + (i % 500) + ".md", i, (i % 100) / 100.0, i % 3 == 0, "fast", "m", "v",
-                            "question " + i + " about timers", "answer " + i);
-                }
-            });
-        }
-        System.out.printf("100,000 pairs stored in %d ms%n", (System.nanoTime() - load) / 1_000_000);
+    void aDeepPageAndANarrowFilterAreAnsweredFromTheStoreWithoutLoadingEveryPair() {
+        // (how fast: ./pipeline bench review)
+        store.inOneTransaction(() -> {
+            for (int i = 0; i < 5_000; i++) {
+                put("doc" + (i % 500) + ".md", i, (i % 100) / 100.0, i % 3 == 0, "fast", "m", "v",
+                        "question " + i + " about timers", "answer " + i);
+            }
+        });
         PairFilter narrow = filter("doc4*", null, null, null, "accepted", null, null, null, true, "not-reviewed", "timers");
-        Page deep = null;
-        Page filtered = null;
-        long ms = Long.MAX_VALUE;
-        for (int attempt = 0; attempt < 3; attempt++) { // the best of three: a busy machine's pauses are not the store's
-            long t0 = System.nanoTime();
-            deep = store.page(PairFilter.ALL, 99_950, 50);
-            filtered = store.page(narrow, 0, 50);
-            ms = Math.min(ms, (System.nanoTime() - t0) / 1_000_000);
-        }
-        System.out.printf("the last page and a filtered page of 100,000 pairs in %d ms%n", ms);
 
-        assertThat(deep.total()).isEqualTo(100_000);
+        Page deep = store.page(PairFilter.ALL, 4_950, 50);
+        Page filtered = store.page(narrow, 0, 50);
+
+        assertThat(deep.total()).isEqualTo(5_000);
         assertThat(deep.rows()).hasSize(50);
-        assertThat(filtered.rows()).isNotEmpty().allSatisfy(r -> assertThat(r.documentId()).startsWith("doc4"));
-        assertThat(ms).as("two page queries over 100,000 pairs").isLessThan(1000);
+        assertThat(filtered.rows()).isNotEmpty().hasSizeLessThanOrEqualTo(50)
+                .allSatisfy(r -> assertThat(r.documentId()).startsWith("doc4"));
     }
 }
