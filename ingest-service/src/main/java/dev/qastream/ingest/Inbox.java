@@ -199,7 +199,7 @@ final class Inbox {
                     unreadable.put(id, reason(e));
                 }
             } else {
-                entries.add(Entry.refused(id, child, "not a regular file (" + specialKind(child) + "); not read"));
+                entries.add(Entry.refused(id, child, "not a regular file: " + specialKind(child) + "; never opened"));
             }
         }
     }

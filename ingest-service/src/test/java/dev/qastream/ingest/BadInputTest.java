@@ -160,14 +160,14 @@ class BadInputTest extends PlatformTestBase {
      * invalid UTF-8; UTF-16 BOM + lone surrogate error "invalid UTF-8 / UTF-16 at byte N"
      * UTF-16 with a BOM                         INGESTED: it is valid text
      * corrupt PDF, HTML saved as .pdf           error "PDF is corrupt or unreadable: ..."
-     * truncated PDF (first half of one)         error "PDF is truncated"
+     * truncated PDF (first half of one)         error "PDF is corrupt or unreadable: it is truncated (no %%EOF ...)"
      * encrypted PDF                             error "PDF is encrypted"
      * PDF without pages                         error "PDF has no pages"
      * PDF with only a picture (a scan)          error "PDF has no extractable text (scanned images?)"
      * PDF bytes in a .md (the extension lies)   INGESTED as the PDF it is (content decides)
      * HTML with only a script; empty HTML body  error "no text to ingest"
      * markdown with only headings               error "no text to ingest"
-     * ragged CSV; unclosed quote                error "CSV row N has ..."; "CSV is malformed: ..."
+     * ragged CSV; unclosed quote                error "CSV row N has ..."; "... a quoted field ... is never closed"
      * CSV with a header only                    error "CSV has a header but no rows"
      * CSV bomb (1,000,000 columns)              error "CSV has 1000000 columns, more than ..." (counted before
      *                                           parsing, so it cannot run out of memory)
@@ -183,7 +183,7 @@ class BadInputTest extends PlatformTestBase {
      * YAML alias bomb; YAML that is a list      INGESTED as plain text (YAML is not parsed, so never expanded)
      * a file that keeps growing                 pending while it grows (never read half-written, never an
      *                                           error), INGESTED whole once it has settled
-     * a FIFO (named pipe)                       error "not a regular file (a named pipe)": never opened, which
+     * a FIFO (named pipe)                       error "not a regular file: a named pipe (FIFO)": never opened, which
      *                                           would block the scan
      * a symbolic link to itself (a loop)        error "symbolic link loop"
      * a symbolic link out of the inbox          error "symbolic link points outside the inbox": never followed
@@ -253,7 +253,7 @@ class BadInputTest extends PlatformTestBase {
         bad.put(mixed("empty-body.html", "<!DOCTYPE html><html><body>  </body></html>"), "no text");
         bad.put(mixed("headings-only.md", "# One\n\n## Two\n\n### Three\n"), "no text");
         bad.put(mixed("ragged.csv", "a,b,c\n1,2,3\n4,5\n"), "row 3");
-        bad.put(mixed("unclosed-quote.csv", "a,b\n1,\"never closed\n"), "malformed");
+        bad.put(mixed("unclosed-quote.csv", "a,b\n1,\"never closed\n"), "never closed");
         bad.put(mixed("header-only.csv", "Parameter,MO Class,Default\n"), "no rows");
         bad.put(mixed("column-bomb.csv", BadFiles.csvBomb(1_000_000)), "columns");
         bad.put(mixed("huge-cell.csv", BadFiles.csvWithHugeCell(10 << 20)), "too large");

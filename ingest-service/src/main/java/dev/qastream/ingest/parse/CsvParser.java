@@ -6,6 +6,8 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
@@ -25,6 +27,7 @@ final class CsvParser {
     private static final char[] CANDIDATES = {',', ';', '\t', '|'};
     /** Far wider than any parameter table; beyond it, a row's text alone would outgrow a chunk. */
     static final int MAX_COLUMNS = 1_000;
+    private static final Pattern UNCLOSED_QUOTE = Pattern.compile("\\(startline (\\d+)\\) EOF reached before encapsulated");
 
     private CsvParser() {}
 
@@ -59,7 +62,7 @@ final class CsvParser {
                 rows.add(cells);
             }
         } catch (IOException | UncheckedIOException | IllegalStateException e) {
-            throw new UnreadableDocumentException("CSV is malformed: " + rootMessage(e), e);
+            throw new UnreadableDocumentException("CSV is malformed: " + inWords(rootMessage(e)), e);
         }
         if (header == null) {
             throw new UnreadableDocumentException("file is empty");
@@ -109,6 +112,12 @@ final class CsvParser {
             }
         }
         return CANDIDATES[best];
+    }
+
+    /** Commons CSV's most common complaint, said plainly: "(startline 2) EOF reached before encapsulated token finished". */
+    private static String inWords(String message) {
+        Matcher unclosed = UNCLOSED_QUOTE.matcher(message);
+        return unclosed.find() ? "a quoted field that starts on line " + unclosed.group(1) + " is never closed" : message;
     }
 
     private static String rootMessage(Throwable e) {
