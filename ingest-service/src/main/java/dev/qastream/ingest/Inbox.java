@@ -28,8 +28,8 @@ import java.util.Set;
  * the inbox. What cannot or must not be read is listed with the reason, never opened: a link out of the
  * inbox, a broken link or a link loop, a named pipe (opening one for reading would block the scan until
  * something writes to it), a socket or device, and a name that is not valid in the file system's encoding
- * (its document id could not name the file exactly). Polling rather than a WatchService: recursive, portable, and it sees files that arrived
- * while the service was down.
+ * (its document id could not name the file exactly). Polling rather than a WatchService: recursive,
+ * portable, and it sees files that arrived while the service was down.
  */
 final class Inbox {
     private final Path root;

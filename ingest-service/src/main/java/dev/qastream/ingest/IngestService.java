@@ -269,7 +269,7 @@ public final class IngestService implements Service {
         return report;
     }
 
-    /** The files to read now; refused ones (links out of the inbox, pipes) are reported, unchanged and unsettled counted. */
+    /** The files to read now; refused ones (links out of the inbox, pipes) reported, unchanged and unsettled counted. */
     private List<Inbox.Entry> toRead(List<Inbox.Entry> entries, long now, int[] c) {
         List<Inbox.Entry> ready = new ArrayList<>();
         for (Inbox.Entry e : entries) {
