@@ -2,7 +2,9 @@ package dev.qastream.ingest;
 
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
@@ -23,8 +25,11 @@ import java.util.Set;
  * "it was deleted". A file counts as settled once its size, modification time, change time and file key
  * have been seen unchanged for the settle time, so a file still being copied is not read half-way, even
  * when the copy sets an old modification time. Symbolic links are resolved only when they stay inside
- * the inbox. Polling rather than a WatchService: recursive, portable, and it sees files that arrived
- * while the service was down.
+ * the inbox. What cannot or must not be read is listed with the reason, never opened: a link out of the
+ * inbox, a broken link or a link loop, a named pipe (opening one for reading would block the scan until
+ * something writes to it), a socket or device, and a name that is not valid in the file system's encoding
+ * (its document id could not name the file exactly). Polling rather than a WatchService: recursive,
+ * portable, and it sees files that arrived while the service was down.
  */
 final class Inbox {
     private final Path root;
@@ -33,8 +38,11 @@ final class Inbox {
     private final IgnoreRules configuredIgnores;
     private final Map<Path, Seen> seen = new HashMap<>();
 
-    /** A file found in the inbox; {@code escapesInbox} when it is a link to somewhere outside (then no stat). */
-    record Entry(String documentId, Path path, long size, boolean escapesInbox, FileStat stat) {
+    /** A file found in the inbox; {@code refusal}: why it is not read (then no stat), or null. */
+    record Entry(String documentId, Path path, long size, String refusal, FileStat stat) {
+        static Entry refused(String documentId, Path path, String why) {
+            return new Entry(documentId, path, 0, why, null);
+        }
     }
 
     /**
@@ -150,6 +158,15 @@ final class Inbox {
                 skipped[0]++;
                 continue;
             }
+            String badName = unrepresentableName(child, id);
+            if (badName != null) {
+                if (attrs.isDirectory()) {
+                    unreadable.put(id + "/", badName);
+                } else {
+                    entries.add(Entry.refused(id, child, badName));
+                }
+                continue;
+            }
             if (attrs.isDirectory()) {
                 List<Path> grandChildren;
                 try {
@@ -175,13 +192,43 @@ final class Inbox {
                 link(child, id, realRoot, entries, unreadable);
             } else if (attrs.isRegularFile()) {
                 try {
-                    entries.add(new Entry(id, child, attrs.size(), false, FileStat.of(child)));
+                    entries.add(new Entry(id, child, attrs.size(), null, FileStat.of(child)));
                 } catch (NoSuchFileException e) {
                     // vanished
                 } catch (IOException e) {
                     unreadable.put(id, reason(e));
                 }
+            } else {
+                entries.add(Entry.refused(id, child, "not a regular file: " + specialKind(child) + "; never opened"));
             }
+        }
+    }
+
+    /** Why the file's name cannot be its document id (it does not decode), or null. */
+    private String unrepresentableName(Path child, String id) {
+        try {
+            if (root.resolve(id).equals(child.toAbsolutePath().normalize())) {
+                return null;
+            }
+        } catch (InvalidPathException e) {
+            // the decoded name cannot even be encoded back
+        }
+        return "file name is not valid " + System.getProperty("sun.jnu.encoding", "text")
+                + ", so no document id can name it exactly; rename it";
+    }
+
+    /** A named pipe, socket or device, in words (from the file type bits of the unix mode where there is one). */
+    private static String specialKind(Path file) {
+        try {
+            int type = (Integer) Files.getAttribute(file, "unix:mode", LinkOption.NOFOLLOW_LINKS) & 0170000;
+            return switch (type) {
+                case 0010000 -> "a named pipe (FIFO)";
+                case 0140000 -> "a socket";
+                case 0020000, 0060000 -> "a device";
+                default -> "a special file";
+            };
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+            return "a named pipe, socket or device";
         }
     }
 
@@ -189,17 +236,31 @@ final class Inbox {
         Path target;
         try {
             target = link.toRealPath();
+        } catch (NoSuchFileException e) {
+            entries.add(Entry.refused(id, link, "symbolic link points to nothing (a broken link to " + linkTarget(link)
+                    + "); not followed"));
+            return;
+        } catch (FileSystemException e) {
+            boolean loop = e.getReason() != null && e.getReason().contains("levels of symbolic links");
+            entries.add(Entry.refused(id, link, loop ? "symbolic link loop (it leads back to itself); not followed"
+                    : "symbolic link cannot be followed (" + reason(e) + ")"));
+            return;
         } catch (IOException e) {
-            entries.add(new Entry(id, link, 0, true, null));
+            entries.add(Entry.refused(id, link, "symbolic link cannot be followed (" + reason(e) + ")"));
             return;
         }
-        if (!target.startsWith(realRoot) || !Files.isRegularFile(target)) {
-            entries.add(new Entry(id, link, 0, true, null));
+        if (!target.startsWith(realRoot)) {
+            entries.add(Entry.refused(id, link, "symbolic link points outside the inbox (to " + target
+                    + "); not followed"));
+            return;
+        }
+        if (!Files.isRegularFile(target)) {
+            entries.add(Entry.refused(id, link, "symbolic link points to a folder or special file; not followed"));
             return;
         }
         try {
             FileStat stat = FileStat.of(target);
-            entries.add(new Entry(id, link, stat.size(), false, stat));
+            entries.add(new Entry(id, link, stat.size(), null, stat));
         } catch (NoSuchFileException e) {
             // vanished
         } catch (IOException e) {
@@ -215,6 +276,14 @@ final class Inbox {
             return settleMs <= 0;
         }
         return nowMs - previous.since >= settleMs;
+    }
+
+    private static String linkTarget(Path link) {
+        try {
+            return Files.readSymbolicLink(link).toString();
+        } catch (IOException | UnsupportedOperationException e) {
+            return "?";
+        }
     }
 
     byte[] read(Path file) throws IOException {

@@ -269,20 +269,19 @@ public final class IngestService implements Service {
         return report;
     }
 
-    /** The files to read now; links out of the inbox are reported, unchanged and unsettled files counted. */
+    /** The files to read now; refused ones (links out of the inbox, pipes) reported, unchanged and unsettled counted. */
     private List<Inbox.Entry> toRead(List<Inbox.Entry> entries, long now, int[] c) {
         List<Inbox.Entry> ready = new ArrayList<>();
         for (Inbox.Entry e : entries) {
-            if (e.escapesInbox()) {
+            if (e.refusal() != null) {
                 // Recorded as FAILED like an unreadable file, so neither a later scan nor a restart reports the
-                // same link again; pointing it somewhere else makes it new.
+                // same refusal again; another one (a link pointed elsewhere) is new.
                 DocumentRecord previous = states.get(e.documentId());
-                String checksum = linkChecksum(e.path());
+                String checksum = "refused:" + e.refusal();
                 if (previous != null && checksum.equals(previous.getChecksum())) {
                     c[1]++;
                 } else {
-                    writer.write(failed(e.documentId(), checksum, 0, previous,
-                            "symbolic link points outside the inbox (or nowhere); not followed"));
+                    writer.write(failed(e.documentId(), checksum, 0, previous, e.refusal()));
                     c[3]++;
                 }
             } else if (unchangedSinceRead(e)) {
@@ -405,7 +404,11 @@ public final class IngestService implements Service {
         }
         try {
             ParsedDocument parsed = DocumentParsers.parse(id, bytes);
-            return new Prepared(id, stat, checksum, bytes.length, previous, false, null, parsed, chunker.chunk(parsed));
+            List<Chunk> chunks = chunker.chunk(parsed);
+            String tooLarge = RecordLimits.check(chunks);
+            return tooLarge != null
+                    ? new Prepared(id, stat, checksum, bytes.length, previous, false, tooLarge, null, null)
+                    : new Prepared(id, stat, checksum, bytes.length, previous, false, null, parsed, chunks);
         } catch (UnreadableDocumentException ex) {
             return new Prepared(id, stat, checksum, bytes.length, previous, false, ex.getMessage(), null, null);
         } catch (RuntimeException ex) {
@@ -552,15 +555,6 @@ public final class IngestService implements Service {
             if (writer != null) {
                 writer.close();
             }
-        }
-    }
-
-    /** Stands in for a content checksum of a link that is not followed: where it points. */
-    private static String linkChecksum(Path link) {
-        try {
-            return "link:" + Files.readSymbolicLink(link);
-        } catch (IOException | UnsupportedOperationException e) {
-            return "link:?";
         }
     }
 

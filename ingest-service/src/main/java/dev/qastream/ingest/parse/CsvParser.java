@@ -6,6 +6,8 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
@@ -15,18 +17,29 @@ import org.apache.commons.csv.CSVRecord;
  * ({@code Header: value | ...}), or a parameter entry when the header has parameter-like columns
  * (Parameter/Name plus MO Class, Default, Range/Valid Values or Unit). The delimiter is tab for
  * {@code .tsv}, otherwise the most frequent of {@code , ; TAB |} in the first line. A record whose
- * field count differs from the header's is an error that names the row (the header is row 1).
+ * field count differs from the header's is an error that names the row (the header is row 1). The
+ * columns are counted in the first line before anything is parsed: a table wider than {@link #MAX_COLUMNS}
+ * (a CSV bomb) is refused without building its records.
  * The section path is the file name, so every chunk says which table it comes from.
  */
 final class CsvParser {
 
     private static final char[] CANDIDATES = {',', ';', '\t', '|'};
+    /** Far wider than any parameter table; beyond it, a row's text alone would outgrow a chunk. */
+    static final int MAX_COLUMNS = 1_000;
+    private static final Pattern UNCLOSED_QUOTE = Pattern.compile("\\(startline (\\d+)\\) EOF reached before encapsulated");
 
     private CsvParser() {}
 
     static ParsedDocument parse(String documentId, String text, Character delimiter) throws UnreadableDocumentException {
         String body = text.charAt(0) == '\uFEFF' ? text.substring(1) : text;
-        char delim = delimiter != null ? delimiter : sniff(body);
+        int[] counts = delimiterCounts(body);
+        char delim = delimiter != null ? delimiter : mostFrequent(counts);
+        int columns = counts[new String(CANDIDATES).indexOf(delim)] + 1;
+        if (columns > MAX_COLUMNS) {
+            throw new UnreadableDocumentException("CSV has " + columns + " columns in its first line, more than the "
+                    + MAX_COLUMNS + " a table may have");
+        }
         CSVFormat format = CSVFormat.DEFAULT.builder().setDelimiter(delim).setIgnoreEmptyLines(true).setTrim(true).get();
         List<String> header = null;
         List<List<String>> rows = new ArrayList<>();
@@ -49,10 +62,13 @@ final class CsvParser {
                 rows.add(cells);
             }
         } catch (IOException | UncheckedIOException | IllegalStateException e) {
-            throw new UnreadableDocumentException("CSV is malformed: " + rootMessage(e), e);
+            throw new UnreadableDocumentException("CSV is malformed: " + inWords(rootMessage(e)), e);
         }
         if (header == null) {
             throw new UnreadableDocumentException("file is empty");
+        }
+        if (rows.isEmpty()) {
+            throw new UnreadableDocumentException("CSV has a header but no rows");
         }
         String name = DocumentHeader.fileName(documentId);
         SectionBuilder out = new SectionBuilder();
@@ -64,6 +80,11 @@ final class CsvParser {
 
     /** The candidate delimiter seen most often in the first line outside quotes; comma on a tie. */
     static char sniff(String text) {
+        return mostFrequent(delimiterCounts(text));
+    }
+
+    /** How often each candidate delimiter occurs in the first line, outside quotes. */
+    private static int[] delimiterCounts(String text) {
         int[] counts = new int[CANDIDATES.length];
         boolean quoted = false;
         for (int i = 0; i < text.length(); i++) {
@@ -80,6 +101,10 @@ final class CsvParser {
                 }
             }
         }
+        return counts;
+    }
+
+    private static char mostFrequent(int[] counts) {
         int best = 0;
         for (int k = 1; k < CANDIDATES.length; k++) {
             if (counts[k] > counts[best]) {
@@ -87,6 +112,12 @@ final class CsvParser {
             }
         }
         return CANDIDATES[best];
+    }
+
+    /** Commons CSV's most common complaint, said plainly: "(startline 2) EOF reached before encapsulated token finished". */
+    private static String inWords(String message) {
+        Matcher unclosed = UNCLOSED_QUOTE.matcher(message);
+        return unclosed.find() ? "a quoted field that starts on line " + unclosed.group(1) + " is never closed" : message;
     }
 
     private static String rootMessage(Throwable e) {

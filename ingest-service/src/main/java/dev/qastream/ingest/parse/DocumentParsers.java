@@ -23,6 +23,8 @@ import java.util.regex.Pattern;
  *       {@code DOCTITLE:} header lines);</li>
  *   <li>any other extension (config files, logs, ...): plain text split into paragraphs.</li>
  * </ol>
+ * A document in which the parser finds no text (only headings, an HTML page of scripts) is refused:
+ * "no text to ingest".
  */
 public final class DocumentParsers {
 
@@ -37,7 +39,12 @@ public final class DocumentParsers {
 
     public static ParsedDocument parse(String documentId, byte[] content) throws UnreadableDocumentException {
         try {
-            return parseByKind(documentId, content);
+            ParsedDocument parsed = parseByKind(documentId, content);
+            if (parsed.sections().isEmpty()) {
+                // Nothing a question could be asked about: ingesting it would only record a document without chunks.
+                throw new UnreadableDocumentException("no text to ingest (only headings, markup or scripts)");
+            }
+            return parsed;
         } catch (StackOverflowError e) {
             // Parsers recurse over the document's structure: a pathological nesting (lists inside lists ten
             // thousand deep) is a bad input, reported like any other, not an error that fails every scan.
@@ -85,7 +92,8 @@ public final class DocumentParsers {
     static String extension(String documentId) {
         String name = documentId.substring(Math.max(documentId.lastIndexOf('/'), documentId.lastIndexOf('\\')) + 1);
         int dot = name.lastIndexOf('.');
-        return dot <= 0 || dot == name.length() - 1 ? "" : name.substring(dot + 1).toLowerCase(Locale.ROOT);
+        // A trailing space ("guide.md ") is a slip of the keyboard, not another extension.
+        return dot <= 0 || dot == name.length() - 1 ? "" : name.substring(dot + 1).strip().toLowerCase(Locale.ROOT);
     }
 
     private static boolean startsWithPdfMagic(byte[] b) {

@@ -30,6 +30,7 @@ import org.apache.pdfbox.text.TextPosition;
  *   <li>Paragraphs follow PDFBox's paragraph detection and never span pages, so every block knows its
  *       1-based page; wrapped lines are joined.</li>
  *   <li>Encrypted with a password: "PDF is encrypted"; unparseable: "PDF is corrupt or unreadable: ...";
+ *       cut off (no {@code %%EOF} in its last 1 KiB): "... it is truncated"; without pages: "PDF has no pages";
  *       no text at all (scanned images): an error saying so.</li>
  * </ul>
  */
@@ -42,6 +43,9 @@ final class PdfParser {
     private static final Pattern NUMBERED = Pattern.compile("((?:[1-9]\\d?|[A-Z])(?:\\.\\d{1,3}){0,7})\\.?\\s+\\S");
     private static final Pattern CAPTION = Pattern.compile("(?i)(figure|fig\\.|table)\\s*\\d");
 
+    private static final String TRUNCATED = "PDF is corrupt or unreadable: it is truncated (no %%EOF marker at its "
+            + "end; the download or copy is incomplete)";
+
     private PdfParser() {}
 
     /** One text line: page, text, average font size, boldness, baseline y and horizontal extent. */
@@ -52,9 +56,13 @@ final class PdfParser {
         String metadataTitle;
         int pages;
         try (PDDocument doc = Loader.loadPDF(content)) {
+            if (!endsWithEofMarker(content)) {
+                // PDFBox rebuilds what it can of a cut-off file, and would yield part of the text as if it were all.
+                throw new UnreadableDocumentException(TRUNCATED);
+            }
             pages = doc.getNumberOfPages();
             if (pages == 0) {
-                throw new UnreadableDocumentException("PDF is corrupt or unreadable: it has no pages");
+                throw new UnreadableDocumentException("PDF has no pages");
             }
             metadataTitle = doc.getDocumentInformation() == null ? null : doc.getDocumentInformation().getTitle();
             Collector collector = new Collector();
@@ -63,13 +71,22 @@ final class PdfParser {
         } catch (InvalidPasswordException e) {
             throw new UnreadableDocumentException("PDF is encrypted", e);
         } catch (IOException | RuntimeException e) {
-            throw new UnreadableDocumentException("PDF is corrupt or unreadable: " + e.getMessage(), e);
+            // A file cut short is the common cause, and easier to act on than what the parser tripped over.
+            throw new UnreadableDocumentException(endsWithEofMarker(content) ? "PDF is corrupt or unreadable: "
+                    + e.getMessage() : TRUNCATED, e);
         }
         lines = dropRunningLines(lines, pages);
         if (lines.isEmpty()) {
             throw new UnreadableDocumentException("PDF has no extractable text (scanned images?)");
         }
         return build(documentId, lines, metadataTitle);
+    }
+
+    /** Whether "%%EOF" is in the last 1 KiB, where readers look for it (PDF 32000-1, 7.5.5 and Annex H). */
+    private static boolean endsWithEofMarker(byte[] content) {
+        String tail = new String(content, Math.max(0, content.length - 1024), Math.min(1024, content.length),
+                java.nio.charset.StandardCharsets.ISO_8859_1);
+        return tail.contains("%%EOF");
     }
 
     private static ParsedDocument build(String documentId, List<Line> lines, String metadataTitle) {

@@ -7,12 +7,20 @@ import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.regex.Pattern;
 
-/** Turns bytes into text, refusing binary content and invalid UTF-8 with a reason a person understands. */
+/**
+ * Turns bytes into text, refusing binary content and invalid UTF-8 with a reason a person understands. The
+ * text comes out with LF line ends (CR LF and a lone CR, as old Mac files have, become LF: the parsers split
+ * lines at LF) and without the few control characters a text file may carry (terminal colour codes, a bell).
+ */
 final class TextDecoding {
 
     /** More than this share of control bytes (other than tab, CR, LF, FF) means binary. */
     static final double MAX_CONTROL_SHARE = 0.01;
+    private static final Pattern ANSI_ESCAPE = Pattern.compile("\u001B\\[[0-9;?]*[ -/]*[@-~]");
+    /** C0 controls and DEL except tab, line feed, form feed and carriage return (handled apart). */
+    private static final Pattern CONTROL = Pattern.compile("[\\x00-\\x08\\x0B\\x0E-\\x1F\\x7F]");
 
     private TextDecoding() {}
 
@@ -22,11 +30,16 @@ final class TextDecoding {
                 || (bytes[0] == (byte) 0xFF && bytes[1] == (byte) 0xFE))) {
             String s = decodeStrict(bytes, 2, bytes[0] == (byte) 0xFE
                     ? StandardCharsets.UTF_16BE.newDecoder() : StandardCharsets.UTF_16LE.newDecoder(), "UTF-16");
-            return requireText(s);
+            return requireText(clean(s));
         }
         checkNotBinary(bytes, extension);
         int offset = bytes.length >= 3 && bytes[0] == (byte) 0xEF && bytes[1] == (byte) 0xBB && bytes[2] == (byte) 0xBF ? 3 : 0;
-        return requireText(decodeStrict(bytes, offset, StandardCharsets.UTF_8.newDecoder(), "UTF-8"));
+        return requireText(clean(decodeStrict(bytes, offset, StandardCharsets.UTF_8.newDecoder(), "UTF-8")));
+    }
+
+    private static String clean(String s) {
+        String lf = s.indexOf('\r') < 0 ? s : s.replace("\r\n", "\n").replace('\r', '\n');
+        return CONTROL.matcher(ANSI_ESCAPE.matcher(lf).replaceAll("")).replaceAll("");
     }
 
     private static String requireText(String s) throws UnreadableDocumentException {

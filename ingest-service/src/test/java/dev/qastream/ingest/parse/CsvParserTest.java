@@ -66,15 +66,26 @@ class CsvParserTest {
     @Test
     void malformedQuotingIsAnError() {
         assertThatThrownBy(() -> csv("q.csv", "a,b\n\"unterminated,2\n"))
-                .isInstanceOf(UnreadableDocumentException.class).hasMessageStartingWith("CSV is malformed");
+                .isInstanceOf(UnreadableDocumentException.class)
+                .hasMessage("CSV is malformed: a quoted field that starts on line 2 is never closed");
     }
 
     @Test
     void headerOnlyAndDelimiterSniffing() throws Exception {
-        assertThat(csv("h.csv", "a,b,c\n").sections()).isEmpty();
+        // a header alone has nothing to ask about: an error, not a document without chunks
+        assertThatThrownBy(() -> csv("h.csv", "a,b,c\n")).hasMessage("CSV has a header but no rows");
         assertThat(CsvParser.sniff("a;b;c\n1,5;2;3")).isEqualTo(';');
         assertThat(CsvParser.sniff("\"x;y\",b,c")).isEqualTo(',');
         assertThat(CsvParser.sniff("a\tb\tc")).isEqualTo('\t');
         assertThat(CsvParser.sniff("single")).isEqualTo(',');
+    }
+
+    @Test
+    void aTableWiderThanTheColumnLimitIsRefusedBeforeItIsParsed() throws Exception {
+        String wide = "c" + ",c".repeat(CsvParser.MAX_COLUMNS) + "\n";
+        assertThatThrownBy(() -> csv("wide.csv", wide)).hasMessage("CSV has " + (CsvParser.MAX_COLUMNS + 1)
+                + " columns in its first line, more than the " + CsvParser.MAX_COLUMNS + " a table may have");
+        String widest = "c" + ",c".repeat(CsvParser.MAX_COLUMNS - 1) + "\n" + "1" + ",1".repeat(CsvParser.MAX_COLUMNS - 1);
+        assertThat(csv("widest.csv", widest).sections()).hasSize(1);
     }
 }

@@ -23,6 +23,29 @@ class DocumentParsersTest {
     }
 
     @Test
+    void crOnlyLineEndsAndControlCharactersReadLikePlainText() throws Exception {
+        // Given the same markdown with LF, CR-only and mixed line ends, one of them with a terminal colour and a bell
+        String lf = "DOCTITLE: Line Ends\n\n## Description\n\nFirst paragraph.\n\n" + "Second paragraph. ".repeat(20) + "\n";
+        String cr = lf.replace('\n', '\r');
+        String mixed = lf.replaceFirst("\n", "\r\n").replace("\n\n", "\r\r").replace("First", "\u001b[1mFirst\u001b[0m\u0007");
+        // Then all three read the same: title, section and paragraphs, no control character left
+        ParsedDocument expected = DocumentParsers.parse("lf.md", utf8(lf));
+        for (String text : new String[] {cr, mixed}) {
+            ParsedDocument doc = DocumentParsers.parse("other.md", utf8(text));
+            assertThat(doc.info().getTitle()).isEqualTo("Line Ends");
+            assertThat(doc.sections()).isEqualTo(expected.sections());
+        }
+    }
+
+    @Test
+    void aDocumentWithoutTextIsRefused() {
+        assertThatThrownBy(() -> DocumentParsers.parse("h.md", utf8("# One\n\n## Two\n")))
+                .hasMessageStartingWith("no text to ingest");
+        assertThatThrownBy(() -> DocumentParsers.parse("s.html", utf8("<html><body><script>x()</script></body></html>")))
+                .hasMessageStartingWith("no text to ingest");
+    }
+
+    @Test
     void pathologicallyNestedDocumentsAreUnreadableNotAnError() {
         // Given markdown lists, quotes and HTML elements nested 10,000 deep
         String md = "DOCTITLE: Deep\n\n## Description\n\n" + "- ".repeat(10_000) + "item\n\n" + ">".repeat(10_000) + " quote\n";
