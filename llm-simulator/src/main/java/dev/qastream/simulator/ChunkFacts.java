@@ -10,7 +10,8 @@ import java.util.regex.Pattern;
 /**
  * The facts a simulated model can state about a document chunk: parameter entries
  * ({@code - **MoClass.name**: description} with indented {@code Default:}, {@code Valid Values:},
- * {@code MO Class:}, {@code Unit:} lines), counters ({@code pmXxx}), a title and prose sentences.
+ * {@code MO Class:}, {@code Unit:} lines; or, as the chunker writes them, without the bold but with at least one
+ * such line), counters ({@code pmXxx}), a title and prose sentences.
  */
 record ChunkFacts(String title, List<Param> params, Map<String, String> counters, List<String> sentences) {
 
@@ -18,6 +19,8 @@ record ChunkFacts(String title, List<Param> params, Map<String, String> counters
     }
 
     private static final Pattern ENTRY = Pattern.compile("^\\s*[-*]\\s+\\*\\*([A-Za-z][\\w.]*)\\*\\*\\s*:?\\s*(.*)$");
+    /** The chunker's form: the bold is gone, so an entry is known by the field lines under it. */
+    private static final Pattern PLAIN_ENTRY = Pattern.compile("^[-*]\\s+([A-Za-z][\\w.]*)\\s*:\\s*(.*)$");
     private static final Pattern FIELD = Pattern.compile("^\\s+[-*]\\s+(Default|Valid Values|MO Class|Unit)\\s*:\\s*(.*)$",
             Pattern.CASE_INSENSITIVE);
     private static final Pattern COUNTER = Pattern.compile("\\bpm[A-Z]\\w+");
@@ -32,6 +35,9 @@ record ChunkFacts(String title, List<Param> params, Map<String, String> counters
         String[] lines = text.split("\\R");
         for (int i = 0; i < lines.length; i++) {
             Matcher entry = ENTRY.matcher(lines[i]);
+            if (!entry.matches() && i + 1 < lines.length && FIELD.matcher(lines[i + 1]).matches()) {
+                entry = PLAIN_ENTRY.matcher(lines[i]);
+            }
             if (entry.matches()) {
                 String name = entry.group(1);
                 String description = entry.group(2).strip();

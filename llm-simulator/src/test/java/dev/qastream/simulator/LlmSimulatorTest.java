@@ -129,11 +129,11 @@ class LlmSimulatorTest {
         assertThat(content(post("/api/chat", ollamaChat("qwen3:8b", 7))).path("pairs").size()).isBetween(6, 7);
     }
 
-    /** A chunk of twelve parameters, each with a default and valid values. */
+    /** A chunk of twelve parameters, each with a default and valid values, as the chunker writes it (no bold). */
     static String twelveParameters() {
-        StringBuilder doc = new StringBuilder("DOCTITLE: Supervision Timers\n\n## Parameters\n");
+        StringBuilder doc = new StringBuilder("Parameters\n\n- Note: the timers below run per cell.\n");
         for (int i = 0; i < 12; i++) {
-            doc.append("- **NRCellDU.timer").append(i).append("**: Supervision timer number ").append(i).append('\n')
+            doc.append("- NRCellDU.timer").append(i).append(": Supervision timer number ").append(i).append('\n')
                     .append("  - Valid Values: 0..10").append(i).append('\n')
                     .append("  - Default: ").append(i).append('\n');
         }

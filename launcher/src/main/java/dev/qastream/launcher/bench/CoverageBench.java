@@ -81,6 +81,7 @@ public final class CoverageBench {
                         .filter(s -> s.getPair().getRound() == 0).toList()).size();
                 int firstCalls = firstPassCalls(sim);
                 progress(t0, "first pass: %d of %d value facts covered, %d model calls", firstCovered, facts, firstCalls);
+                rejections(scored.values(), t0);
 
                 boolean pipelineFollowUps = followUpRequestsSeen(ctx);
                 Set<String> covered = ValueFactCoverage.covered(inventory, scored.values());
@@ -117,6 +118,21 @@ public final class CoverageBench {
         out.printf("coverage_topic_records: %s%n", coverageRecords < 0 ? "absent (coverage computed by the bench)" : coverageRecords);
         out.printf("goal_met: %s (>= 95%% covered with at most 1.3x the calls of one pass)%n", after >= 95 && ratio <= 1.3);
         out.printf("seconds: %.0f%n", seconds);
+    }
+
+    /** Why pairs were rejected, most common first: what keeps stated facts from counting. */
+    private void rejections(java.util.Collection<ScoredPair> scored, long t0) {
+        Map<String, Long> reasons = new HashMap<>();
+        long rejected = 0;
+        for (ScoredPair s : scored) {
+            if (!s.getAccepted() && !s.getPair().getRemoved()) {
+                rejected++;
+                s.getReasons().forEach(r -> reasons.merge(r.replaceAll("[0-9.]+", "#"), 1L, Long::sum));
+            }
+        }
+        progress(t0, "%d pairs scored, %d rejected; reasons: %s", scored.stream().filter(s -> !s.getPair().getRemoved()).count(),
+                rejected, reasons.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(6)
+                        .map(e -> e.getValue() + "x " + e.getKey()).toList());
     }
 
     /** One request per chunk with uncovered facts, naming them, as a follow-up of {@code round}; returns how many. */
