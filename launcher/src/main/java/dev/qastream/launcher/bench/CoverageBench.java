@@ -93,6 +93,13 @@ public final class CoverageBench {
                     progress(t0, "after round %d: %d of %d value facts covered, %d model calls", round, covered.size(), facts, sim.calls());
                 }
                 Map<String, ScoredPair> finalScored = TopicSnapshot.latest(ctx.kafka(), ctx.topics().scored);
+                Set<String> done = covered;
+                List<Fact> open = inventory.values().stream().flatMap(List::stream).filter(f -> !done.contains(f.id())).toList();
+                if (!open.isEmpty()) {
+                    progress(t0, "still uncovered (%d), e.g. %s", open.size(), open.stream().limit(8)
+                            .map(f -> f.kind() + " " + f.subject() + "=" + f.value()).toList());
+                    rejections(finalScored.values().stream().filter(x -> x.getPair().getRound() > 0).toList(), t0);
+                }
                 long livePairs = finalScored.values().stream().filter(s -> !s.getPair().getRemoved()).count();
                 report(chunks.size(), facts, firstCovered, covered.size(), firstCalls, sim.calls(), livePairs,
                         pipelineFollowUps, coverageTopicRecords(ctx), (System.nanoTime() - t0) / 1e9);
