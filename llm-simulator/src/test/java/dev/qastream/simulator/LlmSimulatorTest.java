@@ -201,6 +201,19 @@ class LlmSimulatorTest {
     }
 
     @Test
+    void parameterTableRowsInTheChunkersFormAreAnsweredToo() throws Exception {
+        // Given a chunk whose parameters are table rows, as the chunker writes a markdown table
+        sim = LlmSimulator.start(SimulatorConfig.builder().build());
+        String user = "Write 4 question/answer pairs.\n<document>\nParameters\n\n"
+                + "Parameter: caRsrpThreshold | MO Class: EUtranCellFDD | Description: RSRP a carrier must exceed | Range: -140 to -44 | Default: -110 | Unit: dBm\n"
+                + "</document>\n";
+
+        // Then the answer states its default with its unit, naming it with its MO class
+        assertThat(content(post("/api/chat", chat(user))).path("pairs").get(0).path("answer").asText())
+                .startsWith("The default value of EUtranCellFDD.caRsrpThreshold is -110 dBm.");
+    }
+
+    @Test
     void wrongFactRateStatesWrongDefaults() throws Exception {
         sim = LlmSimulator.start(SimulatorConfig.builder().wrongFactRate(1.0).build());
         String answers = content(post("/api/chat", ollamaChat("qwen3:8b", 6))).path("pairs").toString();
