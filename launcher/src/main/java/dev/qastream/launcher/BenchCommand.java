@@ -262,6 +262,9 @@ final class BenchCommand implements Runnable {
         @Option(names = "--work-dir", defaultValue = "target/bench-coverage", description = "scratch folder, wiped (default: ${DEFAULT-VALUE})")
         Path workDir;
 
+        @Option(names = "--verbose", description = "print the pairs of the first facts left uncovered, with their verdicts and reasons")
+        boolean verbose;
+
         @Override
         public Integer call() throws Exception {
             if (corpusDocs < 0 || featureDocs < 0 || featureDocKb < 1 || rounds < 0 || factsPerCall < 0 || slots < 1) {
@@ -269,7 +272,7 @@ final class BenchCommand implements Runnable {
             }
             Path source = corpus != null ? corpus : Generation.findCorpus();
             new CoverageBench(new CoverageBench.Options(source, corpusDocs, featureDocs, featureDocKb, rounds, factsPerCall,
-                    wrongFactRate, slots, workDir), System.out).run();
+                    wrongFactRate, slots, workDir, verbose), System.out).run();
             return 0;
         }
     }

@@ -47,9 +47,10 @@ final class PairWriter {
     static List<Pair> pairs(String document, int requested, double wrongFactRate, long seed, int factsPerCall, String outside) {
         ChunkFacts facts = ChunkFacts.parse(document);
         int hash = document.hashCode();
-        SplittableRandom random = new SplittableRandom(seed ^ hash);
         String about = facts.title().isEmpty() ? "this feature" : facts.title();
         List<ChunkFacts.Param> focused = facts.params().stream().filter(p -> named(outside, p.name())).toList();
+        // A follow-up is a new call: its wrong facts are drawn anew, not the first pass's mistakes repeated.
+        SplittableRandom random = new SplittableRandom(seed ^ hash ^ (focused.isEmpty() ? 0 : outside.hashCode()));
         List<ChunkFacts.Param> answered = new ArrayList<>(focused);
         int quota = Math.max(focused.size(), parametersPerCall(facts.params().size(), factsPerCall));
         for (ChunkFacts.Param p : facts.params()) {

@@ -45,7 +45,7 @@ public final class CoverageBench {
     static final String COVERAGE_TOPIC = "coverage.documents";
 
     public record Options(Path corpus, int corpusDocs, int featureDocs, int featureDocKb, int rounds, int factsPerCall,
-                          double wrongFactRate, int slots, Path workDir) {
+                          double wrongFactRate, int slots, Path workDir, boolean verbose) {
     }
 
     private final Options o;
@@ -99,6 +99,12 @@ public final class CoverageBench {
                     progress(t0, "still uncovered (%d), e.g. %s", open.size(), open.stream().limit(8)
                             .map(f -> f.kind() + " " + f.subject() + "=" + f.value()).toList());
                     rejections(finalScored.values().stream().filter(x -> x.getPair().getRound() > 0).toList(), t0);
+                    for (Fact f : open.stream().limit(o.verbose() ? 5 : 0).toList()) {
+                        finalScored.values().stream().filter(x -> x.getPair().getChunkId().equals(f.chunkId())
+                                        && x.getPair().getAnswer().contains(f.bare()))
+                                .forEach(x -> progress(t0, "  %s, round %d, %s: %s %s", f.subject(), x.getPair().getRound(),
+                                        x.getAccepted() ? "accepted" : "rejected", x.getPair().getAnswer(), x.getReasons()));
+                    }
                 }
                 long livePairs = finalScored.values().stream().filter(s -> !s.getPair().getRemoved()).count();
                 report(chunks.size(), facts, firstCovered, covered.size(), firstCalls, sim.calls(), livePairs,
