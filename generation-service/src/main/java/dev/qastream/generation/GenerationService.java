@@ -58,7 +58,7 @@ public final class GenerationService implements Service {
         this.generators = generators;
         this.router = new StreamsService("router", ROUTER_APP_ID,
                 RouterTopology.build(ctx.topics(), TierRouting.from(ctx.config()),
-                        ctx.config().integer("generation.max-pairs-per-chunk"), System::currentTimeMillis),
+                        dev.qastream.generation.worker.RoundSlots.of(ctx.config()), System::currentTimeMillis),
                 ctx.kafka().streams(ROUTER_APP_ID, Topics.ROUTER_DLQ), List.of(Topics.INGEST_CHUNKS), ctx.meters());
     }
 

@@ -14,6 +14,7 @@ import dev.qastream.generation.worker.EmptyChunks;
 import dev.qastream.generation.worker.ModelServers;
 import dev.qastream.generation.worker.ModelServers.ModelServer;
 import dev.qastream.generation.worker.RevisionView;
+import dev.qastream.generation.worker.RoundSlots;
 import dev.qastream.generation.worker.Supervisor;
 import dev.qastream.generation.worker.UnreadableRequests;
 import dev.qastream.generation.worker.WorkerMetrics;
@@ -143,7 +144,7 @@ final class GenerationWorker implements Supervisor.Supervised {
         this.ownsCache = ownsCache;
         this.server = servers.forTier(config, tier, generator.backend());
         this.metrics = new WorkerMetrics(ctx.meters(), tier);
-        this.records = new JobRecords(tier, topics, config.integer("generation.max-pairs-per-chunk"), metrics, cache, empty);
+        this.records = new JobRecords(tier, topics, RoundSlots.of(config), metrics, cache, empty);
         this.revisions = revisions;
         this.ownsRevisions = ownsRevisions;
         this.unreadable = new UnreadableRequests(tier, metrics);
@@ -285,7 +286,7 @@ final class GenerationWorker implements Supervisor.Supervised {
             return;
         }
         if (cacheable) {
-            String key = CacheKey.of(job.chunk().getChecksum(), generator);
+            String key = CacheKey.of(job.request(), generator);
             GenerationCacheEntry hit = cache.get(key);
             metrics.cache(hit != null);
             if (hit != null) {
@@ -321,7 +322,7 @@ final class GenerationWorker implements Supervisor.Supervised {
             Generation g = c.generation();
             answered();
             metrics.call(model, g.pairs().isEmpty() ? "empty" : "ok", c.latency(), g.tokensIn(), g.tokensOut());
-            String key = cacheable ? CacheKey.of(job.chunk().getChecksum(), generator) : null;
+            String key = cacheable ? CacheKey.of(job.request(), generator) : null;
             GenerationCacheEntry entry = key == null || g.pairs().isEmpty() ? null : cacheEntry(job, g, c.latency());
             // Asked before remember(), which drops them from the view: the keys the writer tombstones on the topic.
             List<String> evicted = entry == null ? List.of() : cache.evictedBy(key, entry);
@@ -333,7 +334,8 @@ final class GenerationWorker implements Supervisor.Supervised {
                 }
             }
             if (!job.dropped) {
-                job.outcome = new Produced(g.pairs(), generator.backend(), model, generator.promptVersion(), key, entry, false, evicted);
+                job.outcome = new Produced(g.pairs(), generator.backend(), model,
+                        CacheKey.promptVersion(job.request(), generator), key, entry, false, evicted);
             }
             return;
         }
@@ -431,8 +433,10 @@ final class GenerationWorker implements Supervisor.Supervised {
     private GenerationCacheEntry cacheEntry(GenerationJob job, Generation g, Duration latency) {
         List<CachedPair> pairs = g.pairs().stream().map(p -> CachedPair.newBuilder().setQuestion(p.question())
                 .setAnswer(p.answer()).setQuestionType(p.questionType()).build()).toList();
+        boolean firstPass = CacheKey.isFirstPass(job.request());
         return GenerationCacheEntry.newBuilder().setModel(generator.model()).setBackend(generator.backend())
-                .setPromptVersion(generator.promptVersion()).setParameters(generator.parameters())
+                .setPromptVersion(CacheKey.promptVersion(job.request(), generator))
+                .setParameters(firstPass ? generator.parameters() : generator.focusParameters())
                 .setChunkChecksum(job.chunk().getChecksum()).setPairs(pairs).setTokensIn(g.tokensIn())
                 .setTokensOut(g.tokensOut()).setLatencyMs(latency.toMillis()).setCreatedAtMs(System.currentTimeMillis())
                 .build();

@@ -8,6 +8,8 @@ import dev.qastream.generation.GenerationJob.Produced;
 import dev.qastream.generation.worker.CacheView;
 import dev.qastream.generation.worker.EmptyChunks;
 import dev.qastream.generation.worker.PairRecords;
+import dev.qastream.generation.worker.RoundSlots;
+import dev.qastream.llm.Rounds;
 import dev.qastream.generation.worker.WorkerMetrics;
 import dev.qastream.runtime.kafka.Topics;
 import dev.qastream.schemas.Chunk;
@@ -35,16 +37,16 @@ final class JobRecords {
 
     private final String tier;
     private final Topics topics;
-    private final int maxPairs;
+    private final RoundSlots slots;
     private final WorkerMetrics metrics;
     private final CacheView cache;
     private final EmptyChunks empty;
 
-    JobRecords(String tier, Topics topics, int maxPairs, WorkerMetrics metrics, CacheView cache, EmptyChunks empty) {
+    JobRecords(String tier, Topics topics, RoundSlots slots, WorkerMetrics metrics, CacheView cache, EmptyChunks empty) {
         this.empty = empty;
         this.tier = tier;
         this.topics = topics;
-        this.maxPairs = maxPairs;
+        this.slots = slots;
         this.metrics = metrics;
         this.cache = cache;
     }
@@ -89,19 +91,24 @@ final class JobRecords {
         Chunk chunk = job.chunk();
         long revision = job.request().getRevision();
         List<ProducerRecord<String, Object>> out = new ArrayList<>();
-        List<GeneratedPair> usable = p.pairs().stream().filter(JobRecords::usable).limit(maxPairs).toList();
-        for (int slot = 0; slot < usable.size(); slot++) {
-            GeneratedPair g = usable.get(slot);
+        // Round n fills its own slot range: a follow-up never writes over, nor removes, another round's pairs.
+        int round = Math.max(0, job.request().getRound());
+        int first = Rounds.firstSlot(round);
+        List<GeneratedPair> usable = p.pairs().stream().filter(JobRecords::usable).limit(slots.capacity(round)).toList();
+        int n = usable.size();
+        for (int i = 0; i < n; i++) {
+            GeneratedPair g = usable.get(i);
+            int slot = first + i;
             QaPair pair = QaPair.newBuilder().setPairKey(PairRecords.pairKey(chunk.getChunkId(), slot))
                     .setChunkId(chunk.getChunkId()).setDocumentId(chunk.getDocumentId()).setSlot(slot)
                     .setQuestion(g.question().strip()).setAnswer(g.answer().strip()).setTier(tier)
                     .setBackend(p.backend()).setModel(p.model()).setPromptVersion(p.promptVersion())
                     .setChunkChecksum(chunk.getChecksum()).setGeneratedAtMs(nowMs).setRevision(revision)
-                    .setRemoved(false).setQuestionType(g.questionType()).build();
+                    .setRemoved(false).setQuestionType(g.questionType()).setRound(round).setSlotsInRound(n).build();
             out.add(pairRecord(pair));
         }
         // Slots the new generation does not fill are removed at this revision: no stale pairs survive a shorter answer.
-        int removals = addRemovals(out, chunk, usable.size(), revision, nowMs);
+        int removals = addRemovals(out, chunk, round, n, revision, nowMs);
         if (p.newEntry() != null) {
             out.add(new ProducerRecord<>(topics.cache.name(), p.cacheKey(), p.newEntry()));
             // The retention rule (generation.cache.keep-prompt-versions): older prompt versions go from the topic too.
@@ -110,7 +117,6 @@ final class JobRecords {
             }
         }
         String emptyReason = usable.isEmpty() ? (p.pairs().isEmpty() ? "no-pairs" : "no-usable-pairs") : null;
-        int n = usable.size();
         return new Written(out, () -> {
             metrics.committedPairs(n);
             metrics.committedRemovals(removals);
@@ -159,7 +165,7 @@ final class JobRecords {
         DeadLetter dl = DeadLetter.newBuilder().setRequest(job.request()).setReason(d.reason())
                 .setAttempts(job.attempts).setFailedAtMs(nowMs).setRawOutput(d.rawOutput())
                 .setTiersTried(tried).setRemovedPairs(0).build();
-        out.add(new ProducerRecord<>(topics.deadLetters.name(), job.chunkId(), dl));
+        out.add(new ProducerRecord<>(topics.deadLetters.name(), PairRecords.deadLetterKey(job.chunkId(), job.request().getRound()), dl));
         return new Written(out, () -> {
             metrics.committedDeadLetter();
             metrics.committedEmpty("dead-lettered");
@@ -169,11 +175,15 @@ final class JobRecords {
         });
     }
 
-    private int addRemovals(List<ProducerRecord<String, Object>> out, Chunk chunk, int fromSlot, long revision, long nowMs) {
-        for (int slot = fromSlot; slot < maxPairs; slot++) {
-            out.add(pairRecord(PairRecords.removal(chunk.getChunkId(), chunk.getDocumentId(), slot, revision, tier, nowMs)));
+    /** Removals of the slots of the result's own round that it does not fill (its {@code filled} pairs come first). */
+    private int addRemovals(List<ProducerRecord<String, Object>> out, Chunk chunk, int round, int filled, long revision, long nowMs) {
+        int first = Rounds.firstSlot(round);
+        int capacity = slots.capacity(round);
+        for (int i = filled; i < capacity; i++) {
+            out.add(pairRecord(PairRecords.removal(chunk.getChunkId(), chunk.getDocumentId(), first + i, revision, tier,
+                    nowMs, round, filled)));
         }
-        return Math.max(0, maxPairs - fromSlot);
+        return Math.max(0, capacity - filled);
     }
 
     private ProducerRecord<String, Object> pairRecord(QaPair pair) {

@@ -166,7 +166,7 @@ final class ModelCalls {
         Generation generation = null;
         Throwable failure = null;
         try {
-            generation = generator.generate(job.chunk(), tier);
+            generation = generator.generate(job.chunk(), tier, job.request().getFocus());
         } catch (GenerationException | RuntimeException e) {
             failure = e;
         } finally {

@@ -80,6 +80,76 @@ class GenerationWorkerTest extends WorkerPlatformTest {
     }
 
     @Test
+    void aFollowUpFillsItsOwnSlotRangeUnderItsOwnCacheKeyAndEscalatesWithItsFocus() throws Exception {
+        // Given 3 first-pass slots and 2 follow-up slots per round; a model answering 2 pairs to a first pass and 1 to a
+        // follow-up, and prose for "stuck" chunks
+        ServiceContext ctx = h.ctx(Map.of("generation.max-pairs-per-chunk", "3", "generation.follow-up-max-pairs", "2",
+                "tiers.fast.retries", "0"));
+        h.clearRequests(ctx);
+        java.util.Set<String> followUps = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        ScriptedGenerator model = new ScriptedGenerator("m", (chunk, attempt) -> {
+            if (chunk.getChunkId().startsWith("stuck")) {
+                throw new GenerationException("no JSON array in the answer", Kind.UNPARSEABLE, "prose", null);
+            }
+            return ScriptedGenerator.pairs(chunk, followUps.contains(chunk.getChunkId()) ? 1 : 2);
+        });
+        var chunk = chunk("cover.md#0", "cover-text");
+        var first = request("fast", chunk, 4);
+        send(ctx, first);
+        try (var w = run(ctx, "fast", model, "cover-fast")) {
+            awaitDrained(ctx, Duration.ofSeconds(60), Map.of("fast", "cover-fast"));
+            List<ConsumerRecord<String, QaPair>> firstPass = pairs(ctx, "cover.md#0#");
+
+            // When a follow-up of round 1 names two uncovered facts of the same chunk revision, and one of a stuck chunk
+            followUps.add("cover.md#0");
+            var followUp = WorkerHarness.followUp("fast", chunk, 4, 1, "X.b", "X.a");
+            send(ctx, followUp, WorkerHarness.followUp("fast", chunk("stuck.md#0", "stuck-text"), 9, 2, "Y.c"));
+            awaitDrained(ctx, Duration.ofSeconds(60), Map.of("fast", "cover-fast"));
+
+            // Then the first pass filled slots 0-1 and removed 2; the follow-up filled slot 100 and removed 101, its
+            // records naming round 1 and the one slot its result holds, and it removed none of the first pass's slots
+            assertThat(firstPass).extracting(r -> r.key() + (r.value().getRemoved() ? "-" : "+"))
+                    .containsExactlyInAnyOrder("cover.md#0#0+", "cover.md#0#1+", "cover.md#0#2-");
+            assertThat(firstPass).allSatisfy(r -> {
+                assertThat(r.value().getRound()).isZero();
+                assertThat(r.value().getSlotsInRound()).isEqualTo(2);
+            });
+            java.util.Set<String> seen = new java.util.HashSet<>(firstPass.stream().map(r -> r.partition() + "@" + r.offset()).toList());
+            List<ConsumerRecord<String, QaPair>> later = pairs(ctx, "cover.md#0#").stream()
+                    .filter(r -> !seen.contains(r.partition() + "@" + r.offset())).toList();
+            assertThat(later).extracting(r -> r.key() + (r.value().getRemoved() ? "-" : "+"))
+                    .containsExactlyInAnyOrder("cover.md#0#100+", "cover.md#0#101-");
+            assertThat(later).allSatisfy(r -> {
+                assertThat(r.value().getRound()).isEqualTo(1);
+                assertThat(r.value().getSlotsInRound()).isEqualTo(1);
+                assertThat(r.value().getRevision()).isEqualTo(4L);
+            });
+            assertThat(later).filteredOn(r -> !r.value().getRemoved()).singleElement()
+                    .satisfies(r -> assertThat(r.value().getPromptVersion()).isEqualTo("test-v1+focus-test"));
+            // and the model was asked again (no cache hit on the first pass's answer), with the focus named
+            assertThat(model.callsFor("cover.md#0")).isEqualTo(2);
+            assertThat(model.focusSeen.get("cover.md#0")).containsExactly(List.of(),
+                    List.of("cover.md#0|parameter.default|X.b", "cover.md#0|parameter.default|X.a"));
+            // under a cache key of its own, while the first pass's key is the one it always was
+            String firstKey = CacheKey.of(first, model);
+            String followUpKey = CacheKey.of(followUp, model);
+            assertThat(firstKey).isEqualTo(CacheKey.of("cover-text", model)).isNotEqualTo(followUpKey);
+            assertThat(CacheKey.of(WorkerHarness.followUp("fast", chunk, 4, 1, "X.a", "X.b"), model)).isEqualTo(followUpKey);
+            assertThat(CacheKey.of(WorkerHarness.followUp("fast", chunk, 4, 2, "X.a", "X.b"), model)).isNotEqualTo(followUpKey);
+            var cacheKeys = dev.qastream.runtime.kafka.TopicSnapshot.records(ctx.kafka(), ctx.topics().cache).stream()
+                    .map(ConsumerRecord::key).toList();
+            assertThat(cacheKeys).contains(firstKey, followUpKey);
+            // and the stuck follow-up went to the next tier with its focus and round
+            List<dev.qastream.schemas.GenerationRequest> escalated = WorkerHarness.requests(ctx, "balanced", "stuck.md#0");
+            assertThat(escalated).singleElement().satisfies(r -> {
+                assertThat(r.getRound()).isEqualTo(2);
+                assertThat(r.getFocus()).extracting(f -> f.getSubject()).containsExactly("Y.c");
+                assertThat(r.getEscalatedFrom()).containsExactly("fast");
+            });
+        }
+    }
+
+    @Test
     void aPromptVersionBeyondTheKeptOnesTombstonesTheOldestCacheEntryOnTheTopic() throws Exception {
         // Given a cache that keeps one prompt version per chunk and model, and a chunk answered under v1
         ServiceContext ctx = h.ctx(Map.of("generation.cache.keep-prompt-versions", "1"));

@@ -6,6 +6,7 @@ import dev.qastream.llm.Generation;
 import dev.qastream.llm.GeneratedPair;
 
 import dev.qastream.schemas.Chunk;
+import dev.qastream.schemas.FocusFact;
 
 import java.util.List;
 import java.util.Map;
@@ -26,6 +27,8 @@ class ScriptedGenerator implements PairGenerator {
     final AtomicInteger inFlight = new AtomicInteger();
     final AtomicInteger maxInFlight = new AtomicInteger();
     final AtomicInteger total = new AtomicInteger();
+    /** Per chunk, the fact ids each call's focus named (an empty list for a first pass). */
+    final Map<String, List<List<String>>> focusSeen = new ConcurrentHashMap<>();
     private final Script script;
     private final String model;
     private String promptVersion = "test-v1";
@@ -65,6 +68,18 @@ class ScriptedGenerator implements PairGenerator {
         } finally {
             inFlight.decrementAndGet();
         }
+    }
+
+    @Override
+    public Generation generate(Chunk chunk, String tier, List<FocusFact> focus) throws GenerationException {
+        focusSeen.computeIfAbsent(chunk.getChunkId(), k -> new java.util.concurrent.CopyOnWriteArrayList<>())
+                .add(focus.stream().map(FocusFact::getFactId).toList());
+        return generate(chunk, tier);
+    }
+
+    @Override
+    public String focusPromptVersion() {
+        return promptVersion + "+focus-test";
     }
 
     int callsFor(String chunkId) {

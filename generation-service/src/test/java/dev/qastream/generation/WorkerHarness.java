@@ -278,6 +278,20 @@ final class WorkerHarness implements AutoCloseable {
                 .filter(r -> r.key().startsWith(prefix)).toList();
     }
 
+    /** Committed requests on a tier's request topic whose key starts with {@code prefix}. */
+    static List<GenerationRequest> requests(ServiceContext ctx, String tier, String prefix) {
+        return TopicSnapshot.records(ctx.kafka(), ctx.topics().request(tier)).stream()
+                .filter(r -> r.key().startsWith(prefix)).map(ConsumerRecord::value).toList();
+    }
+
+    /** A coverage follow-up of round {@code round} naming facts by their subjects (fact id = chunk id|kind|subject). */
+    static GenerationRequest followUp(String tier, Chunk chunk, long revision, int round, String... subjects) {
+        List<dev.qastream.schemas.FocusFact> focus = java.util.Arrays.stream(subjects).map(s -> dev.qastream.schemas.FocusFact.newBuilder()
+                .setFactId(chunk.getChunkId() + "|parameter.default|" + s).setSubject(s).setKind("parameter.default")
+                .setValue("1").setText("the default value of " + s).build()).toList();
+        return GenerationRequest.newBuilder(request(tier, chunk, revision)).setFocus(focus).setRound(round).build();
+    }
+
     static List<DeadLetter> deadLetters(ServiceContext ctx, String prefix) {
         return TopicSnapshot.records(ctx.kafka(), ctx.topics().deadLetters).stream()
                 .filter(r -> r.key().startsWith(prefix)).map(ConsumerRecord::value).toList();

@@ -1,6 +1,7 @@
 package dev.qastream.launcher;
 
 import dev.qastream.launcher.bench.CacheBench;
+import dev.qastream.launcher.bench.CoverageBench;
 import dev.qastream.launcher.bench.ExportBench;
 import dev.qastream.launcher.bench.GenerationBench;
 import dev.qastream.launcher.bench.IngestBench;
@@ -21,7 +22,7 @@ import java.util.List;
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Measure throughput; prints name: value lines.",
         subcommands = {BenchCommand.Ingest.class, BenchCommand.Export.class, BenchCommand.Quality.class,
                 BenchCommand.Scoring.class, BenchCommand.Generation.class, BenchCommand.Cache.class,
-                BenchCommand.Load.class, BenchCommand.Review.class})
+                BenchCommand.Load.class, BenchCommand.Review.class, BenchCommand.Coverage.class})
 final class BenchCommand implements Runnable {
 
     @Override
@@ -239,6 +240,56 @@ final class BenchCommand implements Runnable {
         @Override
         public Integer call() {
             new ReviewBench(pairs, rounds, System.out).run();
+            return 0;
+        }
+    }
+
+    @Command(name = "coverage", mixinStandardHelpOptions = true,
+            description = {"Coverage of parameter value facts (default, valid values, unit, MO class of every parameter) "
+                    + "on the LLM simulator, which answers only some of a chunk's parameters per call: the corpus, the "
+                    + "feature-document fixtures and a few synthetic feature documents through the whole pipeline, then "
+                    + "follow-ups naming the facts still uncovered.",
+                    "Prints coverage after the first pass and after the follow-ups, the model calls (ratio to the first "
+                            + "pass) and pairs per covered fact; goal: >= 95% covered with at most 1.3x the calls."})
+    static final class Coverage implements java.util.concurrent.Callable<Integer> {
+        @Option(names = "--corpus", description = "folder of markdown documents (default: ../shared/corpus/oai when present)")
+        Path corpus;
+
+        @Option(names = "--corpus-docs", defaultValue = "10", description = "corpus documents taken, in path order (default: ${DEFAULT-VALUE})")
+        int corpusDocs;
+
+        @Option(names = "--feature-docs", defaultValue = "3", description = "synthetic feature documents rich in parameters (default: ${DEFAULT-VALUE})")
+        int featureDocs;
+
+        @Option(names = "--feature-doc-kb", defaultValue = "12", description = "size of each synthetic document in KB (default: ${DEFAULT-VALUE})")
+        int featureDocKb;
+
+        @Option(names = "--rounds", defaultValue = "2", description = "follow-up rounds at most (default: ${DEFAULT-VALUE})")
+        int rounds;
+
+        @Option(names = "--facts-per-call", defaultValue = "0", description = "parameters the simulator answers per call; 0: a third of a chunk's (default: ${DEFAULT-VALUE})")
+        int factsPerCall;
+
+        @Option(names = "--wrong-fact-rate", defaultValue = "0.05", description = "share of the simulator's answers stating a wrong fact (default: ${DEFAULT-VALUE})")
+        double wrongFactRate;
+
+        @Option(names = "--slots", defaultValue = "8", description = "simulator slots (default: ${DEFAULT-VALUE})")
+        int slots;
+
+        @Option(names = "--work-dir", defaultValue = "target/bench-coverage", description = "scratch folder, wiped (default: ${DEFAULT-VALUE})")
+        Path workDir;
+
+        @Option(names = "--verbose", description = "print the pairs of the first facts left uncovered, with their verdicts and reasons")
+        boolean verbose;
+
+        @Override
+        public Integer call() throws Exception {
+            if (corpusDocs < 0 || featureDocs < 0 || featureDocKb < 1 || rounds < 0 || factsPerCall < 0 || slots < 1) {
+                throw new IllegalArgumentException("counts must not be negative; --feature-doc-kb and --slots at least 1");
+            }
+            Path source = corpus != null ? corpus : Generation.findCorpus();
+            new CoverageBench(new CoverageBench.Options(source, corpusDocs, featureDocs, featureDocKb, rounds, factsPerCall,
+                    wrongFactRate, slots, workDir, verbose), System.out).run();
             return 0;
         }
     }

@@ -35,8 +35,14 @@ import java.util.TreeMap;
  * the cache does not cover, i.e. how many would reach a model.
  */
 final class ChunkReplay {
-    /** One request to send, and whether the generation cache already covers it. */
-    record Item(String chunkId, GenerationRequest request, boolean cached) {
+    /**
+     * One request to send, and whether the generation cache already covers it; {@code deadLetterKey} is its dead
+     * letter's key on generation.dlq (the chunk id, or the chunk id and round of a coverage follow-up).
+     */
+    record Item(String chunkId, GenerationRequest request, boolean cached, String deadLetterKey) {
+        Item(String chunkId, GenerationRequest request, boolean cached) {
+            this(chunkId, request, cached, chunkId);
+        }
     }
 
     record Plan(List<Item> items, int skipped) {
@@ -112,14 +118,14 @@ final class ChunkReplay {
      */
     Plan planDeadLetters() {
         Map<String, ConsumerRecord<String, Chunk>> chunks = currentChunks();
+        // By key: a chunk's first pass and each of its follow-up rounds have dead letters of their own.
         Map<String, DeadLetter> newest = new TreeMap<>();
         for (ConsumerRecord<String, DeadLetter> r : TopicSnapshot.records(ctx.kafka(), ctx.topics().deadLetters)) {
             if (r.value() == null) {
                 newest.remove(r.key()); // re-driven
                 continue;
             }
-            GenerationRequest req = r.value().getRequest();
-            newest.merge(req.getChunk().getChunkId(), r.value(),
+            newest.merge(r.key(), r.value(),
                     (old, now) -> now.getRequest().getRevision() >= old.getRequest().getRevision() ? now : old);
         }
         Set<String> cache = cacheKeys();
@@ -129,7 +135,8 @@ final class ChunkReplay {
         long now = System.currentTimeMillis();
         for (var e : newest.entrySet()) {
             GenerationRequest req = e.getValue().getRequest();
-            ConsumerRecord<String, Chunk> current = chunks.get(e.getKey());
+            String chunkId = req.getChunk().getChunkId();
+            ConsumerRecord<String, Chunk> current = chunks.get(chunkId);
             if (current == null || current.offset() > req.getRevision()) {
                 skipped++;
                 continue;
@@ -138,7 +145,7 @@ final class ChunkReplay {
                 continue;
             }
             GenerationRequest again = GenerationRequest.newBuilder(req).setRoutedAtMs(now).build();
-            items.add(new Item(e.getKey(), again, isCached(again, cache, generators)));
+            items.add(new Item(chunkId, again, isCached(again, cache, generators), e.getKey()));
         }
         return new Plan(items, skipped);
     }
@@ -153,7 +160,7 @@ final class ChunkReplay {
         try (KafkaProducer<String, DeadLetter> producer = new KafkaProducer<>(ctx.kafka().producer("qastream-replay"),
                 ctx.topics().deadLetters.keySerde().serializer(), ctx.topics().deadLetters.valueSerde().serializer())) {
             for (Item i : plan.items()) {
-                producer.send(new ProducerRecord<>(Topics.GENERATION_DLQ, i.chunkId(), null));
+                producer.send(new ProducerRecord<>(Topics.GENERATION_DLQ, i.deadLetterKey(), null));
             }
             producer.flush();
         }
@@ -178,7 +185,7 @@ final class ChunkReplay {
 
     private boolean isCached(GenerationRequest request, Set<String> cache, Map<String, PairGenerator> generators) {
         PairGenerator g = generators.computeIfAbsent(request.getTier(), t -> GenerationService.generatorFor(ctx, t));
-        return cache.contains(CacheKey.of(request.getChunk().getChecksum(), g));
+        return cache.contains(CacheKey.of(request, g));
     }
 
     /** Newest value of every key of ingest.chunks, with its offset (the revision); removed chunks left out. */

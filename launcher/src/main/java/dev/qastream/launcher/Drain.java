@@ -18,12 +18,12 @@ import java.util.Map;
  * lag of some stage checked after the one it left, or as held by a stage ({@link Service#inFlight}: pairs
  * waiting for their scoring batch, committed with the store that keeps them).
  */
-final class Drain {
+public final class Drain {
     private Drain() {
     }
 
     /** Returns null when drained, else what is still lagging when the timeout passed. */
-    static String await(Stack stack, Duration timeout, java.util.function.Consumer<String> progress)
+    public static String await(Stack stack, Duration timeout, java.util.function.Consumer<String> progress)
             throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         int cleanPasses = 0;

@@ -57,6 +57,10 @@ final class SimulateLlmCommand implements Callable<Integer> {
             + "(default: ${DEFAULT-VALUE})")
     String flavour;
 
+    @Option(names = "--facts-per-call", defaultValue = "0", description = "parameters of a chunk one call answers besides "
+            + "those a follow-up names; 0: a third of them, all of a chunk of three or fewer (default: ${DEFAULT-VALUE})")
+    int factsPerCall;
+
     @Option(names = "--seed", defaultValue = "42", description = "seed of fault draws and wrong facts (default: ${DEFAULT-VALUE})")
     long seed;
 
@@ -64,7 +68,8 @@ final class SimulateLlmCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         SimulatorConfig.Builder b = SimulatorConfig.builder().host(host).port(port).slots(slots).maxQueue(maxQueue)
                 .prefillTps(prefillTps).decodeTps(decodeTps).models(models).wrongFactRate(wrongFactRate)
-                .hang(Duration.ofSeconds(hangSeconds)).seed(seed).flavour(SimulatorConfig.Flavour.parse(flavour));
+                .hang(Duration.ofSeconds(hangSeconds)).seed(seed).flavour(SimulatorConfig.Flavour.parse(flavour))
+                .factsPerCall(factsPerCall);
         for (String f : faults) {
             int colon = f.lastIndexOf(':');
             if (colon < 0) {

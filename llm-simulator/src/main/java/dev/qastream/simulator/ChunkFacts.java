@@ -10,7 +10,9 @@ import java.util.regex.Pattern;
 /**
  * The facts a simulated model can state about a document chunk: parameter entries
  * ({@code - **MoClass.name**: description} with indented {@code Default:}, {@code Valid Values:},
- * {@code MO Class:}, {@code Unit:} lines), counters ({@code pmXxx}), a title and prose sentences.
+ * {@code MO Class:}, {@code Unit:} lines; or, as the chunker writes them, without the bold but with at least one
+ * such line; or a table row as the chunker writes it, {@code Parameter: name | MO Class: ... | Default: ...}),
+ * counters ({@code pmXxx}), a title and prose sentences.
  */
 record ChunkFacts(String title, List<Param> params, Map<String, String> counters, List<String> sentences) {
 
@@ -18,6 +20,8 @@ record ChunkFacts(String title, List<Param> params, Map<String, String> counters
     }
 
     private static final Pattern ENTRY = Pattern.compile("^\\s*[-*]\\s+\\*\\*([A-Za-z][\\w.]*)\\*\\*\\s*:?\\s*(.*)$");
+    /** The chunker's form: the bold is gone, so an entry is known by the field lines under it. */
+    private static final Pattern PLAIN_ENTRY = Pattern.compile("^[-*]\\s+([A-Za-z][\\w.]*)\\s*:\\s*(.*)$");
     private static final Pattern FIELD = Pattern.compile("^\\s+[-*]\\s+(Default|Valid Values|MO Class|Unit)\\s*:\\s*(.*)$",
             Pattern.CASE_INSENSITIVE);
     private static final Pattern COUNTER = Pattern.compile("\\bpm[A-Z]\\w+");
@@ -31,7 +35,15 @@ record ChunkFacts(String title, List<Param> params, Map<String, String> counters
         List<String> sentences = new ArrayList<>();
         String[] lines = text.split("\\R");
         for (int i = 0; i < lines.length; i++) {
+            Param row = tableRow(lines[i]);
+            if (row != null) {
+                params.add(row);
+                continue;
+            }
             Matcher entry = ENTRY.matcher(lines[i]);
+            if (!entry.matches() && i + 1 < lines.length && FIELD.matcher(lines[i + 1]).matches()) {
+                entry = PLAIN_ENTRY.matcher(lines[i]);
+            }
             if (entry.matches()) {
                 String name = entry.group(1);
                 String description = entry.group(2).strip();
@@ -62,5 +74,34 @@ record ChunkFacts(String title, List<Param> params, Map<String, String> counters
         Matcher t = TITLE.matcher(text);
         String title = t.find() ? t.group(1).strip() : "";
         return new ChunkFacts(title, params, counters, sentences);
+    }
+
+    private static final Pattern CELL = Pattern.compile("^\\s*([A-Za-z][\\w ]{0,30}?)\\s*:\\s*(.*?)\\s*$");
+
+    /** "Parameter: x | MO Class: M | Range: 1 to 2 | Default: 2 | Unit: ms" (a table row in the chunker's form). */
+    private static Param tableRow(String line) {
+        if (!line.contains(" | ")) {
+            return null;
+        }
+        Map<String, String> cells = new LinkedHashMap<>();
+        for (String cell : line.split("\\s\\|\\s")) {
+            Matcher m = CELL.matcher(cell);
+            if (m.matches()) {
+                cells.put(m.group(1).strip().toLowerCase(java.util.Locale.ROOT), m.group(2));
+            }
+        }
+        String name = cells.getOrDefault("parameter", cells.getOrDefault("parameter name", cells.get("name")));
+        if (name == null || !name.matches("[A-Za-z][\\w.]*")) {
+            return null;
+        }
+        String mo = blankToNull(cells.get("mo class"));
+        String qualified = mo == null || name.startsWith(mo + ".") ? name : mo + "." + name;
+        String values = blankToNull(cells.getOrDefault("valid values", cells.get("range")));
+        return new Param(qualified, cells.getOrDefault("description", ""), blankToNull(cells.get("default")), values, mo,
+                blankToNull(cells.get("unit")));
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s.strip();
     }
 }

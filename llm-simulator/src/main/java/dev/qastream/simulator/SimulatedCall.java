@@ -37,10 +37,14 @@ record SimulatedCall(String content, String finishReason, int promptTokens, int 
             }
         }
         Matcher doc = DOCUMENT.matcher(user);
-        String document = doc.find() ? doc.group(1) : user;
+        boolean delimited = doc.find();
+        String document = delimited ? doc.group(1) : user;
+        // What the prompt says besides the document: a follow-up's focus names parameters there.
+        String outside = delimited ? user.substring(0, doc.start()) + "\n" + user.substring(doc.end()) : "";
         Matcher req = REQUESTED.matcher(prompt);
         int requested = req.find() ? Integer.parseInt(req.group(1)) : DEFAULT_PAIRS;
-        List<PairWriter.Pair> pairs = PairWriter.pairs(document, requested, config.wrongFactRate(), config.seed());
+        List<PairWriter.Pair> pairs = PairWriter.pairs(document, requested, config.wrongFactRate(), config.seed(),
+                config.factsPerCall(), judge ? "" : outside);
         String json = judge ? JudgeWriter.verdict(user) : PairWriter.json(pairs);
         String content = json;
         String finish = "stop";

@@ -20,10 +20,12 @@ import java.util.Map;
  * @param hang           how long a TIMEOUT fault keeps the client waiting
  * @param seed           seeds the fault draws and the wrong facts, so runs repeat
  * @param flavour        which real server's quirks to show on the OpenAI API ({@link Flavour})
+ * @param factsPerCall   parameters of a chunk one call answers, besides those a follow-up's focus names; 0: a third
+ *                       of them (all of a chunk of three or fewer), as a real model answers only some per call
  */
 public record SimulatorConfig(String host, int port, int slots, int maxQueue, double prefillTps, double decodeTps,
                               List<String> models, double wrongFactRate, Map<Fault, Double> faultRates,
-                              Duration hang, long seed, Flavour flavour) {
+                              Duration hang, long seed, Flavour flavour, int factsPerCall) {
 
     /** Quirks of real OpenAI-compatible servers. */
     public enum Flavour {
@@ -56,6 +58,9 @@ public record SimulatorConfig(String host, int port, int slots, int maxQueue, do
         if (wrongFactRate < 0 || wrongFactRate > 1) {
             throw new IllegalArgumentException("wrong-fact rate must be in [0, 1], was " + wrongFactRate);
         }
+        if (factsPerCall < 0) {
+            throw new IllegalArgumentException("facts per call must be 0 (a third) or more, was " + factsPerCall);
+        }
         models = List.copyOf(models);
         faultRates = Map.copyOf(faultRates);
     }
@@ -78,6 +83,7 @@ public record SimulatorConfig(String host, int port, int slots, int maxQueue, do
         private Duration hang = Duration.ofMinutes(10);
         private long seed = 42;
         private Flavour flavour = Flavour.STRICT;
+        private int factsPerCall;
 
         public Builder host(String host) {
             this.host = host;
@@ -143,9 +149,15 @@ public record SimulatorConfig(String host, int port, int slots, int maxQueue, do
             return this;
         }
 
+        /** Parameters one call answers (0: a third of the chunk's; {@link Integer#MAX_VALUE}: all). */
+        public Builder factsPerCall(int factsPerCall) {
+            this.factsPerCall = factsPerCall;
+            return this;
+        }
+
         public SimulatorConfig build() {
             return new SimulatorConfig(host, port, slots, maxQueue, prefillTps, decodeTps, models, wrongFactRate,
-                    faultRates, hang, seed, flavour);
+                    faultRates, hang, seed, flavour, factsPerCall);
         }
     }
 }

@@ -129,6 +129,90 @@ class LlmSimulatorTest {
         assertThat(content(post("/api/chat", ollamaChat("qwen3:8b", 7))).path("pairs").size()).isBetween(6, 7);
     }
 
+    /** A chunk of twelve parameters, each with a default and valid values, as the chunker writes it (no bold). */
+    static String twelveParameters() {
+        StringBuilder doc = new StringBuilder("Parameters\n\n- Note: the timers below run per cell.\n");
+        for (int i = 0; i < 12; i++) {
+            doc.append("- NRCellDU.timer").append(i).append(": Supervision timer number ").append(i).append('\n')
+                    .append("  - Valid Values: 0..10").append(i).append('\n')
+                    .append("  - Default: ").append(i).append('\n');
+        }
+        return doc.toString();
+    }
+
+    static ObjectNode chat(String user) {
+        ObjectNode body = JSON.createObjectNode();
+        body.put("model", "qwen3:8b").put("stream", false);
+        body.putArray("messages").add(JSON.createObjectNode().put("role", "user").put("content", user));
+        return body;
+    }
+
+    /** The timers whose default an answer states, in the order stated. */
+    static List<String> defaultsStated(JsonNode pairs) {
+        List<String> named = new ArrayList<>();
+        for (JsonNode p : pairs) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("default value of NRCellDU\\.(timer\\d+)")
+                    .matcher(p.path("answer").asText());
+            if (m.find()) {
+                named.add(m.group(1));
+            }
+        }
+        return named;
+    }
+
+    @Test
+    void aCallAnswersAThirdOfAChunksParametersByDefaultOrAsManyAsSet() throws Exception {
+        // Given a prompt asking for 30 pairs about a chunk of twelve parameters
+        String user = "Write 30 question/answer pairs.\n<document>\n" + twelveParameters() + "</document>\n";
+
+        // When the simulator answers with its default, and then set to 6 facts per call
+        sim = LlmSimulator.start(SimulatorConfig.builder().build());
+        List<String> byDefault = defaultsStated(content(post("/api/chat", chat(user))).path("pairs"));
+        sim.close();
+        sim = LlmSimulator.start(SimulatorConfig.builder().factsPerCall(6).build());
+        List<String> six = defaultsStated(content(post("/api/chat", chat(user))).path("pairs"));
+
+        // Then it states the defaults of the first third (4) of them only, or of the first six when set
+        assertThat(byDefault).containsExactly("timer0", "timer1", "timer2", "timer3");
+        assertThat(six).containsExactly("timer0", "timer1", "timer2", "timer3", "timer4", "timer5");
+        // and a chunk of three or fewer parameters is answered whole
+        assertThat(PairWriter.parametersPerCall(2, 0)).isEqualTo(2);
+        assertThat(PairWriter.parametersPerCall(12, 0)).isEqualTo(4);
+    }
+
+    @Test
+    void aFollowUpsFocusNamedOutsideTheDocumentIsAnsweredFirst() throws Exception {
+        // Given a follow-up prompt that names two parameters of the chunk after the document block
+        sim = LlmSimulator.start(SimulatorConfig.builder().build());
+        String user = "Write 4 question/answer pairs.\n<document>\n" + twelveParameters() + "</document>\n"
+                + "Not yet covered:\n<facts>\n- the default value of NRCellDU.timer9\n- the valid values of NRCellDU.timer11\n</facts>\n";
+
+        // When the simulator answers
+        JsonNode pairs = content(post("/api/chat", chat(user))).path("pairs");
+
+        // Then its first pairs state the named parameters' defaults and values, before any other parameter
+        assertThat(pairs.size()).isGreaterThanOrEqualTo(4);
+        assertThat(pairs.get(0).path("answer").asText()).startsWith("The default value of NRCellDU.timer9 is 9.");
+        assertThat(pairs.get(1).path("answer").asText()).startsWith("NRCellDU.timer9 accepts 0..109");
+        assertThat(pairs.get(2).path("answer").asText()).startsWith("The default value of NRCellDU.timer11 is 11.");
+        assertThat(pairs.get(3).path("answer").asText()).startsWith("NRCellDU.timer11 accepts 0..1011");
+        // and the parameters it answers besides are the chunk's first ones, up to its usual share
+        assertThat(defaultsStated(pairs)).startsWith("timer9", "timer11");
+    }
+
+    @Test
+    void parameterTableRowsInTheChunkersFormAreAnsweredToo() throws Exception {
+        // Given a chunk whose parameters are table rows, as the chunker writes a markdown table
+        sim = LlmSimulator.start(SimulatorConfig.builder().build());
+        String user = "Write 4 question/answer pairs.\n<document>\nParameters\n\n"
+                + "Parameter: caRsrpThreshold | MO Class: EUtranCellFDD | Description: RSRP a carrier must exceed | Range: -140 to -44 | Default: -110 | Unit: dBm\n"
+                + "</document>\n";
+
+        // Then the answer states its default with its unit, naming it with its MO class
+        assertThat(content(post("/api/chat", chat(user))).path("pairs").get(0).path("answer").asText())
+                .startsWith("The default value of EUtranCellFDD.caRsrpThreshold is -110 dBm.");
+    }
+
     @Test
     void wrongFactRateStatesWrongDefaults() throws Exception {
         sim = LlmSimulator.start(SimulatorConfig.builder().wrongFactRate(1.0).build());

@@ -16,6 +16,7 @@ import dev.qastream.llm.Generation;
 import dev.qastream.llm.GenerationException;
 import dev.qastream.llm.PairGenerator;
 import dev.qastream.schemas.Chunk;
+import dev.qastream.schemas.FocusFact;
 
 import java.util.List;
 import java.util.Map;
@@ -73,12 +74,22 @@ public final class LlmGenerator implements PairGenerator {
 
     @Override
     public Generation generate(Chunk chunk, String tier) throws GenerationException {
+        return generate(chunk, tier, List.of());
+    }
+
+    /** A follow-up asks one pair per uncovered fact (up to {@code generation.follow-up-max-pairs}), named after the document. */
+    @Override
+    public Generation generate(Chunk chunk, String tier, List<FocusFact> focus) throws GenerationException {
         if (chunk == null || chunk.getText() == null) {
             throw new GenerationException("request without chunk text", GenerationException.Kind.PERMANENT);
         }
-        int wanted = PairCount.forChunk(chunk, settings.pairsTarget(), settings.maxPairs());
+        boolean followUp = focus != null && !focus.isEmpty();
+        int cap = followUp ? settings.followUpMaxPairs() : settings.maxPairs();
+        int wanted = followUp ? Math.min(cap, focus.size())
+                : PairCount.forChunk(chunk, settings.pairsTarget(), settings.maxPairs());
+        String user = followUp ? prompt.userMessage(chunk, wanted, focus) : prompt.userMessage(chunk, wanted);
         ChatRequest request = ChatRequest.builder()
-                .messages(SystemMessage.from(prompt.system()), UserMessage.from(prompt.userMessage(chunk, wanted)))
+                .messages(SystemMessage.from(prompt.system()), UserMessage.from(user))
                 .build();
         ChatResponse response;
         try {
@@ -97,8 +108,8 @@ public final class LlmGenerator implements PairGenerator {
             throw new GenerationException("tier " + settings.tier() + ": " + settings.model() + ": " + why,
                     GenerationException.Kind.UNPARSEABLE, raw, e);
         }
-        if (pairs.size() > settings.maxPairs()) {
-            pairs = pairs.subList(0, settings.maxPairs());
+        if (pairs.size() > cap) {
+            pairs = pairs.subList(0, cap);
         }
         TokenUsage usage = response.tokenUsage();
         return new Generation(pairs, count(usage == null ? null : usage.inputTokenCount()),
@@ -127,6 +138,16 @@ public final class LlmGenerator implements PairGenerator {
     @Override
     public String parameters() {
         return settings.parameters();
+    }
+
+    @Override
+    public String focusPromptVersion() {
+        return prompt.focusVersion();
+    }
+
+    @Override
+    public String focusParameters() {
+        return settings.parameters() + ";follow-up-max-pairs=" + settings.followUpMaxPairs();
     }
 
     public TierSettings settings() {

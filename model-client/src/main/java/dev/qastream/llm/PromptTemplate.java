@@ -1,6 +1,7 @@
 package dev.qastream.llm;
 
 import dev.qastream.schemas.Chunk;
+import dev.qastream.schemas.FocusFact;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,8 +23,15 @@ import java.util.regex.Pattern;
  * {@code prompts/<id>.system.txt} and {@code prompts/<id>.user.txt} on the classpath, each replaceable by a
  * file of the same name in a user folder ({@code generation.prompts-dir}). The chunk text goes only into
  * the user message, between {@code <document>} delimiters.
+ *
+ * <p>A template may have a focus section, {@code prompts/<id>.focus.txt}: for a coverage follow-up it is added
+ * after the user message (outside the document block) with {@code {{facts}}}, one line per fact still uncovered.
+ * The first-pass message and {@link #version} do not depend on it; a follow-up's pairs carry
+ * {@link #focusVersion}, the version plus a hash of the focus section.
+ *
+ * @param focus the focus section's text, or null when the template has none
  */
-public record PromptTemplate(String id, String system, String user, String version) {
+public record PromptTemplate(String id, String system, String user, String version, String focus) {
     public static final String DEFAULT_ID = "qa";
     private static final String DOCUMENT = "{{document}}";
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{(\\w+)}}");
@@ -41,7 +49,43 @@ public record PromptTemplate(String id, String system, String user, String versi
     public static PromptTemplate load(String id, String overrides) {
         String system = read(id + ".system.txt", overrides);
         String user = read(id + ".user.txt", overrides);
-        return new PromptTemplate(id, system, user, id + "-" + shortHash(system + "\u0000" + user));
+        String focus = readIfAny(id + ".focus.txt", overrides);
+        return new PromptTemplate(id, system, user, id + "-" + shortHash(system + "\u0000" + user), focus);
+    }
+
+    /**
+     * The version a follow-up's pairs carry: the first-pass version, '+', and a hash of the focus section. The part
+     * before '+' is the first-pass version, so the cache keeps a follow-up's entries with its first pass's.
+     */
+    public String focusVersion() {
+        return focus == null ? version : version + "+focus-" + shortHash(focus);
+    }
+
+    /** The user message, and for a follow-up ({@code facts} not empty) the focus section naming them after it. */
+    public String userMessage(Chunk chunk, int pairs, List<FocusFact> facts) {
+        String message = userMessage(chunk, pairs);
+        if (facts == null || facts.isEmpty() || focus == null) {
+            return message;
+        }
+        StringBuilder lines = new StringBuilder();
+        for (FocusFact f : facts) {
+            lines.append(lines.isEmpty() ? "" : "\n").append("- ").append(defuse(f.getText().strip()));
+        }
+        String section = focus.replace("{{facts}}", lines).replace("{{pairs}}", String.valueOf(pairs));
+        return message.endsWith("\n") || section.startsWith("\n") ? message + section : message + "\n" + section;
+    }
+
+    /** A fact's text names things of the document: it must not open or close a delimited block of the prompt. */
+    private static String defuse(String text) {
+        return text.replaceAll("(?i)<(/?)(document|facts)>", "<$1 $2>").replace("{{", "{ {");
+    }
+
+    private static String readIfAny(String name, String overrides) {
+        boolean overridden = overrides != null && !overrides.isBlank() && Files.isRegularFile(Path.of(overrides).resolve(name));
+        if (!overridden && PromptTemplate.class.getResource("/prompts/" + name) == null) {
+            return null;
+        }
+        return read(name, overrides);
     }
 
     public String userMessage(Chunk chunk, int pairs) {

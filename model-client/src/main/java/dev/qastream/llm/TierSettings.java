@@ -12,7 +12,8 @@ import java.util.Map;
  */
 public record TierSettings(String tier, String backend, String model, String baseUrl, String apiKeyEnv,
                            int maxConcurrency, Duration timeout, int retries, double temperature,
-                           int maxOutputTokens, int pairsTarget, boolean think, int maxPairs, String promptsDir) {
+                           int maxOutputTokens, int pairsTarget, boolean think, int maxPairs, String promptsDir,
+                           int followUpMaxPairs) {
 
     public static TierSettings of(Config config, String tier) {
         String p = "tiers." + tier + ".";
@@ -29,7 +30,8 @@ public record TierSettings(String tier, String backend, String model, String bas
                 config.integer(p + "pairs-target"),
                 config.bool(p + "think"),
                 config.integer("generation.max-pairs-per-chunk"),
-                config.string("generation.prompts-dir").strip());
+                config.string("generation.prompts-dir").strip(),
+                Math.clamp(config.integer("generation.follow-up-max-pairs"), 1, Rounds.SLOTS_PER_ROUND));
     }
 
     /** The API key from the environment, or null when none is configured or set. Never logged. */
@@ -49,12 +51,12 @@ public record TierSettings(String tier, String backend, String model, String bas
 
     public TierSettings withBackend(String newBackend) {
         return new TierSettings(tier, newBackend, model, baseUrl, apiKeyEnv, maxConcurrency, timeout, retries,
-                temperature, maxOutputTokens, pairsTarget, think, maxPairs, promptsDir);
+                temperature, maxOutputTokens, pairsTarget, think, maxPairs, promptsDir, followUpMaxPairs);
     }
 
     public TierSettings withTimeout(Duration newTimeout) {
         return new TierSettings(tier, backend, model, baseUrl, apiKeyEnv, maxConcurrency, newTimeout, retries,
-                temperature, maxOutputTokens, pairsTarget, think, maxPairs, promptsDir);
+                temperature, maxOutputTokens, pairsTarget, think, maxPairs, promptsDir, followUpMaxPairs);
     }
 
     private static String stripSlash(String url) {

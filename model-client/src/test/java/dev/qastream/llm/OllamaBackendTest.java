@@ -50,6 +50,26 @@ class OllamaBackendTest {
     }
 
     @Test
+    void aFollowUpSendsItsFactsAfterTheDocumentAndGetsThemAnsweredFirst() throws Exception {
+        // Given a follow-up naming the default of the chunk's second parameter
+        var fact = dev.qastream.schemas.FocusFact.newBuilder()
+                .setFactId("ran/ul_shaping.md#0|parameter.default|EUtranCellFDD.ulShapingThreshold")
+                .setSubject("EUtranCellFDD.ulShapingThreshold").setKind("parameter.default").setValue("-100")
+                .setText("the default value of EUtranCellFDD.ulShapingThreshold").build();
+
+        // When it is generated
+        Generation g = generator.generate(LlmFixtures.chunk(), "balanced", List.of(fact));
+
+        // Then the model was asked for one pair, the fact named after the document block
+        String user = lastChat().message("user");
+        assertThat(user).contains("Write 1 question/answer pairs");
+        assertThat(user.substring(user.indexOf("</document>"))).contains("- the default value of EUtranCellFDD.ulShapingThreshold");
+        // and the pair about it comes first, under the follow-up's own prompt version
+        assertThat(g.pairs().get(0).answer()).startsWith("The default value of EUtranCellFDD.ulShapingThreshold is -100");
+        assertThat(generator.focusPromptVersion()).startsWith(generator.promptVersion() + "+focus-");
+    }
+
+    @Test
     void sendsTheSchemaThinkOffAndTheSettingsOverHttp11() throws Exception {
         // When a chunk is generated
         Generation g = generator.generate(LlmFixtures.chunk(), "balanced");

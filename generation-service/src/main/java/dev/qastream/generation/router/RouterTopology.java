@@ -1,6 +1,7 @@
 package dev.qastream.generation.router;
 
 import dev.qastream.generation.worker.PairRecords;
+import dev.qastream.generation.worker.RoundSlots;
 import dev.qastream.runtime.kafka.Topics;
 import dev.qastream.schemas.Chunk;
 import dev.qastream.schemas.GenerationRequest;
@@ -15,7 +16,6 @@ import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 
 import java.util.List;
 import java.util.function.LongSupplier;
-import java.util.stream.IntStream;
 
 /**
  * ingest.chunks -> generation.requests.{fast,balanced,quality}, by the chunk's complexity, each request
@@ -33,6 +33,11 @@ public final class RouterTopology {
     }
 
     public static Topology build(Topics topics, TierRouting routing, int maxPairsPerChunk, LongSupplier clock) {
+        return build(topics, routing, new RoundSlots(maxPairsPerChunk, 1, 0), clock);
+    }
+
+    /** With the slots of every round ({@link RoundSlots}): a tombstone removes the follow-ups' pairs too. */
+    public static Topology build(Topics topics, TierRouting routing, RoundSlots slots, LongSupplier clock) {
         StreamsBuilder builder = new StreamsBuilder();
         KStream<String, Revised> chunks = builder.stream(topics.chunks.name(), topics.chunks.consumed())
                 .processValues(RevisionStamp::new);
@@ -46,14 +51,14 @@ public final class RouterTopology {
                 .to((chunkId, request, ctx) -> Topics.requestTopic(request.getTier()),
                         topics.request("fast").produced());
         chunks.filter((chunkId, revised) -> revised.chunk() == null)
-                .flatMap((chunkId, revised) -> removals(chunkId, revised.revision(), maxPairsPerChunk, clock.getAsLong()))
+                .flatMap((chunkId, revised) -> removals(chunkId, revised.revision(), slots.allSlots(), clock.getAsLong()))
                 .to(topics.pairs.name(), topics.pairs.produced());
         return builder.build();
     }
 
-    private static List<KeyValue<String, QaPair>> removals(String chunkId, long revision, int slots, long nowMs) {
+    private static List<KeyValue<String, QaPair>> removals(String chunkId, long revision, List<Integer> slots, long nowMs) {
         String documentId = PairRecords.documentOf(chunkId);
-        return IntStream.range(0, slots).mapToObj(slot -> KeyValue.pair(PairRecords.pairKey(chunkId, slot),
+        return slots.stream().map(slot -> KeyValue.pair(PairRecords.pairKey(chunkId, slot),
                 PairRecords.removal(chunkId, documentId, slot, revision, "router", nowMs))).toList();
     }
 

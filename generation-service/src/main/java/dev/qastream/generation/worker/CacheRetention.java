@@ -19,7 +19,8 @@ import java.util.Set;
  * {@code keep} prompt versions written most recently are kept. A version's recency is the newest
  * {@code createdAtMs} among its entries (ties: the greater version name), so every view that has read the same
  * entries keeps the same ones, whatever order its partitions delivered them in. Entries that differ only in
- * backend or generation parameters belong to the same version and stay or go together. Pure: no I/O.
+ * backend or generation parameters belong to the same version and stay or go together, as do a coverage
+ * follow-up's entries with their first pass's ({@link #firstPassVersion}). Pure: no I/O.
  */
 public final class CacheRetention {
     private final int keepPromptVersions;
@@ -61,7 +62,7 @@ public final class CacheRetention {
         List<Member> stay = new ArrayList<>();
         List<String> gone = new ArrayList<>();
         for (Member m : all) {
-            if (kept.contains(m.promptVersion())) {
+            if (kept.contains(firstPassVersion(m.promptVersion()))) {
                 stay.add(m);
             } else {
                 gone.add(m.key());
@@ -73,7 +74,7 @@ public final class CacheRetention {
     private Set<String> newestVersions(List<Member> members) {
         Map<String, Long> newest = new HashMap<>();
         for (Member m : members) {
-            newest.merge(m.promptVersion(), m.createdAtMs(), Math::max);
+            newest.merge(firstPassVersion(m.promptVersion()), m.createdAtMs(), Math::max);
         }
         Set<String> kept = new LinkedHashSet<>();
         newest.entrySet().stream()
@@ -81,6 +82,15 @@ public final class CacheRetention {
                 .limit(keepPromptVersions)
                 .forEach(e -> kept.add(e.getKey()));
         return kept;
+    }
+
+    /**
+     * A follow-up's prompt version ("qa-3f9c1a+focus-12ab34") counts as its first pass's ("qa-3f9c1a"): a prompt's
+     * follow-up entries stay and go with its first-pass entries instead of taking a kept version's place.
+     */
+    static String firstPassVersion(String promptVersion) {
+        int plus = promptVersion.indexOf('+');
+        return plus < 0 ? promptVersion : promptVersion.substring(0, plus);
     }
 
     /** A group's members as stored beside the entries: count, then key, version and time per member. */

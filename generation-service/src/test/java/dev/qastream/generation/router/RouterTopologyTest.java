@@ -106,6 +106,27 @@ class RouterTopologyTest {
     }
 
     @Test
+    void aRemovedChunkAlsoRemovesTheSlotsOfItsFollowUpRounds() {
+        // Given a router whose chunks get 3 first-pass slots and 2 follow-up rounds of 2 slots each
+        driver.close();
+        driver = new TopologyTestDriver(RouterTopology.build(topics, new TierRouting(0.3, 0.7),
+                new dev.qastream.generation.worker.RoundSlots(3, 2, 2), () -> 42L));
+        chunks = driver.createInputTopic(Topics.INGEST_CHUNKS, topics.chunks.keySerde().serializer(),
+                topics.chunks.valueSerde().serializer());
+        TestOutputTopic<String, QaPair> pairs = driver.createOutputTopic(Topics.GENERATION_PAIRS,
+                topics.pairs.keySerde().deserializer(), topics.pairs.valueSerde().deserializer());
+
+        // When a chunk is removed
+        chunks.pipeInput("lte/doc.md#0", null);
+
+        // Then every slot of every round is removed, each removal naming its round
+        List<KeyValue<String, QaPair>> removed = pairs.readKeyValuesToList();
+        assertThat(removed).extracting(kv -> kv.value.getSlot()).containsExactly(0, 1, 2, 100, 101, 200, 201);
+        assertThat(removed).extracting(kv -> kv.value.getRound()).containsExactly(0, 0, 0, 1, 1, 2, 2);
+        assertThat(removed).allSatisfy(kv -> assertThat(kv.value.getRemoved()).isTrue());
+    }
+
+    @Test
     void rejectsThresholdsOutOfOrder() {
         assertThatThrownBy(() -> new TierRouting(0.8, 0.5)).hasMessageContaining("fast-below");
     }

@@ -23,6 +23,22 @@ class CacheRetentionTest {
     }
 
     @Test
+    void aFollowUpsEntriesCountAsTheirFirstPassVersion() {
+        // Given v1 and v2 with a follow-up entry each ("+focus-..."), a cache keeping two versions
+        CacheRetention keepTwo = new CacheRetention(2);
+        List<Member> held = List.of(new Member("k1", "qa-v1", 100), new Member("k1f", "qa-v1+focus-aa", 150),
+                new Member("k2", "qa-v2", 200));
+
+        // When v2's follow-up entry is written
+        Outcome outcome = keepTwo.admit(held, new Member("k2f", "qa-v2+focus-aa", 250));
+
+        // Then nothing goes: two versions are held, each with its follow-up
+        assertThat(outcome.evicted()).isEmpty();
+        // and a third version takes v1 out with its follow-up
+        assertThat(keepTwo.admit(outcome.kept(), new Member("k3", "qa-v3", 300)).evicted()).containsExactlyInAnyOrder("k1", "k1f");
+    }
+
+    @Test
     void upToKeepVersionsNothingIsDropped() {
         Outcome outcome = keepThree.admit(List.of(new Member("k1", "v1", 100), new Member("k2", "v2", 200)),
                 new Member("k3", "v3", 300));

@@ -112,7 +112,9 @@ public final class ReportState {
             return;
         }
         deadLetters++;
-        openDeadLetters.add(value.getRequest().getChunk().getChunkId());
+        // Keyed as on generation.dlq: a follow-up round's dead letter is open apart from its first pass's.
+        openDeadLetters.add(dev.qastream.generation.worker.PairRecords.deadLetterKey(
+                value.getRequest().getChunk().getChunkId(), value.getRequest().getRound()));
         increment(deadLetterReasons, Reasons.group(value.getReason()));
         increment(deadLetterTiers, value.getRequest().getTier());
         recent(recentDeadLetters, new QualityReport.DeadLetter(value.getRequest().getChunk().getChunkId(),
@@ -120,9 +122,9 @@ public final class ReportState {
                 value.getFailedAtMs()));
     }
 
-    /** A re-drive's marker (a null value on generation.dlq): the chunk's dead letter is no longer open. */
-    public void deadLetterRedriven(String chunkId) {
-        openDeadLetters.remove(chunkId);
+    /** A re-drive's marker (a null value on generation.dlq, keyed as the dead letter): that one is no longer open. */
+    public void deadLetterRedriven(String key) {
+        openDeadLetters.remove(key);
     }
 
     /** A record a Streams stage set aside on its dead-letter topic {@code topic}. */

@@ -5,6 +5,7 @@ import dev.qastream.llm.Generation;
 import dev.qastream.llm.GenerationException;
 import dev.qastream.llm.PairGenerator;
 import dev.qastream.schemas.Chunk;
+import dev.qastream.schemas.FocusFact;
 import dev.qastream.schemas.Parameter;
 import dev.qastream.schemas.QaPair;
 
@@ -28,7 +29,10 @@ import java.util.regex.Pattern;
  *
  * <p>Slots follow a fixed order of question kinds, so that under the cap the most useful kinds survive:
  * feature overview, parameter defaults, parameter descriptions, valid values, counters, MO classes
- * (each in chunk order). The same chunk always yields the same pairs in the same slots.
+ * (each in chunk order). The same chunk always yields the same pairs in the same slots. When those do not all fit
+ * the cap, the value facts (defaults, valid values with units, MO classes, counters) go first, packed several to a
+ * pair when they must ({@link ValueFacts}): the first pass states every value fact it can phrase. Given a focus
+ * (a coverage follow-up), it answers the named facts, one pair each.
  */
 public final class ExtractiveGenerator implements PairGenerator {
     public static final String BACKEND = "extractive";
@@ -59,8 +63,14 @@ public final class ExtractiveGenerator implements PairGenerator {
 
     @Override
     public Generation generate(Chunk chunk, String tier) throws GenerationException {
+        return generate(chunk, tier, List.of());
+    }
+
+    /** A follow-up: one pair for each named fact the chunk's parameters, counters or overview can state. */
+    @Override
+    public Generation generate(Chunk chunk, String tier, List<FocusFact> focus) throws GenerationException {
         List<GeneratedPair> out = new ArrayList<>();
-        for (QaPair p : pairs(chunk, tier, 0L)) {
+        for (QaPair p : pairs(chunk, tier, 0L, focus)) {
             out.add(new GeneratedPair(p.getQuestion(), p.getAnswer(), questionType(p.getQuestion())));
         }
         return Generation.of(out);
@@ -70,32 +80,25 @@ public final class ExtractiveGenerator implements PairGenerator {
     static String questionType(String question) {
         return question.startsWith(Templates.Q_DEFAULT.substring(0, Templates.Q_DEFAULT.indexOf("%s")))
                 || question.startsWith(Templates.Q_VALID.substring(0, Templates.Q_VALID.indexOf("%s")))
+                || question.startsWith(Templates.Q_PROFILE.substring(0, Templates.Q_PROFILE.indexOf("%s")))
                 || question.startsWith(Templates.Q_MO_CLASS.substring(0, Templates.Q_MO_CLASS.indexOf("%s")))
                 ? "parameter" : "factual";
     }
 
-    /** The pairs with their slots, as QaPair records. */
+    /** The pairs of the first pass with their slots, as QaPair records. */
     public List<QaPair> pairs(Chunk chunk, String tier, long nowMs) throws GenerationException {
+        return pairs(chunk, tier, nowMs, List.of());
+    }
+
+    /** The pairs with their slots (counted from 0 in the request's own round), as QaPair records. */
+    public List<QaPair> pairs(Chunk chunk, String tier, long nowMs, List<FocusFact> focus) throws GenerationException {
         if (chunk == null || chunk.getText() == null || chunk.getChunkId() == null || tier == null) {
             throw new GenerationException("request without chunk id, chunk text or tier", false);
         }
-        // Keyed by question so a parameter listed twice does not take two slots.
-        Map<String, String> pairs = new LinkedHashMap<>();
-        overview(chunk, pairs);
-        List<Parameter> params = chunk.getParameters() == null ? List.of() : chunk.getParameters();
-        params.forEach(p -> defaultValue(p, chunk, pairs));
-        params.forEach(p -> control(p, chunk, pairs));
-        params.forEach(p -> validValues(p, chunk, pairs));
-        if (chunk.getCounters() != null) {
-            chunk.getCounters().forEach(c -> counter(chunk.getText(), c, pairs));
-        }
-        params.forEach(p -> moClass(p, pairs));
-
+        List<Map.Entry<String, String>> chosen = focus == null || focus.isEmpty()
+                ? ValueFacts.of(chunk, this).firstPass(maxPairs) : ValueFacts.of(chunk, this).focused(focus);
         List<QaPair> out = new ArrayList<>();
-        for (Map.Entry<String, String> e : pairs.entrySet()) {
-            if (out.size() == maxPairs) {
-                break;
-            }
+        for (Map.Entry<String, String> e : chosen) {
             int slot = out.size();
             out.add(QaPair.newBuilder()
                     .setPairKey(chunk.getChunkId() + "#" + slot)
@@ -120,7 +123,7 @@ public final class ExtractiveGenerator implements PairGenerator {
     /** "About 5GS NAS" names the feature "5GS NAS" inside a sentence. */
     private static final Pattern FEATURE_LEAD = Pattern.compile("(?i)^(about|overview of|introduction to)\\s+");
 
-    private static void overview(Chunk chunk, Map<String, String> pairs) {
+    static void overview(Chunk chunk, Map<String, String> pairs) {
         String feature = featureName(chunk);
         // "What does the Introduction feature do?": the document title was a section name, not a feature.
         if (feature.isEmpty() || GENERIC_TITLES.contains(feature.toLowerCase(Locale.ROOT))) {
@@ -160,7 +163,7 @@ public final class ExtractiveGenerator implements PairGenerator {
         return !words.isEmpty() && named * 2 >= words.size();
     }
 
-    private static void defaultValue(Parameter p, Chunk chunk, Map<String, String> pairs) {
+    static void defaultValue(Parameter p, Chunk chunk, Map<String, String> pairs) {
         String name = subject(p, chunk);
         String value = Phrasing.defaultWithMeaning(p.getDefaultValue(), p.getValidValues(), p.getUnit());
         if (!name.isEmpty() && !value.isEmpty()) {
@@ -168,14 +171,14 @@ public final class ExtractiveGenerator implements PairGenerator {
         }
     }
 
-    private static void control(Parameter p, Chunk chunk, Map<String, String> pairs) {
+    static void control(Parameter p, Chunk chunk, Map<String, String> pairs) {
         String name = subject(p, chunk);
         if (!name.isEmpty()) {
             put(pairs, Templates.Q_CONTROL.formatted(name), Phrasing.describe(name, p.getDescription(), false));
         }
     }
 
-    private static void validValues(Parameter p, Chunk chunk, Map<String, String> pairs) {
+    static void validValues(Parameter p, Chunk chunk, Map<String, String> pairs) {
         String name = subject(p, chunk);
         String values = Phrasing.field(p.getValidValues());
         String unit = Phrasing.field(p.getUnit());
@@ -188,14 +191,14 @@ public final class ExtractiveGenerator implements PairGenerator {
         put(pairs, Templates.Q_VALID.formatted(name), answer);
     }
 
-    private static void counter(String text, String counter, Map<String, String> pairs) {
+    static void counter(String text, String counter, Map<String, String> pairs) {
         String name = Prose.value(counter);
         if (!name.isEmpty()) {
             ChunkText.counterAnswer(text, name).ifPresent(a -> put(pairs, Templates.Q_COUNTER.formatted(name), a));
         }
     }
 
-    private static void moClass(Parameter p, Map<String, String> pairs) {
+    static void moClass(Parameter p, Map<String, String> pairs) {
         String mo = Prose.value(p.getMoClass());
         String bare = bareName(p);
         if (!mo.isEmpty() && !bare.isEmpty()) {
@@ -204,7 +207,7 @@ public final class ExtractiveGenerator implements PairGenerator {
         }
     }
 
-    private static void put(Map<String, String> pairs, String question, String answer) {
+    static void put(Map<String, String> pairs, String question, String answer) {
         if (answer != null && !answer.isBlank()) {
             pairs.putIfAbsent(question, answer.strip());
         }
@@ -229,7 +232,7 @@ public final class ExtractiveGenerator implements PairGenerator {
         return mo.isEmpty() || name.isEmpty() || name.startsWith(mo + ".") ? name : mo + "." + name;
     }
 
-    private static String bareName(Parameter p) {
+    static String bareName(Parameter p) {
         String name = Prose.value(p.getName());
         return name.substring(name.lastIndexOf('.') + 1);
     }

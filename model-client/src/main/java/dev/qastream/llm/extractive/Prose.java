@@ -140,4 +140,12 @@ final class Prose {
     static String firstWord(String s) {
         return s.strip().split("\\s+", 2)[0].toLowerCase(Locale.ROOT).replaceAll("[^a-z]", "");
     }
+
+    /** "a", "a and b", "a, b and c". */
+    static String join(List<String> items) {
+        if (items.size() <= 1) {
+            return items.isEmpty() ? "" : items.get(0);
+        }
+        return String.join(", ", items.subList(0, items.size() - 1)) + " and " + items.get(items.size() - 1);
+    }
 }

@@ -25,13 +25,16 @@ final class Templates {
     static final String APPLIES_VERB = "applies";
     static final String FOR_SUBJECT = "For %s, %s";
     static final String NAME_IN_FEATURE = "%s in %s";
+    /** A parameter's value facts in one pair, when one pair per fact would not fit the cap: "What are the ... of X?" */
+    static final String Q_PROFILE = "What are the %s of %s?";
+    static final String Q_COUNTERS = "What do the counters %s measure?";
 
     /** Bump when the extraction rules change without a wording change; it is part of the version hash. */
-    static final String RULES_REVISION = "1";
+    static final String RULES_REVISION = "2";
 
     private static final List<String> ALL = List.of(Q_DEFAULT, A_DEFAULT, Q_VALID, A_VALID, A_VALID_UNIT,
             Q_MO_CLASS, A_MO_CLASS, Q_CONTROL, Q_FEATURE, Q_COUNTER, COUNTER_SUBJECT, PARAMETER_VERB, COUNTER_VERB,
-            CONDITION_VERB, APPLIES_VERB, FOR_SUBJECT, NAME_IN_FEATURE, RULES_REVISION);
+            CONDITION_VERB, APPLIES_VERB, FOR_SUBJECT, NAME_IN_FEATURE, Q_PROFILE, Q_COUNTERS, RULES_REVISION);
 
     private Templates() {
     }

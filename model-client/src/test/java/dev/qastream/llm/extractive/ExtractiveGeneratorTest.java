@@ -166,20 +166,17 @@ class ExtractiveGeneratorTest {
     }
 
     @Test
-    void capLimitsPairsAndKeepsTheSamePrefix() throws Exception {
-        // Given a chunk with ten candidate questions
+    void capLimitsPairsAndKeepsTheValueFactsFirst() throws Exception {
+        // Given a chunk with ten candidate questions: overview, 2 defaults, 2 descriptions, 2 valid values, a counter, 2 MO classes
         Chunk chunk = featureChunk();
 
-        // When generated with the default cap, a smaller cap and no practical cap
+        // When generated with no practical cap, the default cap and a cap of three
         List<QaPair> all = new ExtractiveGenerator(100).pairs(chunk, "fast", 1L);
         List<QaPair> capped = new ExtractiveGenerator().pairs(chunk, "fast", 1L);
         List<QaPair> three = new ExtractiveGenerator(3).pairs(chunk, "fast", 1L);
 
-        // Then the default cap is 8 and a smaller cap keeps the first slots unchanged
+        // Then without a cap every kind comes, in its order
         assertThat(all).hasSize(10);
-        assertThat(capped).hasSize(ExtractiveGenerator.DEFAULT_MAX_PAIRS).hasSize(8);
-        assertThat(three).extracting(QaPair::getQuestion)
-                .containsExactlyElementsOf(all.subList(0, 3).stream().map(QaPair::getQuestion).toList());
         assertThat(all).extracting(QaPair::getQuestion).containsSubsequence(
                 "What does the Adaptive Uplink Power Boost feature do?",
                 "What is the default value of EUtranCellFDD.ulPowerBoostEnabled?",
@@ -187,6 +184,70 @@ class ExtractiveGeneratorTest {
                 "What are the valid values of EUtranCellFDD.ulPowerBoostEnabled?",
                 "What does the counter pmUlPowerBoostActivations measure?",
                 "Which MO class does the parameter ulPowerBoostEnabled belong to?");
+        // and under the default cap (8) the descriptions give way to the value facts, which all stay
+        assertThat(capped).hasSize(ExtractiveGenerator.DEFAULT_MAX_PAIRS).hasSize(8)
+                .extracting(QaPair::getQuestion).noneMatch(q -> q.endsWith(" control?"));
+        // and under a cap of three each parameter's value facts share one pair, so none is lost
+        assertThat(three).extracting(QaPair::getQuestion).containsExactly(
+                "What does the Adaptive Uplink Power Boost feature do?",
+                "What are the default values, valid values and MO classes of EUtranCellFDD.ulPowerBoostEnabled and "
+                        + "EUtranCellFDD.ulPowerBoostThreshold?",
+                "What does the counter pmUlPowerBoostActivations measure?");
+        assertThat(three.get(1).getAnswer()).contains("The default value of EUtranCellFDD.ulPowerBoostThreshold is 130 dB.",
+                "The valid values of EUtranCellFDD.ulPowerBoostEnabled are false (disabled), true (enabled).",
+                "The parameter ulPowerBoostThreshold belongs to the EUtranCellFDD MO class.");
+    }
+
+    @Test
+    void theFirstPassStatesEveryValueFactOfATwelveParameterChunkUnderTheCap() throws Exception {
+        // Given a chunk of twelve parameters, each with a default, valid values, a unit and an MO class, and two counters
+        List<dev.qastream.schemas.Parameter> params = java.util.stream.IntStream.range(0, 12)
+                .mapToObj(i -> param("NRCellDU", "timer" + i, "Supervision timer number " + i, "0..10" + i, String.valueOf(i), "ms"))
+                .toList();
+        StringBuilder text = new StringBuilder("## Parameters\n");
+        params.forEach(p -> text.append("- **NRCellDU.").append(p.getName()).append("**: ").append(p.getDescription()).append('\n'));
+        text.append("- **pmTimerExpiry**: Number of times a supervision timer expired\n");
+        text.append("- **pmTimerRestart**: Number of times a supervision timer was restarted\n");
+        Chunk chunk = chunk(List.of("Parameters"), text.toString(), params, List.of("pmTimerExpiry", "pmTimerRestart"));
+
+        // When the builtin generator makes its first pass under the default cap
+        List<QaPair> pairs = new ExtractiveGenerator().pairs(chunk, "fast", 1L);
+
+        // Then it stays under the cap and still states every parameter's default, valid values, unit and MO class,
+        // and what each counter measures
+        assertThat(pairs).hasSizeLessThanOrEqualTo(ExtractiveGenerator.DEFAULT_MAX_PAIRS);
+        String answers = pairs.stream().map(QaPair::getAnswer).collect(Collectors.joining("\n"));
+        for (int i = 0; i < 12; i++) {
+            assertThat(answers).contains("The default value of NRCellDU.timer" + i + " is " + i + " ms.",
+                    "The valid values of NRCellDU.timer" + i + " are 0..10" + i + " (unit: ms).",
+                    "The parameter timer" + i + " belongs to the NRCellDU MO class.");
+        }
+        assertThat(answers).contains("pmTimerExpiry", "pmTimerRestart");
+    }
+
+    @Test
+    void aFollowUpAnswersTheNamedFactsOnePairEach() throws Exception {
+        // Given facts of the feature chunk named by a follow-up, one of them about a parameter the chunk does not have
+        List<dev.qastream.schemas.FocusFact> focus = List.of(
+                fact("parameter.default", "EUtranCellFDD.ulPowerBoostThreshold"),
+                fact("parameter.mo-class", "EUtranCellFDD.ulPowerBoostEnabled"),
+                fact("counter.purpose", "pmUlPowerBoostActivations"),
+                fact("parameter.default", "EUtranCellFDD.noSuchParameter"));
+
+        // When the builtin generator answers the follow-up
+        var generation = new ExtractiveGenerator().generate(featureChunk(), "fast", focus);
+
+        // Then it answers exactly the facts it can state, in the order named
+        assertThat(generation.pairs()).extracting(GeneratedPair::question).containsExactly(
+                "What is the default value of EUtranCellFDD.ulPowerBoostThreshold?",
+                "Which MO class does the parameter ulPowerBoostEnabled belong to?",
+                "What does the counter pmUlPowerBoostActivations measure?");
+        assertThat(generation.pairs().get(0).answer()).isEqualTo("The default value of EUtranCellFDD.ulPowerBoostThreshold is 130 dB.");
+    }
+
+    private static dev.qastream.schemas.FocusFact fact(String kind, String subject) {
+        return dev.qastream.schemas.FocusFact.newBuilder().setFactId("ran/uplink_power_boost.md#0|" + kind + "|" + subject)
+                .setSubject(subject).setKind(kind).setText("the " + kind + " of " + subject).build();
     }
 
     @Test
