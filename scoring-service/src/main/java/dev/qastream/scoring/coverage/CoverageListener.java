@@ -10,6 +10,10 @@ public interface CoverageListener {
     /** A follow-up round was requested for a chunk. */
     void followUp(String chunkId, int round);
 
+    /** Chunks whose latest round is not complete yet changed by this many (a follow-up may still come). */
+    default void pendingRounds(long delta) {
+    }
+
     CoverageListener NONE = new CoverageListener() {
         @Override
         public void document(String documentId, DocumentCoverage coverage) {

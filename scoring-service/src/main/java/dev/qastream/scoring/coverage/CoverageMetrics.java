@@ -15,6 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class CoverageMetrics implements CoverageListener {
     private final Map<String, DocumentCoverage> documents = new ConcurrentHashMap<>();
     private final Counter followUps;
+    private final java.util.concurrent.atomic.AtomicLong pending = new java.util.concurrent.atomic.AtomicLong();
 
     public CoverageMetrics(MeterRegistry meters) {
         Gauge.builder("qastream.coverage.facts", this, m -> m.facts()).description("facts of the documents held").register(meters);
@@ -24,6 +25,8 @@ public final class CoverageMetrics implements CoverageListener {
         Gauge.builder("qastream.coverage.documents", documents, Map::size).description("documents with coverage").register(meters);
         Gauge.builder("qastream.coverage.diversity", this, m -> m.diversity())
                 .description("mean question-type diversity of the documents' accepted pairs").register(meters);
+        Gauge.builder("qastream.coverage.pending.rounds", pending, java.util.concurrent.atomic.AtomicLong::get)
+                .description("chunks whose latest round is not complete yet").register(meters);
         followUps = Counter.builder("qastream.coverage.followups").description("follow-up rounds requested").register(meters);
     }
 
@@ -39,6 +42,16 @@ public final class CoverageMetrics implements CoverageListener {
     @Override
     public void followUp(String chunkId, int round) {
         followUps.increment();
+    }
+
+    @Override
+    public void pendingRounds(long delta) {
+        pending.addAndGet(delta);
+    }
+
+    /** Chunks whose latest round is not complete yet: a follow-up request may still come from them. */
+    public long pendingRounds() {
+        return Math.max(0, pending.get());
     }
 
     long facts() {

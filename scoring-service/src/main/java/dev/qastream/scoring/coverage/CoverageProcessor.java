@@ -46,6 +46,10 @@ final class CoverageProcessor implements Processor<String, CoverageEvent, String
     private KeyValueStore<String, CoveragePairState> pairs;
     private KeyValueStore<String, DocumentCoverage> documents;
     private KeyValueStore<String, Long> pending;
+    /** Chunks of this task's pending store: told to the listener, taken back when the task closes. */
+    private long heldPending;
+    /** A round of known size missing a slot for this many quiet periods is decided without it. */
+    static final int GIVE_UP_QUIET_ROUNDS = 30;
 
     CoverageProcessor(CoverageSettings settings, CoverageListener listener) {
         this.settings = settings;
@@ -65,6 +69,13 @@ final class CoverageProcessor implements Processor<String, CoverageEvent, String
         try (KeyValueIterator<String, DocumentCoverage> it = documents.all()) {
             it.forEachRemaining(kv -> listener.document(kv.key, kv.value));
         }
+        try (KeyValueIterator<String, Long> it = pending.all()) {
+            while (it.hasNext()) {
+                it.next();
+                heldPending++;
+            }
+        }
+        listener.pendingRounds(heldPending);
     }
 
     @Override
@@ -105,7 +116,7 @@ final class CoverageProcessor implements Processor<String, CoverageEvent, String
         }
         if (chunk == null) {
             chunks.delete(chunkId);
-            pending.delete(chunkId);
+            clearPending(chunkId);
             for (KeyValue<String, CoveragePairState> p : pairsOf(chunkId)) {
                 pairs.delete(p.key);
             }
@@ -143,10 +154,32 @@ final class CoverageProcessor implements Processor<String, CoverageEvent, String
                     .setRejection(scored.getAccepted() || scored.getReasons().isEmpty() ? null : scored.getReasons().get(0))
                     .setContradictions(new HashMap<>(wrong))
                     .build());
-            pending.put(chunkId, context.currentSystemTimeMs());
+            markPending(chunkId);
             round(chunkId, false, timestamp);
         }
         publish(FactInventory.documentOf(chunkId), timestamp);
+    }
+
+    /** Marks a chunk's round as waiting (or still waiting) for its last pairs. */
+    private void markPending(String chunkId) {
+        if (pending.get(chunkId) == null) {
+            heldPending++;
+            listener.pendingRounds(1);
+        }
+        pending.put(chunkId, context.currentSystemTimeMs());
+    }
+
+    private void clearPending(String chunkId) {
+        if (pending.get(chunkId) != null) {
+            pending.delete(chunkId);
+            heldPending--;
+            listener.pendingRounds(-1);
+        }
+    }
+
+    @Override
+    public void close() {
+        listener.pendingRounds(-heldPending); // this task's rounds are another instance's now, or nobody's
     }
 
     // --- rounds and follow-ups -----------------------------------------------------------------------------
@@ -178,7 +211,7 @@ final class CoverageProcessor implements Processor<String, CoverageEvent, String
         CoverageChunkState state = chunks.get(chunkId);
         if (state == null) {
             if (quiet) {
-                pending.delete(chunkId); // no chunk (yet): its own arrival does not start a round
+                clearPending(chunkId); // no chunk (yet): its own arrival does not start a round
             }
             return false;
         }
@@ -191,7 +224,7 @@ final class CoverageProcessor implements Processor<String, CoverageEvent, String
         }
         if (mine.isEmpty()) {
             if (quiet) {
-                pending.delete(chunkId);
+                clearPending(chunkId);
             }
             return false;
         }
@@ -200,11 +233,14 @@ final class CoverageProcessor implements Processor<String, CoverageEvent, String
                 .sorted(Comparator.comparingInt(CoveragePairState::getSlot)).toList();
         int slots = ofRound.stream().mapToInt(CoveragePairState::getSlotsInRound).max().orElse(0);
         long scored = ofRound.stream().map(CoveragePairState::getSlot).distinct().count();
-        boolean complete = slots > 0 ? scored >= slots : quiet;
+        Long last = pending.get(chunkId);
+        boolean givenUp = quiet && last != null && context.currentSystemTimeMs() - last >= GIVE_UP_QUIET_ROUNDS * settings.roundQuietMs();
+        // A slot that never comes (its pair lost upstream) must not hold the round forever.
+        boolean complete = slots > 0 ? scored >= slots || givenUp : quiet;
         if (!complete) {
             return false;
         }
-        pending.delete(chunkId);
+        clearPending(chunkId);
         int next = round + 1;
         if (state.getFollowUpRounds() >= next || state.getFollowUpRounds() >= settings.maxRounds()) {
             return false; // this round was followed up already, or the chunk had its rounds

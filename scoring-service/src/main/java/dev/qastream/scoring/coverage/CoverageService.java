@@ -22,11 +22,23 @@ public final class CoverageService extends StreamsService {
         ServiceMain.run(args, CoverageService::new);
     }
 
+    private final CoverageMetrics metrics;
+
     public CoverageService(ServiceContext ctx) {
-        super("coverage", APP_ID, CoverageTopology.build(ctx.topics(), CoverageSettings.from(ctx.config()),
-                        new CoverageMetrics(ctx.meters())),
+        this(ctx, new CoverageMetrics(ctx.meters()));
+    }
+
+    private CoverageService(ServiceContext ctx, CoverageMetrics metrics) {
+        super("coverage", APP_ID, CoverageTopology.build(ctx.topics(), CoverageSettings.from(ctx.config()), metrics),
                 ctx.kafka().streams(APP_ID, Topics.COVERAGE_DLQ, TRANSACTION_TIMEOUT),
                 List.of(Topics.INGEST_CHUNKS, Topics.SCORING_SCORED, APP_ID + "-" + CoverageTopology.REPARTITION + "-repartition"),
                 ctx.meters());
+        this.metrics = metrics;
+    }
+
+    /** Rounds not complete yet: their follow-up (if any) is still to come, though no lag shows it. */
+    @Override
+    public long inFlight() {
+        return metrics.pendingRounds();
     }
 }
