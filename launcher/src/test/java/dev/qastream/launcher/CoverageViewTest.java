@@ -34,4 +34,12 @@ class CoverageViewTest {
         assertThat(gaps).anyMatch(l -> l.startsWith("lte/a.md"));
         assertThat(CoverageView.render(List.of(), false).get(0)).startsWith("no coverage yet");
     }
+
+    @Test
+    void statusShowsTheFactsCovered() {
+        var snapshot = new dev.qastream.launcher.status.Snapshot(0, "here", 2, 4, 10, 10, 8, 8, 0, 0, java.util.Map.of(),
+                java.util.Map.of(), java.util.Map.of(), java.util.Map.of(), 10, 7);
+        assertThat(dev.qastream.launcher.status.StatusView.render(snapshot, null))
+                .anySatisfy(l -> assertThat(l).startsWith("facts covered").contains("70%", "of 10 facts"));
+    }
 }
