@@ -36,6 +36,17 @@ class CoverageViewTest {
     }
 
     @Test
+    void theBatchSummaryShowsCoverageFromTheStagesMeters() {
+        var meters = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        assertThat(BatchCommand.coverageLine(meters)).contains("no facts yet");
+        var metrics = new dev.qastream.scoring.coverage.CoverageMetrics(meters);
+        metrics.document("lte/a.md", doc("lte/a.md", 4, 3, List.of()));
+        metrics.document("lte/b.md", doc("lte/b.md", 6, 4, List.of()));
+        metrics.followUp("lte/a.md#0", 1);
+        assertThat(BatchCommand.coverageLine(meters)).contains("7 of 10 facts covered (70%)", "diversity 0.85", "1 follow-up");
+    }
+
+    @Test
     void statusShowsTheFactsCovered() {
         var snapshot = new dev.qastream.launcher.status.Snapshot(0, "here", 2, 4, 10, 10, 8, 8, 0, 0, java.util.Map.of(),
                 java.util.Map.of(), java.util.Map.of(), java.util.Map.of(), 10, 7);
