@@ -122,8 +122,16 @@ final class CoverageProcessor implements Processor<String, CoverageEvent, String
             }
         } else {
             int rounds = old != null && old.getRevision() == revision ? old.getFollowUpRounds() : 0;
-            chunks.put(chunkId, CoverageChunkState.newBuilder().setChunk(chunk).setRevision(revision).setFacts(after)
-                    .setFollowUpRounds(rounds).build());
+            CoverageChunkState state = CoverageChunkState.newBuilder().setChunk(chunk).setRevision(revision).setFacts(after)
+                    .setFollowUpRounds(rounds).build();
+            chunks.put(chunkId, state);
+            if (old == null || !old.getChunk().getChecksum().equals(chunk.getChecksum())) {
+                for (KeyValue<String, CoveragePairState> p : pairsOf(chunkId)) {
+                    if (p.value.getChunkChecksum().equals(chunk.getChecksum())) {
+                        pairs.put(p.key, checked(p.value, state)); // pairs that came before their chunk
+                    }
+                }
+            }
             if (pending.get(chunkId) != null) {
                 round(chunkId, false, timestamp); // its pairs came first
             }
@@ -143,17 +151,16 @@ final class CoverageProcessor implements Processor<String, CoverageEvent, String
                 return;
             }
             CoverageChunkState chunk = chunks.get(chunkId);
-            Map<String, String> wrong = chunk == null ? Map.of()
-                    : FactConfirmation.of(p.getQuestion(), p.getAnswer(), chunk.getChunk(), scored.getRelevance()).contradicted();
-            pairs.put(pairKey, CoveragePairState.newBuilder()
+            CoveragePairState state = CoveragePairState.newBuilder()
                     .setPairKey(pairKey).setChunkId(chunkId).setChunkChecksum(p.getChunkChecksum())
                     .setRevision(p.getRevision()).setRound(p.getRound()).setSlot(p.getSlot())
                     .setSlotsInRound(p.getSlotsInRound()).setTier(p.getTier()).setAccepted(scored.getAccepted())
                     .setQuestionType(p.getQuestionType() != null ? p.getQuestionType() : QuestionTypes.classify(p.getQuestion()))
                     .setConfirmedFacts(scored.getConfirmedFacts())
                     .setRejection(scored.getAccepted() || scored.getReasons().isEmpty() ? null : scored.getReasons().get(0))
-                    .setContradictions(new HashMap<>(wrong))
-                    .build());
+                    .setQuestion(p.getQuestion()).setAnswer(p.getAnswer()).setRelevance(scored.getRelevance())
+                    .build();
+            pairs.put(pairKey, checked(state, chunk));
             markPending(chunkId);
             round(chunkId, false, timestamp);
         }
@@ -180,6 +187,16 @@ final class CoverageProcessor implements Processor<String, CoverageEvent, String
     @Override
     public void close() {
         listener.pendingRounds(-heldPending); // this task's rounds are another instance's now, or nobody's
+    }
+
+    /**
+     * The pair with what its answer contradicts, checked against its own chunk version only: a pair that arrived
+     * before its chunk is checked when the chunk comes, so the result does not depend on the order of arrival.
+     */
+    private static CoveragePairState checked(CoveragePairState p, CoverageChunkState chunk) {
+        Map<String, String> wrong = chunk == null || !chunk.getChunk().getChecksum().equals(p.getChunkChecksum()) ? Map.of()
+                : FactConfirmation.of(p.getQuestion(), p.getAnswer(), chunk.getChunk(), p.getRelevance()).contradicted();
+        return CoveragePairState.newBuilder(p).setContradictions(new HashMap<>(wrong)).build();
     }
 
     // --- rounds and follow-ups -----------------------------------------------------------------------------

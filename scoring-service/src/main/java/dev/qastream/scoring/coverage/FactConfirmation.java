@@ -4,6 +4,7 @@ import dev.qastream.schemas.Chunk;
 import dev.qastream.schemas.Fact;
 import dev.qastream.scoring.FactCheck;
 import dev.qastream.scoring.FactChecker;
+import dev.qastream.scoring.WordPatterns;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -129,9 +130,7 @@ public record FactConfirmation(Set<String> confirmed, boolean valueConfirmed, Ma
         if (word == null || word.isBlank()) {
             return false;
         }
-        int flags = caseSensitive ? 0 : Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE;
-        return Pattern.compile("(?<![A-Za-z0-9_])" + Pattern.quote(word.strip()) + "(?![A-Za-z0-9_])", flags)
-                .matcher(text).find();
+        return WordPatterns.of(word.strip(), caseSensitive).matcher(text).find();
     }
 
     private static String bare(String subject) {

@@ -165,6 +165,15 @@ class CoverageTopologyTest {
     }
 
     @Test
+    void aWrongAnswerThatArrivesBeforeItsChunkIsCheckedWhenTheChunkComes() {
+        send(pair(0, "v1", 0, 0, 0, false, "The default value of " + SUBJECT + " is 5.", List.of()));
+        chunks.pipeInput(CHUNK, chunk("v1", maxOffset()));
+        UncoveredFact wrong = uncovered(latest(), DEFAULT);
+        assertThat(wrong.getReason()).isEqualTo(CoverageCalculator.ANSWERED_WRONGLY);
+        assertThat(wrong.getDetail()).contains("answer says 5");
+    }
+
+    @Test
     void editingTheDocumentAddsAndRemovesFactsAndDeletingItRemovesThemAll() {
         chunks.pipeInput(CHUNK, chunk("v1", maxOffset()));
         send(accepted(0, List.of(DEFAULT)));
