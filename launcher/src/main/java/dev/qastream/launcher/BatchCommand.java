@@ -70,6 +70,24 @@ final class BatchCommand implements Callable<Integer> {
         }
     }
 
+    /** Facts covered over all documents, from the coverage stage's meters (qastream.coverage.*). */
+    static String coverageLine(io.micrometer.core.instrument.MeterRegistry meters) {
+        double facts = gauge(meters, "qastream.coverage.facts");
+        double covered = gauge(meters, "qastream.coverage.covered");
+        io.micrometer.core.instrument.Counter followUps = meters.find("qastream.coverage.followups").counter();
+        if (!(facts > 0)) {
+            return "coverage            - (no facts yet)";
+        }
+        return String.format(java.util.Locale.ROOT, "coverage       %6.0f of %.0f facts covered (%.0f%%), diversity %.2f, "
+                        + "%.0f follow-up rounds (./pipeline coverage)", covered, facts, 100 * covered / facts,
+                gauge(meters, "qastream.coverage.diversity"), followUps == null ? 0 : followUps.count());
+    }
+
+    private static double gauge(io.micrometer.core.instrument.MeterRegistry meters, String name) {
+        io.micrometer.core.instrument.Gauge g = meters.find(name).gauge();
+        return g == null ? Double.NaN : g.value();
+    }
+
     private static void print(Stack stack, ScanReport scan, double seconds, Config config) {
         Counts c = Counts.of(stack);
         System.out.println("---------------- batch summary ----------------");
@@ -81,6 +99,7 @@ final class BatchCommand implements Callable<Integer> {
         System.out.printf("errors         %6d (see %s)%n", scan.errors(),
                 config.path("out").resolve("ingest-errors.jsonl"));
         System.out.printf("dataset        %6d pairs in %s%n", c.dataset(), config.path("out").resolve("dataset.jsonl"));
+        System.out.println(coverageLine(stack.context().meters()));
         GenerationSummary.print(stack.context().meters(), stack.generation().emptyChunks(), System.out);
         System.out.printf("time           %6.1f s (stack start %.1f s)%n", seconds, stack.startupMs() / 1000.0);
         System.out.println("-----------------------------------------------");

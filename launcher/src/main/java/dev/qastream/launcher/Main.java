@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
         subcommands = {UpCommand.class, BatchCommand.class, TailCommand.class, ScoreCommand.class, BenchCommand.class,
                 StatusCommand.class, DoctorCommand.class, TopicsCommand.class, PlatformCommand.class,
                 ServiceCommand.class, SimulateLlmCommand.class, ExportCommand.class,
-                ReplayCommand.class, RescoreCommand.class, ReviewCommand.class, CommandLine.HelpCommand.class})
+                ReplayCommand.class, RescoreCommand.class, ReviewCommand.class, CoverageCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {

@@ -9,6 +9,7 @@ import dev.qastream.runtime.ServiceMain;
 import dev.qastream.runtime.config.Config;
 import dev.qastream.runtime.platform.DataDirLock;
 import dev.qastream.scoring.ScoringService;
+import dev.qastream.scoring.coverage.CoverageService;
 import dev.qastream.scoring.judge.JudgeService;
 import dev.qastream.sink.SinkService;
 import picocli.CommandLine.Command;
@@ -28,10 +29,11 @@ import java.util.function.Function;
                 "Each process keeps its stream state in DATA/services/NAME-N (the first N not in use) and serves "
                         + "/metrics and /health on 127.0.0.1, port http.port (taken or 0: a free one, printed)."})
 final class ServiceCommand implements Callable<Integer> {
-    enum Name { ingest, generation, scoring, judge, sink }
+    enum Name { ingest, generation, scoring, judge, coverage, sink }
 
     @Parameters(index = "0", paramLabel = "NAME", description = "ingest, generation, scoring, judge (the model calls "
-            + "of scoring's optional judge: run it beside scoring when scoring.judge.enabled is set) or sink")
+            + "of scoring's optional judge: run it beside scoring when scoring.judge.enabled is set), coverage (facts covered "
+            + "per document, follow-ups for the gaps) or sink")
     Name name;
 
     @Mixin
@@ -63,6 +65,7 @@ final class ServiceCommand implements Callable<Integer> {
             case generation -> GenerationService::new;
             case scoring -> ScoringService::new;
             case judge -> JudgeService::new;
+            case coverage -> CoverageService::new;
             case sink -> SinkService::new;
         };
     }

@@ -11,6 +11,7 @@ import dev.qastream.runtime.kafka.KafkaSettings;
 import dev.qastream.runtime.kafka.TopicAdmin;
 import dev.qastream.runtime.platform.EmbeddedPlatform;
 import dev.qastream.scoring.ScoringService;
+import dev.qastream.scoring.coverage.CoverageService;
 import dev.qastream.scoring.judge.JudgeService;
 import dev.qastream.sink.SinkService;
 import org.slf4j.Logger;
@@ -83,6 +84,7 @@ public final class Stack implements AutoCloseable {
         services.add(sink);
         services.add(new ScoringService(ctx));
         services.add(new JudgeService(ctx)); // scoring's model calls, off its stream threads (idle without a judge)
+        services.add(new CoverageService(ctx)); // facts covered per document; follow-ups for the gaps
         generation = new GenerationService(ctx);
         services.add(generation);
         for (Service s : services) {

@@ -56,7 +56,7 @@ record TailFilter(String documentGlob, String tier, Boolean accepted, String rea
         return text.toLowerCase(Locale.ROOT).contains(reason);
     }
 
-    private boolean documentMatches(String documentId) {
+    boolean documentMatches(String documentId) {
         PathMatcher m = FileSystems.getDefault().getPathMatcher("glob:" + documentGlob);
         Path id = Path.of(documentId);
         return m.matches(id) || !documentGlob.contains("/") && id.getFileName() != null && m.matches(id.getFileName());

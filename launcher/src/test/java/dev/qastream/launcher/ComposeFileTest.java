@@ -40,6 +40,7 @@ class ComposeFileTest {
             "generation", "dev.qastream.generation.GenerationService",
             "scoring", "dev.qastream.scoring.ScoringService",
             "judge", "dev.qastream.scoring.judge.JudgeService",
+            "coverage", "dev.qastream.scoring.coverage.CoverageService",
             "sink", "dev.qastream.sink.SinkService");
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -33,7 +33,12 @@ final class DashboardMeters {
             Map.entry("qastream_scoring_judgements_total", "qastream.scoring.judgements"),
             Map.entry("qastream_dataset_pairs", "qastream.dataset.pairs"),
             Map.entry("qastream_sink_records_total", "qastream.sink.records"),
-            Map.entry("qastream_sink_file_writes_total", "qastream.sink.file.writes"));
+            Map.entry("qastream_sink_file_writes_total", "qastream.sink.file.writes"),
+            Map.entry("qastream_coverage_covered", "qastream.coverage.covered"),
+            Map.entry("qastream_coverage_facts", "qastream.coverage.facts"),
+            Map.entry("qastream_coverage_diversity", "qastream.coverage.diversity"),
+            Map.entry("qastream_coverage_pending_rounds", "qastream.coverage.pending.rounds"),
+            Map.entry("qastream_coverage_followups_total", "qastream.coverage.followups"));
 
     /** Meters the dashboard may name before the code registers them (none today); the source-tree check allows them. */
     static final List<String> AWAITED = List.of();

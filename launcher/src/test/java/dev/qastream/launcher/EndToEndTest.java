@@ -7,6 +7,7 @@ import dev.qastream.runtime.config.Config;
 import dev.qastream.runtime.kafka.Partitions;
 import dev.qastream.runtime.kafka.TopicSnapshot;
 import dev.qastream.runtime.kafka.Topics;
+import dev.qastream.schemas.DocumentCoverage;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -124,6 +125,27 @@ class EndToEndTest {
             long tombstones = TopicSnapshot.records(stack.context().kafka(), stack.context().topics().dataset)
                     .stream().filter(r -> r.value() == null).count();
             assertThat(tombstones).isZero();
+
+            // and coverage counts every document's facts, the accepted pairs cover some, and each gap says why
+            Map<String, DocumentCoverage> coverage = TopicSnapshot.latest(stack.context().kafka(), stack.context().topics().coverage);
+            assertThat(coverage).containsOnlyKeys("lte/uplink_power_boost.md", "paging_load_control.md", "idle_mode_drx.md");
+            assertThat(coverage.values()).allSatisfy(c -> {
+                assertThat(c.getFacts()).isPositive();
+                assertThat(c.getCovered()).isPositive().isLessThanOrEqualTo(c.getFacts());
+                assertThat(c.getUncovered()).hasSize(c.getFacts() - c.getCovered());
+            });
+            assertThat(TopicSnapshot.latest(stack.context().kafka(), stack.context().topics().facts).keySet())
+                    .contains("lte/uplink_power_boost.md#0|feature.purpose|Uplink Power Boost for Cell Edge");
+            java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+            java.io.PrintStream stdout = System.out;
+            System.setOut(new java.io.PrintStream(printed, true));
+            try {
+                Main.commandLine().execute("coverage", "--data-dir", dir.resolve("data").toString(), "--document", "lte/*.md");
+            } finally {
+                System.setOut(stdout);
+            }
+            assertThat(printed.toString()).contains("lte/uplink_power_boost.md", "parameter.default")
+                    .doesNotContain("paging_load_control.md");
         }
 
         // When the same inbox is processed again after a restart
@@ -146,6 +168,10 @@ class EndToEndTest {
             List<JsonNode> afterDelete = readDataset(dir.resolve("out/dataset.jsonl"));
             assertThat(afterDelete).noneSatisfy(line -> assertThat(line.get("metadata").get("source_document").asText())
                     .isEqualTo("paging_load_control.md"));
+            assertThat(TopicSnapshot.latest(stack.context().kafka(), stack.context().topics().coverage))
+                    .containsOnlyKeys("lte/uplink_power_boost.md", "idle_mode_drx.md");
+            assertThat(TopicSnapshot.latest(stack.context().kafka(), stack.context().topics().facts).keySet())
+                    .noneMatch(id -> id.startsWith("paging_load_control.md#"));
             assertThat(afterDelete).hasSize((int) firstRun.stream().filter(line -> !line.get("metadata")
                     .get("source_document").asText().equals("paging_load_control.md")).count());
         }

@@ -41,12 +41,14 @@ class OperateStackTest {
         dir = Files.createTempDirectory("qastream-operate");
         Path inbox = dir.resolve("inbox");
         E2eFixtures.copyTo(inbox);
+        // One generation pass per chunk (no coverage follow-ups): the counts compared below are of that pass.
         config = Config.load(null).with(Map.of(
                 "data-dir", dir.resolve("data").toString(),
                 "inbox", inbox.toString(),
                 "out", dir.resolve("out").toString(),
                 "http.port", "0",
-                "ingest.settle-ms", "200"));
+                "ingest.settle-ms", "200",
+                "coverage.max-rounds", "0"));
         stack = Stack.start(config);
         stack.ingest().scanUntilSettled();
         assertThat(Drain.await(stack, Duration.ofMinutes(2), s -> { })).isNull();

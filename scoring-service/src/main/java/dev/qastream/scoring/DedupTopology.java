@@ -44,7 +44,7 @@ public final class DedupTopology {
                 Serdes.String(), Serdes.ByteArray()));
         KStream<String, Envelope> candidates = builder.stream(topics.candidates.name(),
                 Consumed.with(Serdes.String(), Envelope.serde()));
-        candidates.process(() -> new DedupProcessor(new Deduplicator(settings.nearDuplicate()), listener), DEDUP_STORE)
+        candidates.process(() -> new DedupProcessor(new Deduplicator(settings.nearDuplicate(), settings.pairsPerFact()), listener), DEDUP_STORE)
                 .to(topics.scored.name(), topics.scored.produced());
     }
 

@@ -48,7 +48,7 @@ public final class DocumentScorer {
             texts.add(in.answer());
         }
         List<float[]> vectors = texts.isEmpty() ? List.of() : scorer.semantic().embedder().embed(texts);
-        Deduplicator deduplicator = new Deduplicator(scorer.settings().nearDuplicate());
+        Deduplicator deduplicator = new Deduplicator(scorer.settings().nearDuplicate(), scorer.settings().pairsPerFact());
         Deduplicator.Store store = Deduplicator.inMemory();
         List<String> keys = new ArrayList<>(inputs.size());
         Map<String, ScoredPair> latest = new HashMap<>(); // a pair beaten by a later one is written again

@@ -65,6 +65,8 @@ public final class FactChecker {
         List<String> flags = new ArrayList<>();
         List<String> conflicts = new ArrayList<>();
         int verified = 0;
+        Set<String> confirmed = new TreeSet<>();
+        Map<String, String> contradicted = new java.util.TreeMap<>();
 
         List<ParameterFact> asked = named(question, facts);
         List<ParameterFact> told = named(answer, facts);
@@ -79,10 +81,11 @@ public final class FactChecker {
             if (subjects.isEmpty()) {
                 continue;
             }
-            verified += checkDefault(sentence, subjects, contradictions);
-            verified += checkRange(sentence, subjects, contradictions);
-            verified += checkMoClass(sentence, subjects, contradictions);
-            verified += checkUnit(sentence, subjects, contradictions);
+            Findings found = new Findings(contradictions, confirmed, contradicted);
+            verified += checkDefault(sentence, subjects, found);
+            verified += checkRange(sentence, subjects, found);
+            verified += checkMoClass(sentence, subjects, found);
+            verified += checkUnit(sentence, subjects, found);
         }
         String text = chunk.getText() == null ? "" : chunk.getText();
         unsupportedNumbers(answer, question + "\n" + text, reasons);
@@ -95,7 +98,22 @@ public final class FactChecker {
         List<String> all = new ArrayList<>(contradictions);
         all.addAll(reasons);
         double accuracy = !all.isEmpty() ? 0 : verified > 0 ? 1.0 : 0.9;
-        return new FactCheck(accuracy, contradictions, all, flags, conflicts);
+        return new FactCheck(accuracy, contradictions, all, flags, conflicts, confirmed, contradicted);
+    }
+
+    /** What the checks found, per fact: the reasons in words, and what|MoClass.name confirmed or contradicted. */
+    private record Findings(List<String> out, Set<String> confirmed, Map<String, String> contradicted) {
+        void confirm(String what, ParameterFact f) {
+            confirmed.add(what + "|" + f.qualified());
+        }
+
+        void contradict(String what, ParameterFact f, String claimed) {
+            contradicted.putIfAbsent(what + "|" + f.qualified(), claimed);
+        }
+
+        void add(String reason) {
+            out.add(reason);
+        }
     }
 
     private static boolean isParameter(ParameterFact f) {
@@ -104,7 +122,7 @@ public final class FactChecker {
 
     // --- default value -------------------------------------------------------------------------------------
 
-    private static int checkDefault(String sentence, List<ParameterFact> subjects, List<String> out) {
+    private static int checkDefault(String sentence, List<ParameterFact> subjects, Findings out) {
         for (Pattern p : DEFAULT_CLAIMS) {
             Matcher m = p.matcher(sentence);
             while (m.find()) {
@@ -120,6 +138,7 @@ public final class FactChecker {
                 for (ParameterFact f : withDefault) {
                     Optional<Boolean> a = defaultAgrees(claimed, f);
                     if (a.isPresent() && a.get()) {
+                        out.confirm("default", f);
                         return 1;
                     }
                     if (a.isPresent()) {
@@ -130,6 +149,7 @@ public final class FactChecker {
                     ParameterFact f = withDefault.get(0);
                     out.add("answer says default " + claimed + "; the document says " + f.defaultValue()
                             + " (" + f.qualified() + ")");
+                    out.contradict("default", f, claimed);
                     return 0;
                 }
                 return 0;
@@ -172,7 +192,7 @@ public final class FactChecker {
 
     // --- range of valid values -----------------------------------------------------------------------------
 
-    private static int checkRange(String sentence, List<ParameterFact> subjects, List<String> out) {
+    private static int checkRange(String sentence, List<ParameterFact> subjects, Findings out) {
         Matcher m = RANGE_CLAIM.matcher(sentence);
         if (!m.find()) {
             return 0;
@@ -186,6 +206,7 @@ public final class FactChecker {
                 continue;
             }
             if (range[0] == lo && range[1] == hi) {
+                out.confirm("values", f);
                 return 1;
             }
             compared = f;
@@ -193,11 +214,12 @@ public final class FactChecker {
         if (compared != null) {
             out.add("answer says range " + fmt(lo) + " to " + fmt(hi) + "; the document says " + compared.validValues()
                     + " (" + compared.qualified() + ")");
+            out.contradict("values", compared, fmt(lo) + " to " + fmt(hi));
         }
         return 0;
     }
 
-    static double[] documentRange(String validValues) {
+    public static double[] documentRange(String validValues) {
         if (validValues == null) {
             return null;
         }
@@ -212,7 +234,7 @@ public final class FactChecker {
 
     // --- MO class ------------------------------------------------------------------------------------------
 
-    private static int checkMoClass(String sentence, List<ParameterFact> subjects, List<String> out) {
+    private static int checkMoClass(String sentence, List<ParameterFact> subjects, Findings out) {
         Set<String> documented = new TreeSet<>();
         subjects.stream().map(ParameterFact::moClass).filter(Objects::nonNull).forEach(documented::add);
         if (documented.isEmpty()) {
@@ -234,9 +256,11 @@ public final class FactChecker {
         for (String c : claimed) {
             if (documented.contains(c)) {
                 verified = 1;
+                subjects.stream().filter(f -> c.equals(f.moClass())).forEach(f -> out.confirm("mo-class", f));
             } else {
                 out.add("answer says MO class " + c + "; the document says " + String.join(" or ", documented)
                         + " (" + names(subjects) + ")");
+                subjects.stream().filter(f -> f.moClass() != null).forEach(f -> out.contradict("mo-class", f, c));
                 return 0;
             }
         }
@@ -245,7 +269,7 @@ public final class FactChecker {
 
     // --- units ---------------------------------------------------------------------------------------------
 
-    private static int checkUnit(String sentence, List<ParameterFact> subjects, List<String> out) {
+    private static int checkUnit(String sentence, List<ParameterFact> subjects, Findings out) {
         Set<String> documented = new TreeSet<>();
         subjects.stream().map(ParameterFact::unit).filter(Objects::nonNull).map(FactChecker::unit).forEach(documented::add);
         if (documented.isEmpty()) {
@@ -266,9 +290,12 @@ public final class FactChecker {
         for (String c : claimed) {
             if (documented.contains(unit(c))) {
                 verified = 1;
+                subjects.stream().filter(f -> f.unit() != null && unit(f.unit()).equals(unit(c)))
+                        .forEach(f -> out.confirm("unit", f));
             } else {
                 out.add("answer says unit " + c + "; the document says " + String.join(" or ", documented)
                         + " (" + names(subjects) + ")");
+                subjects.stream().filter(f -> f.unit() != null).forEach(f -> out.contradict("unit", f, c));
                 return 0;
             }
         }

@@ -5,6 +5,7 @@ import dev.qastream.schemas.DocumentInfo;
 import dev.qastream.schemas.QaPair;
 import dev.qastream.schemas.ScoredPair;
 import dev.qastream.schemas.TermTiers;
+import dev.qastream.scoring.coverage.FactConfirmation;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -21,6 +22,12 @@ import java.util.function.LongSupplier;
 public final class PairScorer {
     public static final String REMOVED_REASON = "removed (chunk regenerated or deleted)";
     static final double MIN_COHERENCE_WITHOUT_SUBJECT = 0.6;
+    /**
+     * The least coherence and relevance of a pair whose answer states a value the document confirms (its chunk or
+     * its header): "The feature is obsolete." answers "What is the feature state of X?" whatever a small embedding
+     * model makes of five words, so a confirmed fact counts for more than embedding similarity.
+     */
+    static final double CONFIRMED_FACT_SEMANTIC = 0.8;
 
     private final StructuralScorer structural;
     private final FactChecker facts = new FactChecker();
@@ -113,12 +120,24 @@ public final class PairScorer {
         double accuracy = s.invented().isEmpty() ? f.accuracy() : 0;
         Double coherence = null;
         Double relevance = null;
+        List<String> semanticReasons = List.of();
         if (vectors != null && chunkVector != null && semantic != null) {
             SemanticScorer.Semantic sem = semantic.score(vectors, chunkVector);
             coherence = sem.coherence();
             relevance = sem.relevance();
-            reasons.addAll(sem.reasons());
+            semanticReasons = sem.reasons();
         }
+        FactConfirmation confirmation = FactConfirmation.of(pair.getQuestion(), pair.getAnswer(), chunk, f, relevance);
+        boolean factConfirmed = confirmation.valueConfirmed() && f.reasons().isEmpty() && s.invented().isEmpty();
+        if (factConfirmed) {
+            accuracy = 1.0;
+            if (coherence != null) {
+                coherence = Math.max(coherence, CONFIRMED_FACT_SEMANTIC);
+                relevance = Math.max(relevance, CONFIRMED_FACT_SEMANTIC);
+                semanticReasons = List.of();
+            }
+        }
+        reasons.addAll(semanticReasons);
         double overall = settings.policy().overall(s.score(), coherence, relevance, accuracy);
         // An answer that never names what the question asks about must at least be close to the question.
         boolean elsewhere = coherence != null && coherence < MIN_COHERENCE_WITHOUT_SUBJECT
@@ -140,6 +159,7 @@ public final class PairScorer {
                 .setTerms(chunk.getTerms())
                 .setScoredAtMs(clock.getAsLong())
                 .setFlags(f.flags())
+                .setConfirmedFacts(List.copyOf(confirmation.confirmed()))
                 .build();
         String both = pair.getQuestion() + "\n" + pair.getAnswer();
         return new Unjudged(new Scored(scored, Scored.normalizeQuestion(pair.getQuestion()), Scored.names(both),

@@ -16,7 +16,7 @@ import java.util.List;
  */
 public record ScoringSettings(AcceptancePolicy policy, double nearDuplicate, List<String> domain,
                               boolean judgeEnabled, String judgeTier, double judgeWeight, int judgeConcurrency,
-                              DedupScope dedupScope) {
+                              DedupScope dedupScope, int pairsPerFact) {
     public static final double DEFAULT_NEAR_DUPLICATE = 0.95;
 
     /** Which pairs are compared for duplicates: those of one document, or of one feature (across its documents). */
@@ -32,6 +32,12 @@ public record ScoringSettings(AcceptancePolicy policy, double nearDuplicate, Lis
         }
     }
 
+    /** Without a limit of pairs per fact ({@code coverage.pairs-per-fact}). */
+    public ScoringSettings(AcceptancePolicy policy, double nearDuplicate, List<String> domain, boolean judgeEnabled,
+                           String judgeTier, double judgeWeight, int judgeConcurrency, DedupScope dedupScope) {
+        this(policy, nearDuplicate, domain, judgeEnabled, judgeTier, judgeWeight, judgeConcurrency, dedupScope, 0);
+    }
+
     /** The settings of the tests and the defaults, deduplicating by document. */
     public ScoringSettings(AcceptancePolicy policy, double nearDuplicate, List<String> domain, boolean judgeEnabled,
                            String judgeTier, double judgeWeight, int judgeConcurrency) {
@@ -44,6 +50,9 @@ public record ScoringSettings(AcceptancePolicy policy, double nearDuplicate, Lis
         }
         if (!(judgeWeight >= 0 && judgeWeight <= 1)) {
             throw new IllegalArgumentException("scoring.judge.weight must be in [0, 1], was " + judgeWeight);
+        }
+        if (pairsPerFact < 0) {
+            throw new IllegalArgumentException("coverage.pairs-per-fact must be 0 (no limit) or more, was " + pairsPerFact);
         }
         if (judgeConcurrency < 1) {
             throw new IllegalArgumentException("scoring.judge.concurrency must be at least 1, was " + judgeConcurrency);
@@ -63,7 +72,8 @@ public record ScoringSettings(AcceptancePolicy policy, double nearDuplicate, Lis
         return new ScoringSettings(policy, c.decimal("scoring.near-duplicate"),
                 domainFile.isEmpty() ? builtInDomain() : readDomain(Path.of(domainFile)),
                 c.bool("scoring.judge.enabled"), c.string("scoring.judge.tier"), c.decimal("scoring.judge.weight"),
-                c.integer("scoring.judge.concurrency"), DedupScope.of(c.string("scoring.dedup-scope")));
+                c.integer("scoring.judge.concurrency"), DedupScope.of(c.string("scoring.dedup-scope")),
+                c.integer("coverage.pairs-per-fact"));
     }
 
     /** Reference sentences of RAN feature documentation, shipped with the service. */

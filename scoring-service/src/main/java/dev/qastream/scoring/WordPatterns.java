@@ -5,14 +5,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /** "This name as a whole word" patterns, compiled once: scoring asks for the same names pair after pair. */
-final class WordPatterns {
+public final class WordPatterns {
     private static final int MAX = 20_000;
     private static final Map<String, Pattern> CACHE = new ConcurrentHashMap<>();
 
     private WordPatterns() {
     }
 
-    static Pattern of(String word, boolean caseSensitive) {
+    public static Pattern of(String word, boolean caseSensitive) {
         String key = (caseSensitive ? "s:" : "i:") + word;
         Pattern p = CACHE.get(key);
         if (p == null) {

@@ -45,6 +45,7 @@ public final class HtmlReport {
                 .append(escape(Html.time(r.generatedAtMs()))).append(" · ").append(number(c.dataset()))
                 .append(" conversations in the dataset</p></div></header><main class=\"wrap\">");
         kpis(h, c, r.deadLetters(), r.review());
+        coverage(h, r.coverage());
         acceptance(h, r);
         scores(h, r.scores());
         h.append("<div class=\"grid2\">");
@@ -68,7 +69,8 @@ public final class HtmlReport {
 
     private static void kpis(StringBuilder h, Counts c, QualityReport.DeadLetters d, QualityReport.Review review) {
         h.append("<section class=\"kpis\">");
-        kpi(h, "documents", "Documents", c.documents(), "", c.documentsFailed() > 0 ? number(c.documentsFailed()) + " failed" : "ingested");
+        kpi(h, "documents", "Documents", c.documents(), "", "ingested, all runs" + (c.documentsFailed() > 0
+                ? "; " + number(c.documentsFailed()) + " failed" : ""));
         kpi(h, "chunks", "Chunks", c.chunks(), "", "in those documents");
         kpi(h, "pairs", "Pairs", c.pairs(), "", "generated and scored");
         kpi(h, "accepted", "Accepted", c.accepted(), "accent", percent(ReportState.rate(c.accepted(), c.pairs())) + " of pairs");
@@ -78,7 +80,7 @@ public final class HtmlReport {
             kpi(h, "reviewed", "Reviewed", review.reviewed(), "", number(review.edited()) + " edited, "
                     + number(review.rejected()) + " rejected by a person");
         }
-        kpi(h, "removals", "Removed", c.removals(), "", "pairs of changed chunks");
+        kpi(h, "removals", "Removed", c.removals(), "", "pairs that left the dataset (chunk changed or deleted)");
         kpi(h, "deadLetters", "Dead letters", c.deadLetters(), d.open() > 0 ? "warn" : "",
                 d.open() < c.deadLetters() ? "given up; " + number(d.open()) + " not re-driven" : "requests given up");
         kpi(h, "ingestErrors", "Errors", c.ingestErrors(), c.ingestErrors() > 0 ? "warn" : "", "unreadable inputs");
@@ -141,6 +143,40 @@ public final class HtmlReport {
         String missing = scores.stream().filter(s -> s.count() == 0).map(Histogram::score).collect(Collectors.joining(", "));
         if (!missing.isEmpty()) {
             h.append("<p class=\"muted\">Not computed for any pair: ").append(escape(missing)).append(".</p>");
+        }
+        h.append("</section>");
+    }
+
+    private static void coverage(StringBuilder h, QualityReport.Coverage c) {
+        h.append("<section class=\"card\"><h2>Coverage</h2>");
+        if (c == null || c.documents().isEmpty()) {
+            h.append(empty("No coverage yet: the coverage stage has not reported on any document.")).append("</section>");
+            return;
+        }
+        h.append("<div class=\"stats\">");
+        h.append("<div class=\"stat\" data-metric=\"coverage\" data-value=\"").append(c.covered())
+                .append("\"><div class=\"label\">facts covered</div><div class=\"value\">").append(percent(c.ratio()))
+                .append("</div><div class=\"note\">").append(number(c.covered())).append(" of ").append(number(c.facts()))
+                .append(" facts in ").append(number(c.documents().size())).append(" documents</div></div>");
+        stat(h, "diversity", Html.decimal(c.diversity()), "mean per document; target above 0.80");
+        h.append("</div>");
+        h.append(Svg.bars("facts covered per document", c.documents().stream().map(d -> new Svg.Bar(d.documentId(),
+                d.covered(), Math.max(1, d.facts()), number(d.covered()) + "/" + number(d.facts()) + " · "
+                + percent(d.ratio()) + " · div. " + Html.decimal(d.diversity()), Svg.PRIMARY)).toList(), FULL));
+        if (c.uncovered().isEmpty()) {
+            h.append(empty("Every fact is covered."));
+        } else {
+            h.append("<h3>Uncovered facts <span class=\"muted\">").append(number(c.uncoveredCount()))
+                    .append(c.uncoveredCount() > c.uncovered().size() ? ", the first " + number(c.uncovered().size()) + " shown" : "")
+                    .append("</span></h3><table><thead><tr><th>document</th><th>fact</th><th>value</th><th>why</th>")
+                    .append("<th>detail</th></tr></thead><tbody>");
+            for (QualityReport.Uncovered u : c.uncovered()) {
+                h.append("<tr><td>").append(escape(u.documentId())).append("</td><td>").append(escape(u.fact()))
+                        .append("</td><td>").append(escape(u.value() == null ? "" : u.value())).append("</td><td>")
+                        .append(escape(u.reason())).append("</td><td>").append(escape(u.detail() == null ? "" : u.detail()))
+                        .append("</td></tr>");
+            }
+            h.append("</tbody></table>");
         }
         h.append("</section>");
     }
@@ -292,7 +328,8 @@ public final class HtmlReport {
             return;
         }
         h.append("<div class=\"stats\">");
-        stat(h, "documents per minute", Html.rate(t.documentsPerMinute()), "over " + number(t.documentsMeasured()) + " documents");
+        stat(h, "documents per minute", Html.rate(t.documentsPerMinute()), "over the " + number(t.documentsMeasured())
+                + " documents with pairs of their newest version");
         stat(h, "pairs per minute", Html.rate(t.pairsPerMinute()), Html.duration(t.lastScoredMs() - t.firstIngestMs()) + " from first ingest to last score");
         stats(h, "ingest → first pair", t.toFirstPairMs());
         stats(h, "ingest → dataset", t.toDatasetMs());

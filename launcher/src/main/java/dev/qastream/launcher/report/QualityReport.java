@@ -19,11 +19,32 @@ public record QualityReport(
         StageDeadLetters stageDeadLetters,
         IngestErrors ingestErrors,
         Timing timing,
-        Review review) {
+        Review review,
+        Coverage coverage) {
+
+    /**
+     * Facts of the documents (coverage.documents) that accepted pairs cover: overall, per document with the
+     * diversity of its question types, and the facts still uncovered with why (the first {@code MAX_UNCOVERED}).
+     */
+    public record Coverage(long facts, long covered, double ratio, double diversity, List<DocumentCoverage> documents,
+                           long uncoveredCount, List<Uncovered> uncovered) {
+        public static final int MAX_UNCOVERED = 500;
+    }
+
+    public record DocumentCoverage(String documentId, long facts, long covered, double ratio, double diversity,
+                                   int followUps) {
+    }
+
+    /** @param reason never answered, answered wrongly, or rejected; {@code detail} the wrong value or the rejection */
+    public record Uncovered(String documentId, String kind, String subject, String fact, String value, String reason,
+                            String detail) {
+    }
 
     /**
      * Counts per stage. Pairs are the newest state per pair key on scoring.scored; a key whose newest
-     * state is a removal (a pair whose chunk changed or vanished) counts as a removal, not as a pair.
+     * state is a removal is not a pair, and counts as a removal only if the pair it removed was accepted (it left
+     * the dataset): removals of slots that held nothing, or a rejected pair, take nothing away. Documents are those
+     * ingest.documents holds (every run); the throughput panel measures only those with pairs of their newest version.
      */
     public record Counts(long documents, long documentsFailed, long chunks, long ingestErrors, long pairs,
                          long accepted, long rejected, long removals, long deadLetters, long dataset) {

@@ -34,7 +34,8 @@ public final class ReportReader implements AutoCloseable {
         this.topics = ctx.topics();
         this.consumer = new KafkaConsumer<>(ctx.kafka().rawConsumer(null));
         List<String> read = new ArrayList<>(List.of(Topics.INGEST_DOCUMENTS, Topics.INGEST_ERRORS,
-                Topics.GENERATION_DLQ, Topics.SCORING_SCORED, Topics.DATASET_PAIRS, Topics.REVIEW_DECISIONS));
+                Topics.GENERATION_DLQ, Topics.SCORING_SCORED, Topics.DATASET_PAIRS, Topics.REVIEW_DECISIONS,
+                Topics.COVERAGE_DOCUMENTS));
         read.addAll(Topics.STREAMS_DLQS);
         for (String topic : read) {
             // A topic not created yet (a stage's dead-letter topic on a cluster set up by an older version) has none.
@@ -102,7 +103,8 @@ public final class ReportReader implements AutoCloseable {
             case Topics.SCORING_SCORED -> state.scored(key, value(topics.scored, r));
             case Topics.DATASET_PAIRS -> state.datasetRecord(key, value(topics.dataset, r));
             case Topics.REVIEW_DECISIONS -> state.decision(key, value(topics.reviewDecisions, r));
-            case Topics.ROUTER_DLQ, Topics.SCORING_DLQ, Topics.SINK_DLQ -> state.stageDeadLetter(r.topic(),
+            case Topics.COVERAGE_DOCUMENTS -> state.coverage(key, value(topics.coverage, r));
+            case Topics.ROUTER_DLQ, Topics.SCORING_DLQ, Topics.SINK_DLQ, Topics.COVERAGE_DLQ -> state.stageDeadLetter(r.topic(),
                     header(r, "__streams.errors.topic") + "-" + header(r, "__streams.errors.partition") + "@"
                             + header(r, "__streams.errors.offset"),
                     header(r, "__streams.errors.exception") + ": " + header(r, "__streams.errors.message"), r.timestamp());

@@ -69,6 +69,8 @@ public final class ReportState {
     private final Map<String, String> interned = new HashMap<>();
     private final Map<String, PairState> pairs = new HashMap<>();
     private final Map<String, DocumentState> documents = new HashMap<>();
+    /** Pair keys whose newest state is a removal of a pair that was accepted: pairs that left the dataset. */
+    private final Set<String> leftDataset = new HashSet<>();
     private final Map<String, Integer> dataset = new HashMap<>(); // pair key -> bit set of COMPLETENESS_FIELDS
     private final Map<String, DecisionState> decisions = new HashMap<>();
     private final Map<String, List<Example>> examples = new LinkedHashMap<>();
@@ -82,6 +84,8 @@ public final class ReportState {
     private final Deque<QualityReport.DeadLetter> recentDeadLetters = new ArrayDeque<>();
     private final Map<String, Long> stageDeadLetters = new LinkedHashMap<>();
     private final Deque<QualityReport.StageDeadLetter> recentStageDeadLetters = new ArrayDeque<>();
+    /** Newest coverage per document, from coverage.documents. */
+    private final Map<String, dev.qastream.schemas.DocumentCoverage> coverage = new java.util.TreeMap<>();
 
     public ReportState() {
         Topics.STREAMS_DLQS.forEach(t -> stageDeadLetters.put(t, 0L));
@@ -136,6 +140,7 @@ public final class ReportState {
     public void scored(String key, ScoredPair value) {
         if (value == null) {
             pairs.remove(key);
+            leftDataset.remove(key);
             return;
         }
         QaPair p = value.getPair();
@@ -147,7 +152,12 @@ public final class ReportState {
                 scores, reasons, value.getFlags().isEmpty() ? List.of() : List.copyOf(value.getFlags()),
                 p.getGeneratedAtMs(), value.getScoredAtMs(), p.getRevision(),
                 p.getRemoved() ? 0 : fingerprint(PairFingerprint.of(p.getQuestion(), p.getAnswer())));
-        pairs.put(key, state);
+        PairState before = pairs.put(key, state);
+        if (!state.removed) {
+            leftDataset.remove(key);
+        } else if (before != null && before.accepted && !before.removed) {
+            leftDataset.add(key); // a removal of an empty slot, or of a rejected pair, takes nothing from the dataset
+        }
         if (!state.accepted && !state.removed) {
             keepExamples(key, state, p);
         }
@@ -160,6 +170,14 @@ public final class ReportState {
         } else {
             decisions.put(key, new DecisionState(value.getRevision(), fingerprint(value.getPairFingerprint()),
                     value.getDecision()));
+        }
+    }
+
+    public void coverage(String documentId, dev.qastream.schemas.DocumentCoverage value) {
+        if (value == null) {
+            coverage.remove(documentId);
+        } else {
+            coverage.put(documentId, value);
         }
     }
 
@@ -187,11 +205,11 @@ public final class ReportState {
         long failedDocs = documents.values().stream().filter(DocumentState::failed).count();
         long chunks = documents.values().stream().filter(d -> !d.failed).mapToLong(DocumentState::chunks).sum();
         Counts counts = new Counts(documents.size() - failedDocs, failedDocs, chunks, ingestErrors, live.size(),
-                accepted, live.size() - accepted, pairs.size() - live.size(), deadLetters, dataset.size());
+                accepted, live.size() - accepted, leftDataset.size(), deadLetters, dataset.size());
         return new QualityReport(nowMs, counts, acceptance(live), histograms(live),
                 groups(live, p -> p.questionType == null ? "unknown" : p.questionType), rejections(),
                 conflicts(), completeness(), deadLetterSummary(), stageDeadLetterSummary(), errorSummary(),
-                Timings.of(documents, pairs, dataset.keySet()), review());
+                Timings.of(documents, pairs, dataset.keySet()), review(), coverage());
     }
 
     /** Decisions count only while they cover the pair scored now (same revision and text), as in the sink. */
@@ -216,6 +234,29 @@ public final class ReportState {
     /** The first 64 bits of a hex fingerprint: enough to tell a regenerated pair, at an eighth of the memory. */
     private static long fingerprint(String hex) {
         return hex.length() < 16 ? hex.hashCode() : Long.parseUnsignedLong(hex.substring(0, 16), 16);
+    }
+
+    private QualityReport.Coverage coverage() {
+        long facts = 0;
+        long covered = 0;
+        long uncoveredCount = 0;
+        List<QualityReport.DocumentCoverage> docs = new ArrayList<>();
+        List<QualityReport.Uncovered> uncovered = new ArrayList<>();
+        for (dev.qastream.schemas.DocumentCoverage d : coverage.values()) {
+            facts += d.getFacts();
+            covered += d.getCovered();
+            docs.add(new QualityReport.DocumentCoverage(d.getDocumentId(), d.getFacts(), d.getCovered(),
+                    rate(d.getCovered(), d.getFacts()), d.getDiversity(), d.getFollowUps()));
+            for (dev.qastream.schemas.UncoveredFact u : d.getUncovered()) {
+                uncoveredCount++;
+                if (uncovered.size() < QualityReport.Coverage.MAX_UNCOVERED) {
+                    uncovered.add(new QualityReport.Uncovered(d.getDocumentId(), u.getKind(), u.getSubject(), u.getText(),
+                            u.getValue(), u.getReason(), u.getDetail()));
+                }
+            }
+        }
+        double diversity = docs.stream().mapToDouble(QualityReport.DocumentCoverage::diversity).average().orElse(0);
+        return new QualityReport.Coverage(facts, covered, rate(covered, facts), diversity, docs, uncoveredCount, uncovered);
     }
 
     private static Acceptance acceptance(List<PairState> live) {

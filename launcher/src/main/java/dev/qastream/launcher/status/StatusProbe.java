@@ -3,6 +3,7 @@ package dev.qastream.launcher.status;
 import dev.qastream.runtime.ServiceContext;
 import dev.qastream.runtime.kafka.ConsumerLag;
 import dev.qastream.runtime.kafka.Topics;
+import dev.qastream.schemas.DocumentCoverage;
 import dev.qastream.schemas.QaPair;
 import dev.qastream.schemas.ScoredPair;
 import org.apache.kafka.clients.admin.Admin;
@@ -38,7 +39,8 @@ import java.util.stream.Stream;
 public final class StatusProbe implements AutoCloseable {
     private static final List<String> COUNTED = Stream.concat(Stream.of(Topics.INGEST_DOCUMENTS,
             Topics.INGEST_CHUNKS, Topics.INGEST_ERRORS, Topics.GENERATION_PAIRS, Topics.GENERATION_DLQ,
-            Topics.SCORING_SCORED, Topics.DATASET_PAIRS, Topics.REVIEW_DECISIONS), Topics.STREAMS_DLQS.stream()).toList();
+            Topics.SCORING_SCORED, Topics.DATASET_PAIRS, Topics.REVIEW_DECISIONS, Topics.COVERAGE_DOCUMENTS),
+            Topics.STREAMS_DLQS.stream()).toList();
     private static final Pattern TOKENS = Pattern.compile("^(qastream_\\w*tokens\\w*)\\{([^}]*)}\\s+(\\S+)");
     private static final Pattern LABEL = Pattern.compile("(\\w+)=\"([^\"]*)\"");
 
@@ -50,6 +52,9 @@ public final class StatusProbe implements AutoCloseable {
     private final KafkaConsumer<byte[], byte[]> reader;
     private final Deserializer<QaPair> pairs;
     private final Deserializer<ScoredPair> scored;
+    private final Deserializer<DocumentCoverage> coverage;
+    /** Facts and covered facts per document, from coverage.documents. */
+    private final Map<String, long[]> coverageByDocument = new HashMap<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
 
     // newest state per key of the compacted topics; records of the others
@@ -69,6 +74,7 @@ public final class StatusProbe implements AutoCloseable {
         this.reader = new KafkaConsumer<>(ctx.kafka().rawConsumer(null));
         this.pairs = ctx.topics().pairs.valueSerde().deserializer();
         this.scored = ctx.topics().scored.valueSerde().deserializer();
+        this.coverage = ctx.topics().coverage.valueSerde().deserializer();
         Topics.STREAMS_DLQS.forEach(t -> stageDeadLetters.put(t, 0L));
         List<TopicPartition> partitions = new java.util.ArrayList<>();
         Set<String> existing = topicNames();
@@ -98,7 +104,11 @@ public final class StatusProbe implements AutoCloseable {
         return new Snapshot(System.currentTimeMillis(), where, size(Topics.INGEST_DOCUMENTS), size(Topics.INGEST_CHUNKS),
                 size(Topics.GENERATION_PAIRS), size(Topics.SCORING_SCORED), acceptedKeys.size(),
                 size(Topics.DATASET_PAIRS), reviewed(), deadLetters, ingestErrors, lags, committed, tokens(),
-                Map.copyOf(stageDeadLetters));
+                Map.copyOf(stageDeadLetters), coverageByDocument.isEmpty() ? -1 : sum(0), coverageByDocument.isEmpty() ? -1 : sum(1));
+    }
+
+    private long sum(int index) {
+        return coverageByDocument.values().stream().mapToLong(v -> v[index]).sum();
     }
 
     /** Scored pairs with a decision: a decision whose pair is gone is no progress. */
@@ -141,7 +151,7 @@ public final class StatusProbe implements AutoCloseable {
             }
             case Topics.INGEST_ERRORS -> ingestErrors += r.value() == null ? 0 : 1;
             // Every record counts: one set aside may have had no value (a removal that could not be processed).
-            case Topics.ROUTER_DLQ, Topics.SCORING_DLQ, Topics.SINK_DLQ -> stageDeadLetters.merge(r.topic(), 1L, Long::sum);
+            case Topics.ROUTER_DLQ, Topics.SCORING_DLQ, Topics.SINK_DLQ, Topics.COVERAGE_DLQ -> stageDeadLetters.merge(r.topic(), 1L, Long::sum);
             case Topics.GENERATION_PAIRS -> {
                 QaPair p = r.value() == null ? null : pairs.deserialize(r.topic(), r.value());
                 track(r.topic(), key, p != null && !p.getRemoved());
@@ -154,6 +164,15 @@ public final class StatusProbe implements AutoCloseable {
                     acceptedKeys.add(key);
                 } else {
                     acceptedKeys.remove(key);
+                }
+            }
+            case Topics.COVERAGE_DOCUMENTS -> {
+                DocumentCoverage c = r.value() == null ? null : coverage.deserialize(r.topic(), r.value());
+                track(r.topic(), key, c != null);
+                if (c == null) {
+                    coverageByDocument.remove(key);
+                } else {
+                    coverageByDocument.put(key, new long[] {c.getFacts(), c.getCovered()});
                 }
             }
             default -> track(r.topic(), key, r.value() != null);

@@ -31,6 +31,8 @@ public final class StatusView {
         out.add(row("dataset", now.dataset(), g -> g.equals("qastream-sink"), now));
         out.add(String.format("%-18s %8s %8s  %s", "reviewed", count(now.reviewed()), "",
                 now.scored() > 0 && now.reviewed() >= 0 ? bar(now.reviewed(), now.scored()) + " of scored (decisions)" : ""));
+        out.add(String.format("%-18s %8s %8s  %s", "facts covered", count(now.factsCovered()), "",
+                now.facts() > 0 ? bar(now.factsCovered(), now.facts()) + " of " + now.facts() + " facts (./pipeline coverage)" : ""));
         out.add("");
         out.add("lag        " + (now.lag().isEmpty() ? "- (no consumer group has committed yet)"
                 : String.join(" | ", now.lag().entrySet().stream().map(e -> e.getKey() + " " + e.getValue()).toList())));

@@ -47,6 +47,20 @@ final class Records {
                 .setScoredAtMs(scoredAtMs).setFlags(flags).build();
     }
 
+    /** A document's coverage, one uncovered fact (with this reason) when facts exceed covered. */
+    static dev.qastream.schemas.DocumentCoverage coverage(String documentId, int facts, int covered, double diversity,
+                                                           String reason) {
+        List<dev.qastream.schemas.UncoveredFact> uncovered = facts > covered && reason != null
+                ? List.of(dev.qastream.schemas.UncoveredFact.newBuilder().setFactId(documentId + "#0|parameter.default|X.y")
+                        .setKind("parameter.default").setSubject("X.y").setValue("3").setText("the default value of X.y")
+                        .setReason(reason).build())
+                : List.of();
+        return dev.qastream.schemas.DocumentCoverage.newBuilder().setDocumentId(documentId).setFacts(facts).setCovered(covered)
+                .setKinds(List.of(dev.qastream.schemas.KindCoverage.newBuilder().setKind("parameter.default").setFacts(facts)
+                        .setCovered(covered).build()))
+                .setUncovered(uncovered).setAcceptedPairs(covered).setDiversity(diversity).build();
+    }
+
     static DatasetRecord datasetRecord(String documentId, String featureName, String questionType, int exactParams) {
         return DatasetRecord.newBuilder().setSystemPrompt("s").setQuestion("q?").setAnswer("a").setFeatureName(featureName)
                 .setQualityScore(0.9).setTechnicalTerms(exactParams > 0 ? List.of("X.y") : List.of())

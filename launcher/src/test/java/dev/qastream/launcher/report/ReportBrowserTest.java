@@ -64,7 +64,9 @@ class ReportBrowserTest {
         });
         assertThat(charts).contains("share of pairs accepted", "accepted and rejected pairs by tier",
                 "overall score histogram", "structural score histogram", "coherence score histogram",
-                "pairs by question type", "metadata completeness", "dead letters by tier", "pairs scored over time");
+                "pairs by question type", "metadata completeness", "dead letters by tier", "pairs scored over time",
+                "facts covered per document");
+        assertThat(doc.selectFirst("[data-metric=coverage]").attr("data-value")).isEqualTo(String.valueOf(48 - 12));
         assertThat(doc.select("svg.chart")).hasSizeGreaterThanOrEqualTo(10);
         // and nothing is loaded from elsewhere
         assertThat(doc.select("script, link[href], img[src^=http], iframe")).isEmpty();

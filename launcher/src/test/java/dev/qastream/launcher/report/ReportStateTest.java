@@ -16,6 +16,58 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ReportStateTest {
 
     @Test
+    void removedCountsOnlyPairsThatLeftTheDatasetNotClearedEmptySlots() {
+        ReportState state = new ReportState();
+        state.document("a.md", document("a.md", DocumentStatus.INGESTED, 1, 1_000));
+        // an accepted pair whose chunk changed: it left the dataset
+        state.scored("a.md#0#0", scored(pair("a.md#0#0", "a.md", "fast", "m", "v1", null, 1_100, false), 0.9, 0.8, true,
+                List.of(), List.of(), 1_200));
+        state.scored("a.md#0#0", scored(pair("a.md#0#0", "a.md", "fast", "m", "v1", null, 1_300, true), 0, null, false,
+                List.of(), List.of(), 1_400));
+        // slots cleared that never held a pair, and a rejected pair removed: nothing left the dataset
+        for (int slot = 1; slot < 8; slot++) {
+            String key = "a.md#0#" + slot;
+            state.scored(key, scored(pair(key, "a.md", "fast", "m", "v1", null, 1_300, true), 0, null, false,
+                    List.of(), List.of(), 1_400));
+        }
+        state.scored("a.md#1#0", scored(pair("a.md#1#0", "a.md", "fast", "m", "v1", null, 1_100, false), 0.3, 0.3, false,
+                List.of("answer is too short (1 word)"), List.of(), 1_200));
+        state.scored("a.md#1#0", scored(pair("a.md#1#0", "a.md", "fast", "m", "v1", null, 1_300, true), 0, null, false,
+                List.of(), List.of(), 1_400));
+        // and a removed pair that came back accepted is in the dataset again
+        state.scored("a.md#2#0", scored(pair("a.md#2#0", "a.md", "fast", "m", "v1", null, 1_100, false), 0.9, 0.8, true,
+                List.of(), List.of(), 1_200));
+        state.scored("a.md#2#0", scored(pair("a.md#2#0", "a.md", "fast", "m", "v1", null, 1_300, true), 0, null, false,
+                List.of(), List.of(), 1_400));
+        state.scored("a.md#2#0", scored(pair("a.md#2#0", "a.md", "fast", "m", "v1", null, 1_500, false), 0.9, 0.8, true,
+                List.of(), List.of(), 1_600));
+
+        assertThat(state.report(2_000).counts().removals()).isEqualTo(1);
+    }
+
+    @Test
+    void coverageShowsEachDocumentAndEveryUncoveredFactWithWhy() {
+        ReportState state = new ReportState();
+        state.coverage("a.md", Records.coverage("a.md", 4, 3, 0.9, "never answered"));
+        state.coverage("b.md", Records.coverage("b.md", 2, 2, 0.5, null));
+        state.coverage("gone.md", Records.coverage("gone.md", 2, 0, 0, "never answered"));
+        state.coverage("gone.md", null);
+
+        QualityReport.Coverage c = state.report(2_000).coverage();
+        assertThat(c.facts()).isEqualTo(6);
+        assertThat(c.covered()).isEqualTo(5);
+        assertThat(c.documents()).extracting(QualityReport.DocumentCoverage::documentId).containsExactly("a.md", "b.md");
+        assertThat(c.documents().get(0).diversity()).isEqualTo(0.9);
+        assertThat(c.uncovered()).singleElement().satisfies(u -> {
+            assertThat(u.documentId()).isEqualTo("a.md");
+            assertThat(u.reason()).isEqualTo("never answered");
+        });
+
+        String html = HtmlReport.render(state.report(2_000));
+        assertThat(html).contains("<h2>Coverage</h2>", "data-metric=\"coverage\"", "the default value of X.y", "never answered");
+    }
+
+    @Test
     void newestStatePerKeyCountsAndRemovalsAreCountedApart() {
         // Given a pair rejected, then re-scored as accepted under the same key, another pair later removed,
         // and a third rejected pair
@@ -120,7 +172,7 @@ class ReportStateTest {
     void recordsTheStagesSetAsideAreCountedPerDeadLetterTopicWithTheNewestFirst() {
         ReportState state = new ReportState();
         assertThat(state.report(0).stageDeadLetters().byTopic()).extracting(QualityReport.Group::name)
-                .containsExactly("router.dlq", "scoring.dlq", "sink.dlq");
+                .containsExactly("router.dlq", "scoring.dlq", "sink.dlq", "coverage.dlq");
 
         state.stageDeadLetter("scoring.dlq", "generation.pairs-0@3", "SerializationException: Unknown magic byte!", 10);
         state.stageDeadLetter("sink.dlq", "scoring.scored-2@9", "IllegalStateException: artifact reference cannot be null", 20);
@@ -128,7 +180,7 @@ class ReportStateTest {
 
         QualityReport.StageDeadLetters d = state.report(40).stageDeadLetters();
         assertThat(d.count()).isEqualTo(3);
-        assertThat(d.byTopic()).extracting(QualityReport.Group::pairs).containsExactly(0L, 2L, 1L);
+        assertThat(d.byTopic()).extracting(QualityReport.Group::pairs).containsExactly(0L, 2L, 1L, 0L);
         assertThat(d.recent()).extracting(QualityReport.StageDeadLetter::source)
                 .containsExactly("generation.pairs-1@4", "scoring.scored-2@9", "generation.pairs-0@3");
         assertThat(HtmlReport.render(state.report(40))).contains("Set aside by the stages",

@@ -53,8 +53,15 @@ final class RichReport {
                 }
             }
         }
+        // an accepted pair whose chunk went away: it left the dataset
+        s.scored("lte/feature_0.md#9#0", scored(pair("lte/feature_0.md#9#0", "lte/feature_0.md", "fast", models[0],
+                "qa-v2-3f9c1a", null, t0, false), 0.9, 0.8, true, List.of(), List.of(), t0 + 50));
         s.scored("lte/feature_0.md#9#0", scored(pair("lte/feature_0.md#9#0", "lte/feature_0.md", "fast", models[0],
                 "qa-v2-3f9c1a", null, t0, true), 0, null, false, List.of(), List.of(), t0 + 100));
+        for (int d = 0; d < 4; d++) {
+            s.coverage("lte/feature_" + d + ".md", Records.coverage("lte/feature_" + d + ".md", 12, 12 - 2 * d, 0.6 + d / 10.0,
+                    d % 2 == 0 ? "never answered" : "answered wrongly"));
+        }
         s.deadLetter(Records.deadLetter("nr/feature_5.md#2", "quality", "output did not parse as JSON after 3 attempts",
                 List.of("fast", "balanced", "quality")));
         s.deadLetter(Records.deadLetter("nr/feature_8.md#0", "quality", "model server timed out after 600 s",

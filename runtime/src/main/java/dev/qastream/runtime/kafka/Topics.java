@@ -3,7 +3,9 @@ package dev.qastream.runtime.kafka;
 import dev.qastream.schemas.Chunk;
 import dev.qastream.schemas.DatasetRecord;
 import dev.qastream.schemas.DeadLetter;
+import dev.qastream.schemas.DocumentCoverage;
 import dev.qastream.schemas.DocumentRecord;
+import dev.qastream.schemas.Fact;
 import dev.qastream.schemas.GenerationCacheEntry;
 import dev.qastream.schemas.GenerationRequest;
 import dev.qastream.schemas.IngestError;
@@ -48,12 +50,17 @@ public final class Topics {
     public static final String DATASET_PAIRS = "dataset.pairs";
     /** A person's latest decision per pair key (compacted), written by the review workbench; the sink applies them. */
     public static final String REVIEW_DECISIONS = "review.decisions";
+    /** Every fact each chunk states (compacted, keyed by fact id; tombstoned when the chunk no longer states it). */
+    public static final String COVERAGE_FACTS = "coverage.facts";
+    /** Per document (compacted): how many of its facts accepted pairs cover, and why the others are not. */
+    public static final String COVERAGE_DOCUMENTS = "coverage.documents";
     /** Each Streams app's dead-letter topic: records it could not read or process, as they were, reason in headers. */
     public static final String ROUTER_DLQ = "router.dlq";
     public static final String SCORING_DLQ = "scoring.dlq";
     public static final String SINK_DLQ = "sink.dlq";
+    public static final String COVERAGE_DLQ = "coverage.dlq";
     /** The Streams apps' dead-letter topics, pipeline order. */
-    public static final List<String> STREAMS_DLQS = List.of(ROUTER_DLQ, SCORING_DLQ, SINK_DLQ);
+    public static final List<String> STREAMS_DLQS = List.of(ROUTER_DLQ, SCORING_DLQ, SINK_DLQ, COVERAGE_DLQ);
     /** Scoring's catalogue of every parameter and counter name ingested (a global table, so not Streams-managed). */
     public static final String SCORING_CATALOGUE = "qastream-scoring-catalogue";
     /**
@@ -80,10 +87,13 @@ public final class Topics {
     public final Topic<String, ReviewDecision> reviewDecisions;
     public final Topic<String, String> catalogue;
     public final Topic<String, byte[]> candidates;
+    public final Topic<String, Fact> facts;
+    public final Topic<String, DocumentCoverage> coverage;
     /** Raw bytes both ways: a dead letter is whatever could not be read, kept as it was. */
     public final Topic<byte[], byte[]> routerDeadLetters;
     public final Topic<byte[], byte[]> scoringDeadLetters;
     public final Topic<byte[], byte[]> sinkDeadLetters;
+    public final Topic<byte[], byte[]> coverageDeadLetters;
 
     public Topics(ValueSerdeFactory values) {
         Serde<String> keys = Serdes.String();
@@ -107,9 +117,12 @@ public final class Topics {
         reviewDecisions = new Topic<>(REVIEW_DECISIONS, keys, values.serde(ReviewDecision.class), true);
         catalogue = new Topic<>(SCORING_CATALOGUE, keys, Serdes.String(), true);
         candidates = new Topic<>(SCORING_CANDIDATES, keys, Serdes.ByteArray(), true);
+        facts = new Topic<>(COVERAGE_FACTS, keys, values.serde(Fact.class), true);
+        coverage = new Topic<>(COVERAGE_DOCUMENTS, keys, values.serde(DocumentCoverage.class), true);
         routerDeadLetters = new Topic<>(ROUTER_DLQ, Serdes.ByteArray(), Serdes.ByteArray(), false);
         scoringDeadLetters = new Topic<>(SCORING_DLQ, Serdes.ByteArray(), Serdes.ByteArray(), false);
         sinkDeadLetters = new Topic<>(SINK_DLQ, Serdes.ByteArray(), Serdes.ByteArray(), false);
+        coverageDeadLetters = new Topic<>(COVERAGE_DLQ, Serdes.ByteArray(), Serdes.ByteArray(), false);
     }
 
     /** Topics with registry-free Avro serdes: for TopologyTestDriver tests and tools that need no registry. */
@@ -137,6 +150,7 @@ public final class Topics {
     public List<Topic<?, ?>> all() {
         return List.of(documents, chunks, errors, requests.get("fast"), requests.get("balanced"),
                 requests.get("quality"), pairs, deadLetters, requestDeadLetters, cache, scored, judgeRequests, judgements,
-                dataset, reviewDecisions, catalogue, candidates, routerDeadLetters, scoringDeadLetters, sinkDeadLetters);
+                dataset, reviewDecisions, catalogue, candidates, facts, coverage, routerDeadLetters, scoringDeadLetters,
+                sinkDeadLetters, coverageDeadLetters);
     }
 }
