@@ -12,7 +12,6 @@ import dev.qastream.simulator.LlmSimulator;
 import dev.qastream.simulator.SimulatorConfig;
 import dev.qastream.runtime.ServiceContext;
 import dev.qastream.runtime.config.Config;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -41,9 +40,6 @@ import java.util.stream.Stream;
  * from scoring.scored; the coverage topic, when the pipeline has one, is named beside it.
  */
 public final class CoverageBench {
-    /** The coverage topic of the pipeline's coverage stage, when it has one. */
-    static final String COVERAGE_TOPIC = "coverage.documents";
-
     public record Options(Path corpus, int corpusDocs, int featureDocs, int featureDocKb, int rounds, int factsPerCall,
                           double wrongFactRate, int slots, Path workDir, boolean verbose) {
     }
@@ -108,13 +104,13 @@ public final class CoverageBench {
                 }
                 long livePairs = finalScored.values().stream().filter(s -> !s.getPair().getRemoved()).count();
                 report(chunks.size(), facts, firstCovered, covered.size(), firstCalls, sim.calls(), livePairs,
-                        pipelineFollowUps, coverageTopicRecords(ctx), (System.nanoTime() - t0) / 1e9);
+                        pipelineFollowUps, pipelineCoverage(ctx), (System.nanoTime() - t0) / 1e9);
             }
         }
     }
 
     private void report(int chunks, int facts, int firstCovered, int covered, int firstCalls, int calls, long pairs,
-                        boolean pipelineFollowUps, long coverageRecords, double seconds) {
+                        boolean pipelineFollowUps, List<String> pipelineCoverage, double seconds) {
         double first = facts == 0 ? 0 : 100.0 * firstCovered / facts;
         double after = facts == 0 ? 0 : 100.0 * covered / facts;
         double ratio = firstCalls == 0 ? 0 : (double) calls / firstCalls;
@@ -128,7 +124,7 @@ public final class CoverageBench {
         out.printf("extra_model_calls: %d%n", calls - firstCalls);
         out.printf("pairs_per_covered_fact: %.2f%n", covered == 0 ? 0 : (double) pairs / covered);
         out.printf("follow_ups_from: %s%n", pipelineFollowUps ? "pipeline" : "bench");
-        out.printf("coverage_topic_records: %s%n", coverageRecords < 0 ? "absent (coverage computed by the bench)" : coverageRecords);
+        pipelineCoverage.forEach(out::println);
         out.printf("goal_met: %s (>= 95%% covered with at most 1.3x the calls of one pass)%n", after >= 95 && ratio <= 1.3);
         out.printf("seconds: %.0f%n", seconds);
     }
@@ -190,17 +186,38 @@ public final class CoverageBench {
         return false;
     }
 
-    /** Records on the coverage topic, or -1 when the pipeline has none. */
-    private static long coverageTopicRecords(ServiceContext ctx) throws Exception {
-        try (Admin admin = Admin.create(ctx.kafka().admin())) {
-            if (!admin.listTopics().names().get().contains(COVERAGE_TOPIC)) {
-                return -1;
+    /**
+     * The pipeline's own coverage (coverage.documents): parameter value facts covered and all facts covered, as
+     * "name: value" lines; nothing when the stage has written nothing.
+     */
+    private static List<String> pipelineCoverage(ServiceContext ctx) {
+        long valueFacts = 0, valueCovered = 0, facts = 0, covered = 0;
+        Map<String, dev.qastream.schemas.DocumentCoverage> docs = TopicSnapshot.latest(ctx.kafka(), ctx.topics().coverage);
+        for (dev.qastream.schemas.DocumentCoverage d : docs.values()) {
+            if (d == null) {
+                continue;
+            }
+            facts += d.getFacts();
+            covered += d.getCovered();
+            for (dev.qastream.schemas.KindCoverage k : d.getKinds()) {
+                if (VALUE_KINDS.contains(k.getKind())) {
+                    valueFacts += k.getFacts();
+                    valueCovered += k.getCovered();
+                }
             }
         }
-        Topic<String, byte[]> raw = new Topic<>(COVERAGE_TOPIC, org.apache.kafka.common.serialization.Serdes.String(),
-                org.apache.kafka.common.serialization.Serdes.ByteArray(), true);
-        return TopicSnapshot.latest(ctx.kafka(), raw).size();
+        if (docs.isEmpty()) {
+            return List.of();
+        }
+        return List.of("pipeline_documents: " + docs.size(),
+                "pipeline_parameter_value_facts: " + valueFacts,
+                String.format("pipeline_parameter_value_covered_pct: %.1f", valueFacts == 0 ? 0 : 100.0 * valueCovered / valueFacts),
+                "pipeline_facts: " + facts,
+                String.format("pipeline_facts_covered_pct: %.1f", facts == 0 ? 0 : 100.0 * covered / facts));
     }
+
+    private static final Set<String> VALUE_KINDS = Set.of("parameter.default", "parameter.values", "parameter.unit",
+            "parameter.mo-class");
 
     private static Map<String, ConsumerRecord<String, Chunk>> liveChunks(ServiceContext ctx) {
         Map<String, ConsumerRecord<String, Chunk>> latest = new HashMap<>();

@@ -79,7 +79,10 @@ final class ValueFactCoverage {
                 continue;
             }
             if (scorerConfirms) {
-                out.addAll(s.getConfirmedFacts());
+                // Only this bench's facts: the scorer confirms descriptive and config facts too.
+                Set<String> ofChunk = new HashSet<>();
+                inventory.getOrDefault(s.getPair().getChunkId(), List.of()).forEach(f -> ofChunk.add(f.id()));
+                s.getConfirmedFacts().stream().filter(ofChunk::contains).forEach(out::add);
                 continue;
             }
             String answer = normal(s.getPair().getAnswer());
