@@ -85,7 +85,9 @@ class DatasetCommandsTest {
 
     private static String settings(double threshold) {
         return "data-dir: " + dir.resolve("data") + "\ninbox: " + dir.resolve("inbox") + "\nout: " + dir.resolve("out")
-                + "\nhttp:\n  port: 0\ningest:\n  settle-ms: 200\nscoring:\n  accept-threshold: " + threshold + "\n";
+                + "\nhttp:\n  port: 0\ningest:\n  settle-ms: 200\nscoring:\n  accept-threshold: " + threshold + "\n"
+                // one pass, and no limit of pairs per fact: with a threshold of 0 every generated pair is in
+                + "coverage:\n  max-rounds: 0\n  pairs-per-fact: 0\n";
     }
 
     @Test

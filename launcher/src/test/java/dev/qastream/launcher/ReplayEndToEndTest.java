@@ -275,6 +275,8 @@ class ReplayEndToEndTest {
             y.append("routing:\n  fast-below: ").append(routing.fastBelow()).append("\n  balanced-below: ")
                     .append(routing.balancedBelow()).append("\n");
         }
+        // One generation pass per chunk (no coverage follow-ups): the calls counted here are of that pass.
+        y.append("coverage:\n  max-rounds: 0\n");
         y.append("tiers:\n");
         for (String tier : Topics.TIERS) {
             // retries 0: an unparseable answer escalates at once, so dead letters come fast

@@ -79,7 +79,9 @@ class SimulatedModelsEndToEndTest {
                     Map.entry("tiers.quality.base-url", openAi.baseUrl() + "/v1"),
                     Map.entry("tiers.quality.model", QUALITY_MODEL),
                     Map.entry("tiers.quality.max-concurrency", "2"),
-                    Map.entry("generation.retry-backoff-ms", "20")));
+                    Map.entry("generation.retry-backoff-ms", "20"),
+                    // one pass per chunk (no coverage follow-ups): the calls counted here are of that pass
+                    Map.entry("coverage.max-rounds", "0")));
             String promptVersion = PromptTemplate.load(PromptTemplate.DEFAULT_ID, "").version();
 
             Set<String> checksumsBeforeEdit;
@@ -179,6 +181,60 @@ class SimulatedModelsEndToEndTest {
                     assertThat(line.get("metadata").get("source_document").asText()).isEqualTo("handover_margin.md");
                     assertThat(line.get("metadata").get("model").asText()).isEqualTo(QUALITY_MODEL);
                 });
+            }
+        }
+    }
+
+    @Test
+    void factsAFirstPassLeavesAreAskedForAgainByNameAndCovered() throws Exception {
+        // Given a model that answers one parameter of a chunk per call, and coverage follow-ups on (the default)
+        try (LlmSimulator model = LlmSimulator.start(SimulatorConfig.builder().slots(4).factsPerCall(1).build())) {
+            Path root = dir.resolve("follow-ups");
+            Path inbox = root.resolve("inbox");
+            E2eFixtures.copyTo(inbox);
+            Map<String, String> settings = new HashMap<>(Map.of("data-dir", root.resolve("data").toString(),
+                    "inbox", inbox.toString(), "out", root.resolve("out").toString(), "http.port", "0",
+                    "ingest.settle-ms", "200", "generation.retry-backoff-ms", "20"));
+            for (String tier : List.of("fast", "balanced", "quality")) {
+                settings.put("tiers." + tier + ".backend", "ollama");
+                settings.put("tiers." + tier + ".base-url", model.baseUrl());
+            }
+            try (Stack stack = Stack.start(Config.load(null).with(settings))) {
+                // When the inbox is processed, follow-ups included
+                stack.ingest().scanUntilSettled();
+                assertThat(Drain.await(stack, Duration.ofMinutes(3), s -> { })).isNull();
+                var ctx = stack.context();
+                int chunks = liveChunks(stack).size();
+
+                // Then follow-up requests went out, each naming only facts of its own chunk, at most two rounds
+                List<dev.qastream.schemas.GenerationRequest> followUps = new ArrayList<>();
+                for (String tier : List.of("fast", "balanced", "quality")) {
+                    TopicSnapshot.records(ctx.kafka(), ctx.topics().request(tier)).stream().map(ConsumerRecord::value)
+                            .filter(r -> r != null && r.getRound() > 0).forEach(followUps::add);
+                }
+                assertThat(followUps).isNotEmpty().allSatisfy(r -> {
+                    assertThat(r.getRound()).isBetween(1, 2);
+                    assertThat(r.getFocus()).isNotEmpty().allSatisfy(f ->
+                            assertThat(f.getFactId()).startsWith(r.getChunk().getChunkId() + "|"));
+                });
+                // and their answers were scored in slots of their round, and cover facts the first pass left
+                Map<String, dev.qastream.schemas.ScoredPair> scored = TopicSnapshot.latest(ctx.kafka(), ctx.topics().scored);
+                Set<String> firstPass = new HashSet<>();
+                Set<String> all = new HashSet<>();
+                scored.values().stream().filter(s -> s != null && s.getAccepted()).forEach(s -> {
+                    all.addAll(s.getConfirmedFacts());
+                    if (s.getPair().getRound() == 0) {
+                        firstPass.addAll(s.getConfirmedFacts());
+                    }
+                });
+                assertThat(scored.values()).anySatisfy(s -> assertThat(s.getPair().getSlot()).isGreaterThanOrEqualTo(100));
+                assertThat(all).hasSizeGreaterThan(firstPass.size());
+                // and coverage says so, document by document
+                long covered = TopicSnapshot.latest(ctx.kafka(), ctx.topics().coverage).values().stream()
+                        .mapToLong(dev.qastream.schemas.DocumentCoverage::getCovered).sum();
+                assertThat(covered).isPositive();
+                // and no chunk was asked more than once a round
+                assertThat(model.calls()).isLessThanOrEqualTo(chunks * 3).isGreaterThan(chunks);
             }
         }
     }
