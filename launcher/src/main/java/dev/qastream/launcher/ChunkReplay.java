@@ -190,15 +190,7 @@ final class ChunkReplay {
 
     /** Newest value of every key of ingest.chunks, with its offset (the revision); removed chunks left out. */
     private Map<String, ConsumerRecord<String, Chunk>> currentChunks() {
-        Map<String, ConsumerRecord<String, Chunk>> latest = new TreeMap<>();
-        for (ConsumerRecord<String, Chunk> r : TopicSnapshot.records(ctx.kafka(), ctx.topics().chunks)) {
-            if (r.value() == null) {
-                latest.remove(r.key());
-            } else {
-                latest.put(r.key(), r);
-            }
-        }
-        return latest;
+        return new TreeMap<>(TopicSnapshot.latestRecords(ctx.kafka(), ctx.topics().chunks));
     }
 
     /** Keys of generation.cache that hold an entry (values are not decoded). */

@@ -220,15 +220,7 @@ public final class CoverageBench {
             "parameter.mo-class");
 
     private static Map<String, ConsumerRecord<String, Chunk>> liveChunks(ServiceContext ctx) {
-        Map<String, ConsumerRecord<String, Chunk>> latest = new HashMap<>();
-        for (ConsumerRecord<String, Chunk> r : TopicSnapshot.records(ctx.kafka(), ctx.topics().chunks)) {
-            if (r.value() == null) {
-                latest.remove(r.key());
-            } else {
-                latest.put(r.key(), r);
-            }
-        }
-        return latest;
+        return TopicSnapshot.latestRecords(ctx.kafka(), ctx.topics().chunks);
     }
 
     private void drain(dev.qastream.launcher.Stack stack, long t0) throws InterruptedException {

@@ -38,11 +38,18 @@ public final class TopicSnapshot {
     /** The newest value per key, tombstones removing keys: what compaction converges to. */
     public static <K, V> Map<K, V> latest(KafkaSettings settings, Topic<K, V> topic) {
         Map<K, V> latest = new LinkedHashMap<>();
+        latestRecords(settings, topic).forEach((k, r) -> latest.put(k, r.value()));
+        return latest;
+    }
+
+    /** The newest record per key (with its offset, e.g. a chunk's revision), tombstones removing keys. */
+    public static <K, V> Map<K, ConsumerRecord<K, V>> latestRecords(KafkaSettings settings, Topic<K, V> topic) {
+        Map<K, ConsumerRecord<K, V>> latest = new LinkedHashMap<>();
         for (ConsumerRecord<K, V> r : records(settings, topic)) {
             if (r.value() == null) {
                 latest.remove(r.key());
             } else {
-                latest.put(r.key(), r.value());
+                latest.put(r.key(), r);
             }
         }
         return latest;
