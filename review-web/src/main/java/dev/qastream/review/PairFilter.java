@@ -62,6 +62,19 @@ public record PairFilter(String documentGlob, String tier, String model, String 
         return like.toString();
     }
 
+    /** The same glob as a test on a document id, for what is not in the database (coverage). */
+    static java.util.function.Predicate<String> globMatcher(String glob) {
+        StringBuilder regex = new StringBuilder();
+        for (char c : glob.toCharArray()) {
+            switch (c) {
+                case '*' -> regex.append(".*");
+                case '?' -> regex.append('.');
+                default -> regex.append(java.util.regex.Pattern.quote(String.valueOf(c)));
+            }
+        }
+        return java.util.regex.Pattern.compile(regex.toString(), java.util.regex.Pattern.DOTALL).asMatchPredicate();
+    }
+
     static boolean present(String s) {
         return s != null && !s.isBlank();
     }
