@@ -16,12 +16,14 @@ import java.sql.Statement;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.UUID;
+import java.util.function.Predicate;
 
 /**
  * The workbench's view of the three topics, in an in-memory H2 database, so the list's filters and paging run
@@ -199,10 +201,10 @@ public final class ReviewStore implements AutoCloseable {
 
     /** The coverage of every document the glob matches (blank: all), by document id. */
     public List<Coverage> coverageMatching(String documentGlob) {
-        java.util.function.Predicate<String> matches = PairFilter.present(documentGlob)
+        Predicate<String> matches = PairFilter.present(documentGlob)
                 ? PairFilter.globMatcher(documentGlob.trim()) : id -> true;
         return coverage.values().stream().filter(c -> matches.test(c.documentId()))
-                .sorted(java.util.Comparator.comparing(Coverage::documentId)).toList();
+                .sorted(Comparator.comparing(Coverage::documentId)).toList();
     }
 
     /** A question and answer this pair key had with that fingerprint, if the topic still held it when read. */

@@ -13,6 +13,7 @@ import static dev.qastream.review.Records.pair;
 import static dev.qastream.review.Records.scored;
 import static dev.qastream.review.Records.uncovered;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 class ReviewStoreTest {
     private final ReviewStore store = new ReviewStore(0.75);
@@ -153,10 +154,10 @@ class ReviewStoreTest {
         assertThat(ospf.line()).isEqualTo("facts covered 37 of 42 (88%)");
         assertThat(ospf.diversityText()).isEqualTo("0.71");
         assertThat(ospf.uncovered()).extracting(Coverage.Uncovered::text, Coverage.Uncovered::why).containsExactly(
-                org.assertj.core.groups.Tuple.tuple("the hello interval", "never answered"),
-                org.assertj.core.groups.Tuple.tuple("the dead interval",
+                tuple("the hello interval", "never answered"),
+                tuple("the dead interval",
                         "answered wrongly: d#0#1: answer says 30 s; the document says 40 s"),
-                org.assertj.core.groups.Tuple.tuple("the default cost", "rejected: d#0#2: accuracy 0.2 below 0.5"));
+                tuple("the default cost", "rejected: d#0#2: accuracy 0.2 below 0.5"));
         assertThat(PairDetail.of(store, store.pair(p.getPairKey()).orElseThrow()).coverage()).isEqualTo(ospf);
         assertThat(store.coverageMatching("guides/*")).extracting(Coverage::documentId)
                 .containsExactly("guides/bgp.md", "guides/ospf.md");
