@@ -10,11 +10,13 @@ import dev.qastream.runtime.kafka.Topics;
 import dev.qastream.runtime.platform.EmbeddedPlatform;
 import dev.qastream.schemas.Chunk;
 import dev.qastream.schemas.ChunkQuality;
+import dev.qastream.schemas.DocumentCoverage;
 import dev.qastream.schemas.DocumentInfo;
 import dev.qastream.schemas.QaPair;
 import dev.qastream.schemas.ReviewDecision;
 import dev.qastream.schemas.ScoredPair;
 import dev.qastream.schemas.TermTiers;
+import dev.qastream.schemas.UncoveredFact;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -59,7 +61,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The review workbench in Debian's chromium, against one embedded platform (broker and registry) holding
- * scored pairs and their chunks: filter, accept, edit, reject with the keyboard, a second reviewer's decision
+ * scored pairs, their chunks and a document's coverage: filter, accept, edit, reject with the keyboard, a second reviewer's decision
  * meanwhile; the decisions are on review.decisions, a reload and a restarted workbench show them; markup in a
  * document is shown as text and never runs.
  */
@@ -131,6 +133,11 @@ class ReviewWorkbenchBrowserTest {
         waitFor(() -> selectedKey().endsWith("#1"));
         keys("k");
         waitFor(() -> selectedKey().endsWith("#0") && detailKey().endsWith("#0"));
+        // and the document's coverage from coverage.documents is shown beside its pairs
+        assertThat(browser.findElement(By.id("coverage")).getText()).contains("facts covered 3 of 4 (75%)");
+        assertThat(browser.findElement(By.cssSelector("#pair .uncovered")).getText())
+                .contains("the dead interval (40 s) — answered wrongly: " + GUIDE + "#0#2: answer says 30 s");
+        assertThat(browser.findElement(By.id("list-coverage")).getText()).contains(GUIDE + ": facts covered 3 of 4");
 
         // When the first is accepted, the second edited, the third rejected, with the keyboard alone
         keys("a");
@@ -287,6 +294,15 @@ class ReviewWorkbenchBrowserTest {
             scored.flush();
             QaPair bad = pair(EVIL, 0, "What does <script>alert(1)</script> do?", "<b>It</b> runs.");
             scored.send(new ProducerRecord<>(Topics.SCORING_SCORED, bad.getPairKey(), scored(bad, 0.5))).get();
+        }
+        try (var coverage = new KafkaProducer<>(ctx.kafka().producer("seed-coverage"), topics.coverage.keySerde().serializer(),
+                topics.coverage.valueSerde().serializer())) {
+            UncoveredFact dead = UncoveredFact.newBuilder().setFactId("f2").setKind("default").setSubject("dead-interval")
+                    .setValue("40 s").setText("the dead interval").setReason("answered wrongly")
+                    .setDetail(GUIDE + "#0#2: answer says 30 s; the document says 40 s").build();
+            coverage.send(new ProducerRecord<>(Topics.COVERAGE_DOCUMENTS, GUIDE, DocumentCoverage.newBuilder()
+                    .setDocumentId(GUIDE).setFacts(4).setCovered(3).setUncovered(List.of(dead)).setAcceptedPairs(3)
+                    .setDiversity(0.5).build())).get();
         }
     }
 

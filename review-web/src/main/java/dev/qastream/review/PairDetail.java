@@ -5,11 +5,12 @@ import java.util.List;
 /**
  * One pair as the detail pane shows it: beside its source chunk (null blocks when the chunk is not on
  * ingest.chunks), the pair it duplicates, the other pairs of its chunk and, when the pair changed since its
- * decision, the text decided on against the text now (null when the topic no longer holds the old text).
+ * decision, the text decided on against the text now (null when the topic no longer holds the old text), and
+ * its document's coverage (null when coverage.documents has none for it).
  */
 public record PairDetail(PairRow pair, List<ChunkView.Block> blocks, String section, PairRow duplicate,
                          List<PairRow> siblings, List<TextDiff.Part> questionDiff, List<TextDiff.Part> answerDiff,
-                         double acceptThreshold, List<String> rejectReasons) {
+                         double acceptThreshold, List<String> rejectReasons, Coverage coverage) {
 
     static PairDetail of(ReviewStore store, PairRow pair) {
         var chunk = store.chunk(pair.chunkId());
@@ -27,7 +28,8 @@ public record PairDetail(PairRow pair, List<ChunkView.Block> blocks, String sect
             }
         }
         return new PairDetail(pair, blocks, chunk.map(c -> c[1]).orElse(""), duplicate, siblings, qDiff, aDiff,
-                store.acceptThreshold(), Reviews.REJECT_REASONS);
+                store.acceptThreshold(), Reviews.REJECT_REASONS,
+                store.coverage(pair.documentId()).orElse(null));
     }
 
     public boolean borderline() {

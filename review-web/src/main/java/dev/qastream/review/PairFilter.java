@@ -1,6 +1,8 @@
 package dev.qastream.review;
 
 import java.util.Map;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
 
 /**
  * What the list shows: every criterion is optional (null or blank: any).
@@ -60,6 +62,19 @@ public record PairFilter(String documentGlob, String tier, String model, String 
             }
         }
         return like.toString();
+    }
+
+    /** The same glob as a test on a document id, for what is not in the database (coverage). */
+    static Predicate<String> globMatcher(String glob) {
+        StringBuilder regex = new StringBuilder();
+        for (char c : glob.toCharArray()) {
+            switch (c) {
+                case '*' -> regex.append(".*");
+                case '?' -> regex.append('.');
+                default -> regex.append(Pattern.quote(String.valueOf(c)));
+            }
+        }
+        return Pattern.compile(regex.toString(), Pattern.DOTALL).asMatchPredicate();
     }
 
     static boolean present(String s) {

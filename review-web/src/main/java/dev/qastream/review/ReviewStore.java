@@ -2,6 +2,7 @@ package dev.qastream.review;
 
 import dev.qastream.runtime.review.PairFingerprint;
 import dev.qastream.schemas.Chunk;
+import dev.qastream.schemas.DocumentCoverage;
 import dev.qastream.schemas.QaPair;
 import dev.qastream.schemas.ReviewDecision;
 import dev.qastream.schemas.ScoredPair;
@@ -15,12 +16,14 @@ import java.sql.Statement;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.UUID;
+import java.util.function.Predicate;
 
 /**
  * The workbench's view of the three topics, in an in-memory H2 database, so the list's filters and paging run
@@ -36,6 +39,8 @@ public final class ReviewStore implements AutoCloseable {
     private final Map<String, PreparedStatement> writes = new HashMap<>();
     /** The chunks as read, for scoring an edit against its source (the table holds the text for queries). */
     private final Map<String, Chunk> chunks = new ConcurrentHashMap<>();
+    /** The latest coverage per document from coverage.documents: few records, kept as read. */
+    private final Map<String, Coverage> coverage = new ConcurrentHashMap<>();
     private final double acceptThreshold;
 
     public ReviewStore(double acceptThreshold) {
@@ -102,6 +107,15 @@ public final class ReviewStore implements AutoCloseable {
         chunks.put(chunkId, chunk);
         update("MERGE INTO chunks KEY (chunk_id) VALUES (?, ?, ?, ?)", chunkId, chunk.getDocumentId(),
                 String.join(" > ", chunk.getSectionPath()), chunk.getText());
+    }
+
+    /** A record of coverage.documents; null (a tombstone) removes the document's coverage. */
+    public void putCoverage(String documentId, DocumentCoverage c) {
+        if (c == null) {
+            coverage.remove(documentId);
+        } else {
+            coverage.put(documentId, Coverage.of(c));
+        }
     }
 
     /**
@@ -178,6 +192,19 @@ public final class ReviewStore implements AutoCloseable {
 
     public List<Chunk> chunksOfDocument(String documentId) {
         return chunks.values().stream().filter(c -> c.getDocumentId().equals(documentId)).toList();
+    }
+
+    /** The document's latest coverage, or empty when coverage.documents has none for it (yet). */
+    public Optional<Coverage> coverage(String documentId) {
+        return Optional.ofNullable(coverage.get(documentId));
+    }
+
+    /** The coverage of every document the glob matches (blank: all), by document id. */
+    public List<Coverage> coverageMatching(String documentGlob) {
+        Predicate<String> matches = PairFilter.present(documentGlob)
+                ? PairFilter.globMatcher(documentGlob.trim()) : id -> true;
+        return coverage.values().stream().filter(c -> matches.test(c.documentId()))
+                .sorted(Comparator.comparing(Coverage::documentId)).toList();
     }
 
     /** A question and answer this pair key had with that fingerprint, if the topic still held it when read. */

@@ -3,8 +3,10 @@ package dev.qastream.review;
 import dev.qastream.runtime.kafka.KafkaSettings;
 import dev.qastream.runtime.kafka.Topics;
 import dev.qastream.schemas.Chunk;
+import dev.qastream.schemas.DocumentCoverage;
 import dev.qastream.schemas.ReviewDecision;
 import dev.qastream.schemas.ScoredPair;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
@@ -21,8 +23,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Reads scoring.scored, ingest.chunks and review.decisions from the beginning into the store, and keeps
- * reading: a plain consumer on every partition (no group: nothing to commit, every start reads it all again).
+ * Reads scoring.scored, ingest.chunks, review.decisions and coverage.documents from the beginning into the
+ * store, and keeps reading: a plain consumer on every partition (no group: nothing to commit, every start reads it all again).
  * A record no schema can read is skipped with a warning; one that fails because the registry cannot be
  * reached is read again once it can.
  */
@@ -34,17 +36,22 @@ final class TopicFeed implements AutoCloseable {
     private final Deserializer<ScoredPair> scored;
     private final Deserializer<Chunk> chunks;
     private final Deserializer<ReviewDecision> decisions;
+    private final Deserializer<DocumentCoverage> coverage;
     private final Thread thread;
     private volatile Map<TopicPartition, Long> endAtStart;
     private volatile boolean caughtUp;
     private volatile boolean running = true;
 
     TopicFeed(KafkaSettings kafka, Topics topics, ReviewStore store) {
-        this.consumer = new KafkaConsumer<>(kafka.rawConsumer(null));
+        Map<String, Object> settings = kafka.rawConsumer(null);
+        // Asking for a topic the stack lacks must never create it (with the wrong cleanup policy, say).
+        settings.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
+        this.consumer = new KafkaConsumer<>(settings);
         this.store = store;
         this.scored = topics.scored.valueSerde().deserializer();
         this.chunks = topics.chunks.valueSerde().deserializer();
         this.decisions = topics.reviewDecisions.valueSerde().deserializer();
+        this.coverage = topics.coverage.valueSerde().deserializer();
         List<TopicPartition> partitions = new ArrayList<>();
         for (String topic : List.of(Topics.INGEST_CHUNKS, Topics.SCORING_SCORED, Topics.REVIEW_DECISIONS)) {
             List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
@@ -52,6 +59,13 @@ final class TopicFeed implements AutoCloseable {
                 throw new IllegalStateException("topic " + topic + " does not exist: is this the pipeline's cluster?");
             }
             infos.forEach(i -> partitions.add(new TopicPartition(i.topic(), i.partition())));
+        }
+        // A stack from before the coverage stage has no coverage.documents: the workbench works without it.
+        List<PartitionInfo> coverageInfos = consumer.partitionsFor(Topics.COVERAGE_DOCUMENTS, Duration.ofSeconds(30));
+        if (coverageInfos == null || coverageInfos.isEmpty()) {
+            log.info("no topic {}: the workbench shows no coverage", Topics.COVERAGE_DOCUMENTS);
+        } else {
+            coverageInfos.forEach(i -> partitions.add(new TopicPartition(i.topic(), i.partition())));
         }
         consumer.assign(partitions);
         consumer.seekToBeginning(partitions);
@@ -126,6 +140,8 @@ final class TopicFeed implements AutoCloseable {
                 case Topics.INGEST_CHUNKS -> store.putChunk(key, r.value() == null ? null : chunks.deserialize(r.topic(), r.value()));
                 case Topics.REVIEW_DECISIONS -> store.putDecision(key,
                         r.value() == null ? null : decisions.deserialize(r.topic(), r.value()), r.offset());
+                case Topics.COVERAGE_DOCUMENTS -> store.putCoverage(key,
+                        r.value() == null ? null : coverage.deserialize(r.topic(), r.value()));
                 default -> { }
             }
             return true;

@@ -64,7 +64,9 @@ final class WebRoutes {
         r.get("/review/list", ctx -> {
             int offset = parseInt(ctx.queryParam("offset"), 0);
             int limit = Math.clamp(parseInt(ctx.queryParam("limit"), PAGE_SIZE), 5, 500);
-            ctx.html(render("list.jte", store.page(PairFilter.from(single(ctx)), offset, limit)));
+            PairFilter filter = PairFilter.from(single(ctx));
+            ctx.html(render("list.jte", ListView.of(store.page(filter, offset, limit),
+                    store.coverageMatching(filter.documentGlob()))));
         });
         r.get("/review/pair", ctx -> {
             var pair = store.pair(ctx.queryParam("key"));

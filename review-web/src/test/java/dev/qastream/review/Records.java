@@ -3,12 +3,14 @@ package dev.qastream.review;
 import dev.qastream.runtime.review.PairFingerprint;
 import dev.qastream.schemas.Chunk;
 import dev.qastream.schemas.ChunkQuality;
+import dev.qastream.schemas.DocumentCoverage;
 import dev.qastream.schemas.DocumentInfo;
 import dev.qastream.schemas.QaPair;
 import dev.qastream.schemas.ReviewDecision;
 import dev.qastream.schemas.ReviewVerdict;
 import dev.qastream.schemas.ScoredPair;
 import dev.qastream.schemas.TermTiers;
+import dev.qastream.schemas.UncoveredFact;
 
 import java.util.List;
 
@@ -41,5 +43,16 @@ final class Records {
         return ReviewDecision.newBuilder().setPairKey(pair.getPairKey()).setRevision(pair.getRevision())
                 .setPairFingerprint(PairFingerprint.of(pair.getQuestion(), pair.getAnswer())).setDecision(verdict)
                 .setReviewer(reviewer).setDecidedAtMs(1).build();
+    }
+
+    /** A record of coverage.documents as the coverage stage writes it. */
+    static DocumentCoverage coverage(String document, int facts, int covered, double diversity, UncoveredFact... uncovered) {
+        return DocumentCoverage.newBuilder().setDocumentId(document).setFacts(facts).setCovered(covered)
+                .setUncovered(List.of(uncovered)).setAcceptedPairs(covered).setDiversity(diversity).build();
+    }
+
+    static UncoveredFact uncovered(String factId, String text, String value, String reason, String detail) {
+        return UncoveredFact.newBuilder().setFactId(factId).setKind("default").setSubject("s").setValue(value)
+                .setText(text).setReason(reason).setDetail(detail).build();
     }
 }

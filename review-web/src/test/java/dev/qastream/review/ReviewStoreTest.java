@@ -7,10 +7,13 @@ import org.junit.jupiter.api.Test;
 
 import java.util.List;
 
+import static dev.qastream.review.Records.coverage;
 import static dev.qastream.review.Records.decision;
 import static dev.qastream.review.Records.pair;
 import static dev.qastream.review.Records.scored;
+import static dev.qastream.review.Records.uncovered;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 class ReviewStoreTest {
     private final ReviewStore store = new ReviewStore(0.75);
@@ -134,5 +137,35 @@ class ReviewStoreTest {
         assertThat(deep.rows()).hasSize(50);
         assertThat(filtered.rows()).isNotEmpty().hasSizeLessThanOrEqualTo(50)
                 .allSatisfy(r -> assertThat(r.documentId()).startsWith("doc4"));
+    }
+
+    @Test
+    void keepsTheLatestCoverageOfEachDocumentWithItsUncoveredFactsUntilATombstone() {
+        QaPair p = put("guides/ospf.md", 0, 0.8, true, "fast", "m", "v", "q", "a");
+        store.putCoverage("guides/ospf.md", coverage("guides/ospf.md", 42, 30, 0.5));
+        store.putCoverage("guides/ospf.md", coverage("guides/ospf.md", 42, 37, 0.714,
+                uncovered("f1", "the hello interval", "10 s", "never answered", null),
+                uncovered("f2", "the dead interval", "40 s", "answered wrongly", "d#0#1: answer says 30 s; the document says 40 s"),
+                uncovered("f3", "the default cost", "10", "rejected", "d#0#2: accuracy 0.2 below 0.5")));
+        store.putCoverage("guides/bgp.md", coverage("guides/bgp.md", 10, 5, 0.9));
+        store.putCoverage("notes/x.md", coverage("notes/x.md", 3, 3, 1.0));
+
+        Coverage ospf = store.coverage("guides/ospf.md").orElseThrow();
+        assertThat(ospf.line()).isEqualTo("facts covered 37 of 42 (88%)");
+        assertThat(ospf.diversityText()).isEqualTo("0.71");
+        assertThat(ospf.uncovered()).extracting(Coverage.Uncovered::text, Coverage.Uncovered::why).containsExactly(
+                tuple("the hello interval", "never answered"),
+                tuple("the dead interval",
+                        "answered wrongly: d#0#1: answer says 30 s; the document says 40 s"),
+                tuple("the default cost", "rejected: d#0#2: accuracy 0.2 below 0.5"));
+        assertThat(PairDetail.of(store, store.pair(p.getPairKey()).orElseThrow()).coverage()).isEqualTo(ospf);
+        assertThat(store.coverageMatching("guides/*")).extracting(Coverage::documentId)
+                .containsExactly("guides/bgp.md", "guides/ospf.md");
+        assertThat(store.coverageMatching(null)).hasSize(3);
+
+        store.putCoverage("guides/ospf.md", null);
+        assertThat(store.coverage("guides/ospf.md")).isEmpty();
+        assertThat(PairDetail.of(store, store.pair(p.getPairKey()).orElseThrow()).coverage()).isNull();
+        assertThat(store.coverageMatching("guides/*")).extracting(Coverage::documentId).containsExactly("guides/bgp.md");
     }
 }
