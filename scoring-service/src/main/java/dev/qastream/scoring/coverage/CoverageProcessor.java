@@ -267,7 +267,10 @@ final class CoverageProcessor implements Processor<String, CoverageEvent, String
                 CoverageCalculator.current(chunksOf(documentId), valuesOf(pairsOf(documentId))));
         List<FocusFact> focus = state.getFacts().stream().filter(f -> !covered.contains(f.getFactId()))
                 .sorted(Comparator.comparing(Fact::getFactId)).map(FactInventory::focus).toList();
-        if (focus.isEmpty()) {
+        // Only a value fact left (a default, a range, a unit...) is worth a model call: that is what a small model
+        // skips. Descriptive facts (a purpose) are covered by any relevant pair naming their subject; they are named
+        // in a follow-up that goes anyway, but never cause one.
+        if (focus.stream().noneMatch(f -> f.getValue() != null)) {
             return false;
         }
         String tier = ofRound.get(0).getTier();
