@@ -226,6 +226,19 @@ class CoverageTopologyTest {
     }
 
     @Test
+    void onlyDescriptiveFactsLeftCauseNoFollowUp() {
+        // Given a round whose pairs cover every value fact of the chunk but not its purpose
+        chunks.pipeInput(CHUNK, chunk("v1", maxOffset()));
+        send(pair(0, "v1", 0, 0, 2, true, "a", List.of(DEFAULT, MO)));
+        send(pair(1, "v1", 0, 0, 2, true, "b", List.of(UNIT, VALUES)));
+        driver.advanceWallClockTime(Duration.ofSeconds(5));
+
+        // Then no model is asked again: a relevant pair naming the subject covers a descriptive fact
+        assertThat(requests.isEmpty()).isTrue();
+        assertThat(latest().getUncovered()).extracting(u -> u.getFactId()).containsExactly(PURPOSE);
+    }
+
+    @Test
     void aRoundOfUnknownSizeIsCompleteOnceNoPairArrivedForASecond() {
         chunks.pipeInput(CHUNK, chunk("v1", maxOffset()));
         send(accepted(0, List.of(DEFAULT)));
