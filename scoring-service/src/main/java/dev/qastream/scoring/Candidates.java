@@ -1,9 +1,8 @@
 package dev.qastream.scoring;
 
-import org.apache.kafka.common.utils.Utils;
+import dev.qastream.runtime.kafka.Partitions;
 import org.apache.kafka.streams.processor.StreamPartitioner;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.Set;
 
@@ -31,8 +30,7 @@ final class Candidates {
     static final class ByGroup implements StreamPartitioner<String, Envelope> {
         @Override
         public Optional<Set<Integer>> partitions(String topic, String key, Envelope value, int numPartitions) {
-            byte[] group = group(key).getBytes(StandardCharsets.UTF_8);
-            return Optional.of(Set.of(Utils.toPositive(Utils.murmur2(group)) % numPartitions));
+            return Optional.of(Set.of(Partitions.of(group(key), numPartitions)));
         }
     }
 }

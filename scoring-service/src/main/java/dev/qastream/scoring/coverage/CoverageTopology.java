@@ -1,5 +1,6 @@
 package dev.qastream.scoring.coverage;
 
+import dev.qastream.runtime.kafka.Partitions;
 import dev.qastream.runtime.kafka.Topics;
 import dev.qastream.runtime.serde.PlainAvroSerde;
 import dev.qastream.schemas.Chunk;
@@ -11,7 +12,6 @@ import dev.qastream.schemas.Fact;
 import dev.qastream.schemas.GenerationRequest;
 import dev.qastream.schemas.ScoredPair;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.KStream;
@@ -23,7 +23,6 @@ import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 import org.apache.kafka.streams.state.Stores;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.Set;
 
@@ -97,8 +96,7 @@ public final class CoverageTopology {
         return new StreamPartitioner<>() {
             @Override
             public Optional<Set<Integer>> partitions(String topic, String key, CoverageEvent event, int numPartitions) {
-                byte[] doc = FactInventory.documentOf(event.getChunkId()).getBytes(StandardCharsets.UTF_8);
-                return Optional.of(Set.of(Utils.toPositive(Utils.murmur2(doc)) % numPartitions));
+                return Optional.of(Set.of(Partitions.of(FactInventory.documentOf(event.getChunkId()), numPartitions)));
             }
         };
     }
