@@ -250,7 +250,7 @@ final class BenchCommand implements Runnable {
                     + "feature-document fixtures and a few synthetic feature documents through the whole pipeline, then "
                     + "follow-ups naming the facts still uncovered.",
                     "Prints coverage after the first pass and after the follow-ups, the model calls (ratio to the first "
-                            + "pass) and pairs per covered fact; goal: >= 95% covered with at most 1.3x the calls."})
+                            + "pass) and pairs per covered fact; goal: >= 95%% covered with at most 1.3x the calls."})
     static final class Coverage implements java.util.concurrent.Callable<Integer> {
         @Option(names = "--corpus", description = "folder of markdown documents (default: ../shared/corpus/oai when present)")
         Path corpus;

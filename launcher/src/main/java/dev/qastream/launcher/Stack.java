@@ -173,23 +173,30 @@ public final class Stack implements AutoCloseable {
         } catch (IllegalStateException shuttingDown) {
             // we are the hook
         }
+        long start = System.nanoTime();
         beforeClose.forEach(Runnable::run);
+        StringBuilder took = new StringBuilder();
         for (int i = services.size() - 1; i >= 0; i--) {
+            long t = System.nanoTime();
             try {
                 services.get(i).close();
             } catch (RuntimeException e) {
                 log.warn("closing {}: {}", services.get(i).name(), e.getMessage());
             }
+            took.append(' ').append(services.get(i).name()).append(' ').append((System.nanoTime() - t) / 1_000_000).append(" ms");
         }
         services.clear();
         if (http != null) {
             http.close();
         }
         if (platform != null) {
+            long t = System.nanoTime();
             Endpoints.remove(config.path("data-dir"));
             GenerationSettings.remove(config.path("data-dir"));
             platform.close();
+            took.append(" platform ").append((System.nanoTime() - t) / 1_000_000).append(" ms");
         }
+        log.info("stack stopped in {} ms:{}", (System.nanoTime() - start) / 1_000_000, took);
         closed.countDown();
     }
 }

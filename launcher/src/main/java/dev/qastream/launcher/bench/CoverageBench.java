@@ -102,6 +102,8 @@ public final class CoverageBench {
                                         x.getAccepted() ? "accepted" : "rejected", x.getPair().getAnswer(), x.getReasons()));
                     }
                 }
+                progress(t0, "follow-up requests by round: %s", followUpsByRound(ctx));
+                progress(t0, "value facts named by round, and still uncovered at the end: %s", yieldByRound(ctx, o.verbose()));
                 long livePairs = finalScored.values().stream().filter(s -> !s.getPair().getRemoved()).count();
                 report(chunks.size(), facts, firstCovered, covered.size(), firstCalls, sim.calls(), livePairs,
                         pipelineFollowUps, pipelineCoverage(ctx), (System.nanoTime() - t0) / 1e9);
@@ -174,6 +176,46 @@ public final class CoverageBench {
     private static int firstPassCalls(LlmSimulator sim) {
         return (int) sim.requests().stream().map(r -> r.message("user"))
                 .filter(u -> u != null && u.contains("<document>") && !u.contains("<facts>")).count();
+    }
+
+    /** Follow-up requests on the request topics (all tiers), counted by round. */
+    private static Map<Integer, Long> followUpsByRound(ServiceContext ctx) {
+        Map<Integer, Long> rounds = new java.util.TreeMap<>();
+        for (String tier : Topics.TIERS) {
+            TopicSnapshot.records(ctx.kafka(), ctx.topics().request(tier)).stream()
+                    .filter(r -> r.value() != null && r.value().getRound() > 0)
+                    .forEach(r -> rounds.merge(r.value().getRound(), 1L, Long::sum));
+        }
+        return rounds;
+    }
+
+    /** Per round: value facts its follow-ups named, and how many of those are still uncovered at the end and why (each, verbose). */
+    private static Map<Integer, String> yieldByRound(ServiceContext ctx, boolean verbose) {
+        Map<String, String> open = new HashMap<>();
+        TopicSnapshot.latest(ctx.kafka(), ctx.topics().coverage).values().stream().filter(java.util.Objects::nonNull)
+                .forEach(d -> d.getUncovered().forEach(u -> open.put(u.getFactId(), u.getReason()
+                        + (verbose ? " " + u.getFactId() + " " + u.getValue() + " " + u.getDetail() : ""))));
+        Map<Integer, int[]> counts = new java.util.TreeMap<>();
+        Map<Integer, Map<String, Integer>> reasons = new java.util.TreeMap<>();
+        for (String tier : Topics.TIERS) {
+            for (var r : TopicSnapshot.records(ctx.kafka(), ctx.topics().request(tier))) {
+                if (r.value() == null || r.value().getRound() == 0) {
+                    continue;
+                }
+                int[] c = counts.computeIfAbsent(r.value().getRound(), k -> new int[2]);
+                r.value().getFocus().stream().filter(f -> f.getValue() != null).forEach(f -> {
+                    c[0]++;
+                    if (open.containsKey(f.getFactId())) {
+                        c[1]++;
+                        reasons.computeIfAbsent(r.value().getRound(), k -> new java.util.TreeMap<>())
+                                .merge(open.get(f.getFactId()), 1, Integer::sum);
+                    }
+                });
+            }
+        }
+        Map<Integer, String> out = new java.util.TreeMap<>();
+        counts.forEach((round, c) -> out.put(round, c[0] + " named, " + c[1] + " still uncovered " + reasons.get(round)));
+        return out;
     }
 
     private static boolean followUpRequestsSeen(ServiceContext ctx) {

@@ -92,7 +92,15 @@ final class ValueFactCoverage {
                 }
             }
         }
+        // As the pipeline counts: a fact two chunks of a document state (a table split across them) is taught once.
+        Set<String> taught = new HashSet<>();
+        inventory.values().stream().flatMap(List::stream).filter(f -> out.contains(f.id())).forEach(f -> taught.add(sameness(f)));
+        inventory.values().stream().flatMap(List::stream).filter(f -> taught.contains(sameness(f))).forEach(f -> out.add(f.id()));
         return out;
+    }
+
+    private static String sameness(Fact f) {
+        return f.chunkId().substring(0, Math.max(0, f.chunkId().lastIndexOf('#'))) + "|" + f.kind() + "|" + f.subject() + "|" + f.value();
     }
 
     private static String clean(String s) {

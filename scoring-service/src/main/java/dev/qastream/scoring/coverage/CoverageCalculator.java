@@ -37,17 +37,32 @@ public final class CoverageCalculator {
         return pairs.stream().filter(p -> p.getChunkChecksum().equals(checksums.get(p.getChunkId()))).toList();
     }
 
-    /** Fact ids that an accepted current pair confirms. */
-    public static Set<String> covered(List<CoveragePairState> current) {
-        Set<String> out = new TreeSet<>();
-        current.stream().filter(CoveragePairState::getAccepted).forEach(p -> out.addAll(p.getConfirmedFacts()));
+    /**
+     * Fact ids of the chunks that an accepted current pair confirms. A fact that several chunks of the document state
+     * (the same kind, subject and value: a table split across two chunks) is taught once: a pair of either covers
+     * both copies, since deduplication rejects the second pair that would state it.
+     */
+    public static Set<String> covered(List<CoverageChunkState> chunks, List<CoveragePairState> current) {
+        Set<String> confirmed = new TreeSet<>();
+        current.stream().filter(CoveragePairState::getAccepted).forEach(p -> confirmed.addAll(p.getConfirmedFacts()));
+        List<Fact> facts = new ArrayList<>();
+        chunks.forEach(c -> facts.addAll(c.getFacts()));
+        Set<String> taught = new TreeSet<>();
+        facts.stream().filter(f -> confirmed.contains(f.getFactId())).forEach(f -> taught.add(sameness(f)));
+        Set<String> out = new TreeSet<>(confirmed);
+        facts.stream().filter(f -> taught.contains(sameness(f))).forEach(f -> out.add(f.getFactId()));
         return out;
+    }
+
+    /** What makes two chunks' facts the same fact of their document. */
+    private static String sameness(Fact f) {
+        return f.getKind() + "|" + f.getSubject() + "|" + (f.getValue() == null ? "" : f.getValue());
     }
 
     public static DocumentCoverage compute(String documentId, List<CoverageChunkState> chunks, List<CoveragePairState> pairs) {
         List<CoveragePairState> current = new ArrayList<>(current(chunks, pairs));
         current.sort(Comparator.comparing(CoveragePairState::getPairKey));
-        Set<String> covered = covered(current);
+        Set<String> covered = covered(chunks, current);
         List<Fact> facts = new ArrayList<>();
         chunks.forEach(c -> facts.addAll(c.getFacts()));
         facts.sort(Comparator.comparing(Fact::getFactId));
@@ -89,7 +104,7 @@ public final class CoverageCalculator {
     }
 
     /** Why a fact is not covered: a rejected pair that stated it, else a pair that stated something else, else none. */
-    private static UncoveredFact uncovered(Fact f, List<CoveragePairState> current) {
+    static UncoveredFact uncovered(Fact f, List<CoveragePairState> current) {
         String reason = NEVER_ANSWERED;
         String detail = null;
         for (CoveragePairState p : current) {

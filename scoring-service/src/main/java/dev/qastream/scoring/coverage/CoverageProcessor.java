@@ -121,9 +121,10 @@ final class CoverageProcessor implements Processor<String, CoverageEvent, String
                 pairs.delete(p.key);
             }
         } else {
-            int rounds = old != null && old.getRevision() == revision ? old.getFollowUpRounds() : 0;
+            boolean sameRevision = old != null && old.getRevision() == revision;
             CoverageChunkState state = CoverageChunkState.newBuilder().setChunk(chunk).setRevision(revision).setFacts(after)
-                    .setFollowUpRounds(rounds).build();
+                    .setFollowUpRounds(sameRevision ? old.getFollowUpRounds() : 0)
+                    .setAskedFacts(sameRevision ? old.getAskedFacts() : List.of()).build();
             chunks.put(chunkId, state);
             if (old == null || !old.getChunk().getChecksum().equals(chunk.getChecksum())) {
                 for (KeyValue<String, CoveragePairState> p : pairsOf(chunkId)) {
@@ -263,16 +264,27 @@ final class CoverageProcessor implements Processor<String, CoverageEvent, String
             return false; // this round was followed up already, or the chunk had its rounds
         }
         String documentId = FactInventory.documentOf(chunkId);
-        Set<String> covered = CoverageCalculator.covered(
-                CoverageCalculator.current(chunksOf(documentId), valuesOf(pairsOf(documentId))));
-        List<FocusFact> focus = state.getFacts().stream().filter(f -> !covered.contains(f.getFactId()))
-                .sorted(Comparator.comparing(Fact::getFactId)).map(FactInventory::focus).toList();
+        List<CoverageChunkState> docChunks = chunksOf(documentId);
+        List<CoveragePairState> current = CoverageCalculator.current(docChunks, valuesOf(pairsOf(documentId)));
+        Set<String> covered = CoverageCalculator.covered(docChunks, current);
+        // Value facts first (each gets a pair of the follow-up's), then the descriptive ones that ride along.
+        List<Fact> open = state.getFacts().stream().filter(f -> !covered.contains(f.getFactId()))
+                .sorted(Comparator.comparing((Fact f) -> f.getValue() == null).thenComparing(Fact::getFactId)).toList();
         // Only a value fact left (a default, a range, a unit...) is worth a model call: that is what a small model
-        // skips. Descriptive facts (a purpose) are covered by any relevant pair naming their subject; they are named
-        // in a follow-up that goes anyway, but never cause one.
-        if (focus.stream().noneMatch(f -> f.getValue() != null)) {
+        // skips. Descriptive facts (a purpose) are covered by any relevant pair naming their subject; they never
+        // cause a follow-up. Nor does a value fact a follow-up gave a pair to and the model left unanswered: asked by
+        // name, it stated nothing about it, and asking again costs a call for the same result. One answered wrongly,
+        // or in a pair that was rejected, is asked again: a fresh answer can get it right.
+        Set<String> asked = Set.copyOf(state.getAskedFacts());
+        boolean worthACall = open.stream().anyMatch(f -> f.getValue() != null && !(asked.contains(f.getFactId())
+                && CoverageCalculator.NEVER_ANSWERED.equals(CoverageCalculator.uncovered(f, current).getReason())));
+        if (!worthACall) {
             return false;
         }
+        List<FocusFact> focus = open.stream().map(FactInventory::focus).toList();
+        List<String> askedNow = new ArrayList<>(state.getAskedFacts());
+        open.stream().limit(settings.followUpPairs()).filter(f -> f.getValue() != null && !asked.contains(f.getFactId()))
+                .forEach(f -> askedNow.add(f.getFactId()));
         String tier = ofRound.get(0).getTier();
         if (!Topics.TIERS.contains(tier)) {
             tier = Topics.TIERS.get(1);
@@ -280,7 +292,7 @@ final class CoverageProcessor implements Processor<String, CoverageEvent, String
         GenerationRequest request = GenerationRequest.newBuilder()
                 .setTier(tier).setChunk(state.getChunk()).setRoutedAtMs(timestamp).setRevision(state.getRevision())
                 .setFocus(focus).setRound(next).build();
-        chunks.put(chunkId, CoverageChunkState.newBuilder(state).setFollowUpRounds(next).build());
+        chunks.put(chunkId, CoverageChunkState.newBuilder(state).setFollowUpRounds(next).setAskedFacts(askedNow).build());
         context.forward(new Record<>(chunkId, new Emit(Emit.Target.REQUEST, request), timestamp));
         listener.followUp(chunkId, next);
         return true;

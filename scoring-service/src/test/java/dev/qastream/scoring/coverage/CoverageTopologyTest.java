@@ -214,7 +214,8 @@ class CoverageTopologyTest {
         driver.advanceWallClockTime(Duration.ofSeconds(5));
         assertThat(requests.isEmpty()).isTrue();
 
-        send(pair(100, "v1", 0, 1, 1, true, "c", List.of(UNIT)));
+        send(pair(100, "v1", 0, 1, 2, true, "c", List.of(UNIT)));
+        send(pair(101, "v1", 0, 1, 2, false, "d", List.of(VALUES))); // stated, but rejected: worth asking again
         GenerationRequest second = requests.readValue();
         assertThat(second.getRound()).isEqualTo(2);
         assertThat(second.getFocus()).extracting(FocusFact::getFactId).containsExactly(VALUES);
@@ -223,6 +224,69 @@ class CoverageTopologyTest {
         driver.advanceWallClockTime(Duration.ofSeconds(5));
         assertThat(requests.isEmpty()).as("coverage.max-rounds (2) follow-ups made").isTrue();
         assertThat(latest().getFollowUps()).isEqualTo(2);
+    }
+
+    @Test
+    void aFactTwoChunksStateIsCoveredByAnAcceptedPairOfEitherAndCausesNoFollowUp() {
+        // Given a parameter whose entry two neighbouring chunks both hold (a table split across them)
+        String other = DOC + "#2";
+        chunks.pipeInput(CHUNK, chunk("v1", maxOffset()));
+        chunks.pipeInput(other, Chunk.newBuilder(chunk("w1", maxOffset())).setChunkId(other).setOrdinal(2).build());
+        List<String> otherFacts = ALL.stream().map(id -> id.replace(CHUNK + "|", other + "|")).toList();
+        ScoredPair onOther = accepted(0, otherFacts);
+        send(ScoredPair.newBuilder(onOther).setPair(QaPair.newBuilder(onOther.getPair()).setChunkId(other)
+                .setPairKey(other + "#0").setChunkChecksum("w1").build()).build());
+
+        // When the first chunk's only pair is rejected as a duplicate of the other chunk's
+        send(pair(0, "v1", 0, 0, 1, false, "dup", List.of(DEFAULT)));
+        driver.advanceWallClockTime(Duration.ofSeconds(5));
+
+        // Then the document teaches each fact once, and both chunks' copies count as covered: no model is asked again
+        DocumentCoverage coverage = latest();
+        assertThat(coverage.getFacts()).isEqualTo(10);
+        assertThat(coverage.getUncovered()).isEmpty();
+        assertThat(coverage.getCovered()).isEqualTo(10);
+        assertThat(requests.isEmpty()).isTrue();
+    }
+
+    @Test
+    void aValueFactAFollowUpAskedForAndTheModelLeftUnansweredCausesNoFurtherRound() {
+        // Given a first round that leaves the unit and the valid values uncovered: the follow-up asks for both
+        chunks.pipeInput(CHUNK, chunk("v1", maxOffset()));
+        send(pair(0, "v1", 0, 0, 1, true, "a", List.of(DEFAULT, MO, PURPOSE)));
+        assertThat(requests.readValue().getFocus()).extracting(FocusFact::getFactId).containsExactly(UNIT, VALUES);
+
+        // When its one pair states neither (the model, asked by name, said nothing about them)
+        send(pair(100, "v1", 0, 1, 1, true, "something else", List.of()));
+        driver.advanceWallClockTime(Duration.ofSeconds(5));
+
+        // Then no second round is spent on them; they stay listed as never answered
+        assertThat(requests.isEmpty()).isTrue();
+        DocumentCoverage coverage = latest();
+        assertThat(coverage.getFollowUps()).isEqualTo(1);
+        assertThat(coverage.getUncovered()).extracting(UncoveredFact::getReason).containsOnly(CoverageCalculator.NEVER_ANSWERED);
+    }
+
+    @Test
+    void factsBeyondTheFollowUpsPairsWereNotReallyAskedAndGetAnotherRound() {
+        // Given follow-ups of one pair each: the second value fact named has no pair of its own
+        driver.close();
+        driver = new TopologyTestDriver(CoverageTopology.build(TOPICS, new CoverageSettings(2, 2, 1000, 1), CoverageListener.NONE));
+        chunks = driver.createInputTopic(Topics.INGEST_CHUNKS, TOPICS.chunks.keySerde().serializer(), TOPICS.chunks.valueSerde().serializer());
+        scored = driver.createInputTopic(Topics.SCORING_SCORED, TOPICS.scored.keySerde().serializer(), TOPICS.scored.valueSerde().serializer());
+        requests = driver.createOutputTopic(Topics.requestTopic("fast"), TOPICS.request("fast").keySerde().deserializer(),
+                TOPICS.request("fast").valueSerde().deserializer());
+        chunks.pipeInput(CHUNK, chunk("v1", maxOffset()));
+        send(pair(0, "v1", 0, 0, 1, true, "a", List.of(DEFAULT, MO, PURPOSE)));
+        assertThat(requests.readValue().getRound()).isEqualTo(1);
+
+        // When the follow-up's one pair covers the first of the two
+        send(pair(100, "v1", 0, 1, 1, true, "c", List.of(UNIT)));
+
+        // Then the second is asked for in a round of its own
+        GenerationRequest second = requests.readValue();
+        assertThat(second.getRound()).isEqualTo(2);
+        assertThat(second.getFocus()).extracting(FocusFact::getFactId).containsExactly(VALUES);
     }
 
     @Test
