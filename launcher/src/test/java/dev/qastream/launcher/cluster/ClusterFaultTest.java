@@ -65,6 +65,8 @@ class ClusterFaultTest {
     private static final List<String> TIERS = List.of("fast", "balanced", "quality");
     /** Calls a tier keeps in flight (tiers.*.max-concurrency): what one killed worker may have paid for and lost. */
     private static final int K = 2;
+    /** A stage restarted after a SIGKILL has its work back well within Kafka's default session timeout (45 s). */
+    private static final Duration RESUMED_WITHIN = Duration.ofSeconds(25);
 
     @TempDir
     Path dir;
@@ -128,7 +130,8 @@ class ClusterFaultTest {
                     cluster.kill(1);
                     long pairsWithoutBroker = probe.snapshot().pairs();
                     log.info("broker 2 killed at {} s ({} pairs)", seconds(t0), pairsWithoutBroker);
-                    await(probe, s -> s.pairs() > pairsWithoutBroker, "progress without broker 2");
+                    // Then work goes on without it (the generation worker restarted meanwhile takes its work back)
+                    await(probe, s -> s.pairs() > pairsWithoutBroker, "progress without broker 2", RESUMED_WITHIN);
                     log.info("progress without broker 2 at {} s", seconds(t0));
                     CompletableFuture<Void> brokerBack = CompletableFuture.runAsync(() -> cluster.restart(1), THREADS);
 
@@ -139,6 +142,10 @@ class ClusterFaultTest {
                     stages.get("scoring").kill();
                     stages.get("scoring").start();
                     log.info("scoring restarted at {} s", seconds(t0));
+                    // Then the restarted scoring takes its partitions back and catches up without waiting out the
+                    // session of the process that died
+                    await(probe, s -> s.scored() == s.pairs() && s.lag().getOrDefault("qastream-scoring", 1L) == 0,
+                            "scoring to catch up after its restart", RESUMED_WITHIN);
                     stages.get("sink").kill();
                     stages.get("sink").start();
                     log.info("sink restarted at {} s", seconds(t0));
@@ -291,7 +298,12 @@ class ClusterFaultTest {
     }
 
     private static Snapshot await(StatusProbe probe, Predicate<Snapshot> done, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(150);
+        return await(probe, done, what, Duration.ofSeconds(150));
+    }
+
+    private static Snapshot await(StatusProbe probe, Predicate<Snapshot> done, String what, Duration within)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
         Snapshot s = probe.snapshot();
         long lastReport = System.nanoTime();
         while (!done.test(s)) {
