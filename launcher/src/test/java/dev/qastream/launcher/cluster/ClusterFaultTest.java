@@ -170,6 +170,7 @@ class ClusterFaultTest {
                     assertThat(lines).as("no line twice").doesNotHaveDuplicates();
                     assertThat(done.dataset()).isEqualTo(done.accepted()).isEqualTo(lines.size());
                     assertThat(done.deadLetters()).as("generation.dlq").isZero();
+                    assertThat(done.ingestErrors()).as("ingest.errors").isZero();
                     assertThat(done.stageDeadLetters().values()).as("stage dead letters").allMatch(n -> n == 0);
                     // and the topic holds the same records as the file, key for key
                     assertThat(datasetTopic(config).values().stream().filter(java.util.Objects::nonNull).map(ClusterFaultTest::withoutTimestamp).sorted().toList())
