@@ -18,7 +18,9 @@ public final class ChildJvm implements AutoCloseable {
     private final String name;
     private final List<String> command;
     private final Path log;
-    private Process process;
+    private volatile Process process;
+    /** Should the test JVM end without reaching its finally blocks, no stage outlives it. */
+    private final Thread shutdownHook = new Thread(this::kill, "stage-stop");
 
     /** {@code ./pipeline service NAME --config CONFIG} with a heap of {@code heap} (e.g. 256m). */
     ChildJvm(String name, String heap, Path config, Path log) {
@@ -27,6 +29,7 @@ public final class ChildJvm implements AutoCloseable {
         this.command = List.of(java(), "-Xmx" + heap, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-cp", System.getProperty("java.class.path"), Main.class.getName(), "service", name,
                 "--config", config.toString());
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 
     public String name() {
@@ -69,6 +72,11 @@ public final class ChildJvm implements AutoCloseable {
     @Override
     public void close() {
         kill();
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException alreadyShuttingDown) {
+            // the hook kills it anyway
+        }
     }
 
     private void awaitLine(long from, String text) throws IOException {

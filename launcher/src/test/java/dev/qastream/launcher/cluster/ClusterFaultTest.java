@@ -104,8 +104,7 @@ class ClusterFaultTest {
                 // Then each has three replicas and needs two in sync
                 assertTopicsReplicated(config);
 
-                // When the first documents are in the inbox and every stage starts as its own JVM
-                copyWave(inbox, 1);
+                // When every stage starts as its own JVM
                 Map<String, ChildJvm> stages = new HashMap<>();
                 List<CompletableFuture<ChildJvm>> starts = new ArrayList<>();
                 for (String name : List.of("ingest", "generation", "scoring", "coverage", "sink")) {
@@ -119,10 +118,13 @@ class ClusterFaultTest {
                 log.info("stages up at {} s", seconds(t0));
 
                 try (StatusProbe probe = probe(config, cluster, registry)) {
-                    // and the generation worker is killed while it has calls in flight, then restarted
-                    await(probe, s -> s.pairs() > 0, "first pairs");
+                    // and the first documents arrive (once all are up: the worker is to die with calls in flight)
+                    copyWave(inbox, 1);
+                    // and the generation worker is killed while it has model calls in flight, then restarted
+                    int inFlight = awaitCallsInFlight(model);
                     stages.get("generation").kill();
-                    log.info("generation killed at {} s", seconds(t0));
+                    log.info("generation killed at {} s with {} model calls in flight", seconds(t0), inFlight);
+                    assertThat(inFlight).isPositive();
                     stages.get("generation").start();
 
                     // and one broker of three is killed while more documents arrive, and brought back later
@@ -291,6 +293,17 @@ class ClusterFaultTest {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** Polls the simulator closely: with calls of about half a second, the window is short. */
+    private static int awaitCallsInFlight(LlmSimulator model) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        int n;
+        while ((n = model.activeSlots()) == 0) {
+            assertThat(System.nanoTime()).as("waiting for a model call in flight").isLessThan(deadline);
+            Thread.sleep(5);
+        }
+        return n;
     }
 
     private static boolean drained(Snapshot s) {
