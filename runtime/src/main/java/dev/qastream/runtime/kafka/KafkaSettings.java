@@ -183,7 +183,25 @@ public final class KafkaSettings {
         p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, SerializationFailureHandler.class);
         p.put(StreamsHealth.STALL_MS_CONFIG, stallMs);
         p.put(SETTINGS_CONFIG, this);
+        deadMemberTimeouts(p);
         return p;
+    }
+
+    /**
+     * A stage that dies without leaving (SIGKILL, a lost machine) keeps its partitions until its session times out,
+     * and a restarted instance joins as a new member that waits for that too: at Kafka's default of 45 s every crash
+     * stalls the stage's partitions that long (seen on a three-broker cluster). 10 s, with a heartbeat every 3 s, is
+     * the generation workers' figure; a value in the client properties wins.
+     */
+    private void deadMemberTimeouts(Map<String, Object> p) {
+        String session = ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG;
+        String heartbeat = ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG;
+        if (!clientProperties.containsKey(session) && !clientProperties.containsKey(StreamsConfig.consumerPrefix(session))) {
+            p.put(StreamsConfig.consumerPrefix(session), 10_000);
+        }
+        if (!clientProperties.containsKey(heartbeat) && !clientProperties.containsKey(StreamsConfig.consumerPrefix(heartbeat))) {
+            p.put(StreamsConfig.consumerPrefix(heartbeat), 3_000);
+        }
     }
 
     /**

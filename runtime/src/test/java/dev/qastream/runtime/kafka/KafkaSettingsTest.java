@@ -57,4 +57,28 @@ class KafkaSettingsTest {
         KafkaSettings tuned = new KafkaSettings("b:9092", Config.load(null).with("kafka.client-properties", props.toString()));
         assertThat(tuned.streams("app", "app.dlq", java.time.Duration.ofSeconds(30))).containsEntry("producer.transaction.timeout.ms", "3000");
     }
+
+    @Test
+    void aStreamsInstanceThatDiedGivesItsPartitionsUpWithinTenSecondsUnlessTheClientPropertiesSayOtherwise() throws Exception {
+        // Kafka's default is 45 s: a stage restarted after a crash would wait that long for the dead member's session
+        KafkaSettings plain = new KafkaSettings("b:9092", Config.load(null));
+        assertThat(plain.streams("app", "app.dlq"))
+                .containsEntry("consumer.session.timeout.ms", 10_000)
+                .containsEntry("consumer.heartbeat.interval.ms", 3_000);
+
+        Path props = dir.resolve("client.properties");
+        Files.writeString(props, "session.timeout.ms=30000\n");
+        KafkaSettings tuned = new KafkaSettings("b:9092", Config.load(null).with("kafka.client-properties", props.toString()));
+        assertThat(tuned.streams("app", "app.dlq")).containsEntry("session.timeout.ms", "30000")
+                .doesNotContainKey("consumer.session.timeout.ms");
+    }
+
+    @Test
+    void everyProducerWaitsForAllInSyncReplicasAndIsIdempotent() {
+        KafkaSettings settings = new KafkaSettings("b:9092", Config.load(null));
+        for (var p : java.util.List.of(settings.producer("c"), settings.transactionalProducer("t"), settings.rawProducer("r"))) {
+            assertThat(p).containsEntry("acks", "all").containsEntry("enable.idempotence", true);
+        }
+        assertThat(settings.streams("app", "app.dlq")).containsEntry("processing.guarantee", "exactly_once_v2");
+    }
 }

@@ -1,0 +1,379 @@
+package dev.qastream.launcher.cluster;
+
+import dev.qastream.launcher.Drain;
+import dev.qastream.launcher.Main;
+import dev.qastream.launcher.Stack;
+import dev.qastream.launcher.status.Snapshot;
+import dev.qastream.launcher.status.StatusProbe;
+import dev.qastream.runtime.Endpoints;
+import dev.qastream.runtime.ServiceContext;
+import dev.qastream.runtime.config.Config;
+import dev.qastream.runtime.kafka.KafkaSettings;
+import dev.qastream.runtime.kafka.Topics;
+import dev.qastream.runtime.platform.EmbeddedRegistry;
+import dev.qastream.schemas.DatasetRecord;
+import dev.qastream.simulator.LlmSimulator;
+import dev.qastream.simulator.SimulatorConfig;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.config.ConfigResource;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The pipeline on a real three-node Kafka cluster (three broker+controller processes), topics made by
+ * {@code ./pipeline topics create} with replication factor 3 and min.insync.replicas 2, the schema registry as its
+ * own process, the LLM simulator as the model server for all three tiers, and each stage as its own JVM
+ * ({@code ./pipeline service NAME}). The corpus arrives in waves while faults hit, in this order: SIGKILL of the
+ * generation worker (restarted), SIGKILL of one broker (brought back later), SIGKILL of scoring and then of the sink
+ * (each restarted), and the registry killed and restarted. The dataset must then equal, line for line and byte for
+ * byte, that of a fault-free run of the same corpus on the embedded single-broker stack in this JVM (the dataset
+ * lines carry no timestamps), with no line twice, nothing on a dead-letter topic, and no more model calls than the
+ * fault-free run's plus the calls in flight per tier when the worker died (the cache saves the rest).
+ */
+@Timeout(value = 6, unit = TimeUnit.MINUTES)
+class ClusterFaultTest {
+    private static final Logger log = LoggerFactory.getLogger(ClusterFaultTest.class);
+    private static final Path FIXTURES = Path.of("src/test/resources/e2e/inbox");
+    /** Each process's output, kept after the test for a look when it fails. */
+    private static final Path LOGS = Path.of("target/cluster-fault-test");
+    /** Starts that wait on processes run side by side (the common pool has one thread on two cores). */
+    private static final java.util.concurrent.ExecutorService THREADS = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "cluster-fault-test");
+        t.setDaemon(true);
+        return t;
+    });
+    private static final List<String> TIERS = List.of("fast", "balanced", "quality");
+    /** Calls a tier keeps in flight (tiers.*.max-concurrency): what one killed worker may have paid for and lost. */
+    private static final int K = 2;
+    /** A stage restarted after a SIGKILL has its work back well within Kafka's default session timeout (45 s). */
+    private static final Duration RESUMED_WITHIN = Duration.ofSeconds(25);
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void theDatasetOnAThreeBrokerClusterSurvivesKilledStagesABrokerAndTheRegistry() throws Exception {
+        long t0 = System.nanoTime();
+        Path clusterDir = dir.resolve("cluster");
+        // Given a three-node cluster and the registry starting (separate processes) while the fault-free
+        // reference runs on the embedded stack in this JVM
+        CompletableFuture<KafkaCluster> clusterStart = CompletableFuture.supplyAsync(() -> KafkaCluster.start(clusterDir.resolve("kafka")), THREADS);
+        CompletableFuture<EmbeddedRegistry> registryStart = CompletableFuture.supplyAsync(() -> EmbeddedRegistry.start(clusterDir.resolve("registry")), THREADS);
+        CompletableFuture<Reference> referenceRun = CompletableFuture.supplyAsync(this::referenceRun, THREADS);
+        List<AutoCloseable> toClose = new ArrayList<>();
+        try {
+            KafkaCluster cluster = clusterStart.join();
+            toClose.add(cluster);
+            EmbeddedRegistry registry = registryStart.join();
+            toClose.add(() -> currentRegistry[0].close());
+            currentRegistry[0] = registry;
+            log.info("cluster {} and registry {} up at {} s", cluster.bootstrapServers(), registry.url(), seconds(t0));
+
+            try (LlmSimulator model = LlmSimulator.start(simulator())) {
+                Path inbox = clusterDir.resolve("inbox");
+                Files.createDirectories(inbox);
+                Config config = pipelineConfig(clusterDir, inbox, model).with(Map.of(
+                        "kafka.bootstrap-servers", cluster.bootstrapServers(),
+                        "registry.url", registry.url(),
+                        "kafka.replication-factor", "3"));
+                Path configFile = clusterDir.resolve("cluster.yaml");
+                Files.writeString(configFile, config.toYaml());
+
+                // When the topics are created by ./pipeline topics create
+                assertThat(Main.run("topics", "create", "--config", configFile.toString())).isZero();
+                // Then each has three replicas and needs two in sync
+                assertTopicsReplicated(config);
+
+                // When every stage starts as its own JVM
+                Map<String, ChildJvm> stages = new HashMap<>();
+                List<CompletableFuture<ChildJvm>> starts = new ArrayList<>();
+                for (String name : List.of("ingest", "generation", "scoring", "coverage", "sink")) {
+                    ChildJvm stage = new ChildJvm(name, name.equals("scoring") ? "384m" : "256m", configFile,
+                            LOGS.resolve(name + ".log"));
+                    stages.put(name, stage);
+                    toClose.add(stage);
+                    starts.add(CompletableFuture.supplyAsync(stage::start, THREADS));
+                }
+                starts.forEach(CompletableFuture::join);
+                log.info("stages up at {} s", seconds(t0));
+
+                try (StatusProbe probe = probe(config, cluster, registry)) {
+                    // and the first documents arrive (once all are up: the worker is to die with calls in flight)
+                    copyWave(inbox, 1);
+                    // and the generation worker is killed while it has model calls in flight, then restarted
+                    int inFlight = awaitCallsInFlight(model);
+                    stages.get("generation").kill();
+                    log.info("generation killed at {} s with {} model calls in flight", seconds(t0), inFlight);
+                    assertThat(inFlight).isPositive();
+                    stages.get("generation").start();
+
+                    // and one broker of three is killed while more documents arrive, and brought back later
+                    copyWave(inbox, 2);
+                    cluster.kill(1);
+                    long pairsWithoutBroker = probe.snapshot().pairs();
+                    log.info("broker 2 killed at {} s ({} pairs)", seconds(t0), pairsWithoutBroker);
+                    // Then work goes on without it (the generation worker restarted meanwhile takes its work back)
+                    await(probe, s -> s.pairs() > pairsWithoutBroker, "progress without broker 2", RESUMED_WITHIN);
+                    log.info("progress without broker 2 at {} s", seconds(t0));
+                    CompletableFuture<Void> brokerBack = CompletableFuture.runAsync(() -> cluster.restart(1), THREADS);
+
+                    // and scoring, then the sink, are killed while more documents arrive, each restarted
+                    copyWave(inbox, 3);
+                    long pairsBefore = probe.snapshot().pairs();
+                    await(probe, s -> s.pairs() > pairsBefore, "pairs of wave 3");
+                    stages.get("scoring").kill();
+                    stages.get("scoring").start();
+                    log.info("scoring restarted at {} s", seconds(t0));
+                    stages.get("sink").kill();
+                    stages.get("sink").start();
+                    log.info("sink restarted at {} s", seconds(t0));
+                    // Then both take their partitions back and catch up without waiting out the sessions of the
+                    // processes that died
+                    await(probe, s -> s.scored() == s.pairs() && s.dataset() == s.accepted()
+                                    && s.lag().getOrDefault("qastream-scoring", 1L) == 0 && s.lag().getOrDefault("qastream-sink", 1L) == 0,
+                            "scoring and the sink to catch up after their restarts", RESUMED_WITHIN);
+
+                    // and the registry is killed while the last document arrives, then restarted on its port
+                    ProcessHandle.of(registry.pid()).ifPresent(ProcessHandle::destroyForcibly);
+                    copyWave(inbox, 4);
+                    ChildJvm.sleep(3_000);
+                    currentRegistry[0] = EmbeddedRegistry.start(clusterDir.resolve("registry"), port(registry.url()));
+                    log.info("registry restarted at {} s", seconds(t0));
+                    brokerBack.join();
+                    log.info("broker 2 back at {} s", seconds(t0));
+                    Reference reference = referenceRun.join();
+                    log.info("reference run: {} dataset lines, {} model calls; done at {} s", reference.dataset().size(),
+                            reference.calls(), seconds(t0));
+
+                    // Then every stage finishes: all pairs scored, the dataset complete and equal to the reference's
+                    Path datasetFile = clusterDir.resolve("out").resolve("dataset.jsonl");
+                    Snapshot done = await(probe, s -> drained(s) && sortedLines(datasetFile).equals(reference.dataset()),
+                            "the dataset of the reference run");
+                    List<String> lines = sortedLines(datasetFile);
+                    assertThat(lines).as("no line twice").doesNotHaveDuplicates();
+                    assertThat(done.dataset()).isEqualTo(done.accepted()).isEqualTo(lines.size());
+                    assertThat(done.deadLetters()).as("generation.dlq").isZero();
+                    assertThat(done.ingestErrors()).as("ingest.errors").isZero();
+                    assertThat(done.stageDeadLetters().values()).as("stage dead letters").allMatch(n -> n == 0);
+                    // and the topic holds the same records as the reference's, key for key
+                    assertThat(comparable(datasetTopic(config))).isEqualTo(reference.records());
+                    // and the killed worker's lost calls are the only ones paid twice
+                    assertThat(model.calls()).isLessThanOrEqualTo(reference.calls() + K * TIERS.size());
+                    assertThat(stages.values()).allMatch(ChildJvm::alive);
+                    log.info("fault run done at {} s: {} lines, {} model calls (reference {})", seconds(t0),
+                            lines.size(), model.calls(), reference.calls());
+                }
+            }
+        } finally {
+            for (int i = toClose.size() - 1; i >= 0; i--) {
+                try {
+                    toClose.get(i).close();
+                } catch (Exception e) {
+                    log.warn("closing: {}", e.toString());
+                }
+            }
+            clusterStart.thenAccept(KafkaCluster::close);
+            registryStart.thenAccept(EmbeddedRegistry::close);
+            referenceRun.exceptionally(e -> null).join();
+            log.info("test wall time {} s", seconds(t0));
+        }
+    }
+
+    private final EmbeddedRegistry[] currentRegistry = new EmbeddedRegistry[1];
+
+    private record Reference(List<String> dataset, Map<String, String> records, int calls) {
+    }
+
+    /** The same corpus on the embedded single-broker stack with its own simulator, no faults. */
+    private Reference referenceRun() {
+        try {
+            return referenceRunOnce();
+        } catch (Exception e) {
+            throw new IllegalStateException("the reference run failed", e);
+        }
+    }
+
+    private Reference referenceRunOnce() throws Exception {
+        Path root = dir.resolve("reference");
+        Path inbox = root.resolve("inbox");
+        Files.createDirectories(inbox);
+        for (int wave = 1; wave <= 4; wave++) {
+            copyWave(inbox, wave);
+        }
+        try (LlmSimulator model = LlmSimulator.start(simulator());
+             Stack stack = Stack.start(pipelineConfig(root, inbox, model))) {
+            stack.ingest().scanUntilSettled();
+            assertThat(Drain.await(stack, Duration.ofMinutes(2), s -> { })).isNull();
+            Map<String, String> records = comparable(dev.qastream.runtime.kafka.TopicSnapshot.latest(stack.context().kafka(),
+                    stack.context().topics().dataset));
+            return new Reference(sortedLines(root.resolve("out").resolve("dataset.jsonl")), records, model.calls());
+        }
+    }
+
+    /** Every call takes a little while, so a worker killed has calls in flight. */
+    private static SimulatorConfig simulator() {
+        return SimulatorConfig.builder().slots(4).decodeTps(600).build();
+    }
+
+    private static Config pipelineConfig(Path root, Path inbox, LlmSimulator model) {
+        Map<String, String> settings = new HashMap<>(Map.of(
+                "data-dir", root.resolve("data").toString(),
+                "inbox", inbox.toString(),
+                "out", root.resolve("out").toString(),
+                "http.port", "0",
+                "ingest.settle-ms", "200",
+                "ingest.max-tokens", "160",
+                "ingest.overlap-tokens", "0",
+                "generation.retry-backoff-ms", "50",
+                // a killed worker's open transaction holds read_committed readers back until the broker aborts it
+                "generation.transaction-timeout-ms", "10000",
+                // one generation pass: the calls compared are of that pass
+                "coverage.max-rounds", "0"));
+        for (String tier : TIERS) {
+            settings.put("tiers." + tier + ".backend", "ollama");
+            settings.put("tiers." + tier + ".base-url", model.baseUrl());
+            settings.put("tiers." + tier + ".max-concurrency", String.valueOf(K));
+        }
+        return Config.load(null, Map.of()).with(settings);
+    }
+
+    private static void assertTopicsReplicated(Config config) throws Exception {
+        KafkaSettings kafka = new KafkaSettings(config.string("kafka.bootstrap-servers"), config);
+        try (Admin admin = Admin.create(kafka.admin())) {
+            List<String> names = List.of(Topics.INGEST_CHUNKS, Topics.GENERATION_PAIRS, Topics.SCORING_SCORED, Topics.DATASET_PAIRS);
+            Map<String, TopicDescription> topics = admin.describeTopics(names).allTopicNames().get();
+            assertThat(topics.values()).allSatisfy(d -> assertThat(d.partitions())
+                    .allSatisfy(p -> assertThat(p.replicas()).hasSize(3)));
+            var configs = admin.describeConfigs(names.stream().map(n -> new ConfigResource(ConfigResource.Type.TOPIC, n)).toList())
+                    .all().get();
+            assertThat(configs.values()).allSatisfy(c -> assertThat(c.get("min.insync.replicas").value()).isEqualTo("2"));
+        }
+    }
+
+    private static StatusProbe probe(Config config, KafkaCluster cluster, EmbeddedRegistry registry) {
+        ServiceContext ctx = ServiceContext.create(config, new KafkaSettings(cluster.bootstrapServers(), config),
+                Endpoints.ofCluster(config).registryApiUrl(), new SimpleMeterRegistry());
+        return new StatusProbe(ctx, "cluster", List.of());
+    }
+
+    private static Map<String, DatasetRecord> datasetTopic(Config config) {
+        ServiceContext ctx = ServiceContext.create(config, new KafkaSettings(config.string("kafka.bootstrap-servers"), config),
+                Endpoints.ofCluster(config).registryApiUrl(), new SimpleMeterRegistry());
+        return dev.qastream.runtime.kafka.TopicSnapshot.latest(ctx.kafka(), ctx.topics().dataset);
+    }
+
+    /** Pair key to the record's bytes (below), removals left out. */
+    private static Map<String, String> comparable(Map<String, DatasetRecord> dataset) {
+        Map<String, String> byKey = new java.util.TreeMap<>();
+        dataset.forEach((key, record) -> {
+            if (record != null) {
+                byKey.put(key, withoutTimestamp(record));
+            }
+        });
+        return byKey;
+    }
+
+    /**
+     * The record's Avro bytes, as hex, without its metadata of time and place: when the pair was generated, and the
+     * chunk's revision, which is its offset on ingest.chunks and so depends on when each document arrived.
+     */
+    private static String withoutTimestamp(DatasetRecord r) {
+        try {
+            DatasetRecord copy = DatasetRecord.newBuilder(r).setGeneratedAtMs(0L).setRevision(0L).build();
+            return java.util.HexFormat.of().formatHex(copy.toByteBuffer().array());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Polls the simulator closely: with calls of about half a second, the window is short. */
+    private static int awaitCallsInFlight(LlmSimulator model) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        int n;
+        while ((n = model.activeSlots()) == 0) {
+            assertThat(System.nanoTime()).as("waiting for a model call in flight").isLessThan(deadline);
+            Thread.sleep(5);
+        }
+        return n;
+    }
+
+    private static boolean drained(Snapshot s) {
+        return s.pairs() > 0 && s.scored() == s.pairs() && s.dataset() == s.accepted()
+                && s.lag().values().stream().allMatch(n -> n == 0);
+    }
+
+    private static Snapshot await(StatusProbe probe, Predicate<Snapshot> done, String what) throws InterruptedException {
+        return await(probe, done, what, Duration.ofSeconds(150));
+    }
+
+    private static Snapshot await(StatusProbe probe, Predicate<Snapshot> done, String what, Duration within)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
+        Snapshot s = probe.snapshot();
+        long lastReport = System.nanoTime();
+        while (!done.test(s)) {
+            assertThat(System.nanoTime()).as("waiting for %s; last: %s", what, s).isLessThan(deadline);
+            if (System.nanoTime() - lastReport > 5_000_000_000L) {
+                log.info("waiting for {}: chunks {} pairs {} scored {} accepted {} dataset {} lag {}", what, s.chunks(),
+                        s.pairs(), s.scored(), s.accepted(), s.dataset(), s.lag());
+                lastReport = System.nanoTime();
+            }
+            Thread.sleep(300);
+            s = probe.snapshot();
+        }
+        return s;
+    }
+
+    private static List<String> sortedLines(Path file) {
+        try {
+            return Files.exists(file) ? Files.readAllLines(file).stream().filter(l -> !l.isBlank()).sorted().toList() : List.of();
+        } catch (IOException e) {
+            return List.of(); // being rewritten: read again on the next poll
+        }
+    }
+
+    private static int port(String url) {
+        return java.net.URI.create(url).getPort();
+    }
+
+    private static long seconds(long t0) {
+        return TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0);
+    }
+
+    /** Wave 1: the launcher's fixture documents; waves 2 to 4: feature documents written here. */
+    private static void copyWave(Path inbox, int wave) throws IOException {
+        if (wave == 1) {
+            try (Stream<Path> files = Files.walk(FIXTURES)) {
+                for (Path f : files.filter(Files::isRegularFile).toList()) {
+                    Path target = inbox.resolve(FIXTURES.relativize(f).toString());
+                    Files.createDirectories(target.getParent());
+                    Files.copy(f, target);
+                }
+            }
+            return;
+        }
+        for (FeatureDocs.Doc doc : FeatureDocs.wave(wave)) {
+            Files.writeString(inbox.resolve(doc.fileName()), doc.text());
+        }
+    }
+}
