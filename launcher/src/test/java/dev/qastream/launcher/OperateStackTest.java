@@ -4,6 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.qastream.runtime.Endpoints;
 import dev.qastream.runtime.config.Config;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -136,7 +144,34 @@ class OperateStackTest {
                 "--inbox", config.path("inbox").toString());
         assertThat(r.exit).as(r.out).isZero();
         assertThat(r.out).contains("ok   kafka", "ok   registry", "ok   topics", "ok   tier fast", "ok   inbox")
-                .contains("embedded stack running").doesNotContain("FAIL");
+                .contains("embedded stack running", "ok   removals").doesNotContain("FAIL");
+    }
+
+    @Test
+    void doctorFailsWhenAStageIsBehindLongerThanRemovalsAreKept() throws Exception {
+        // Given a stage whose next record on a compacted topic was written 8 days ago (removals are kept 7)
+        String group = "qastream-stalled-stage";
+        String bootstrap = Endpoints.resolve(config).bootstrapServers();
+        TopicPartition facts = new TopicPartition(dev.qastream.runtime.kafka.Topics.COVERAGE_FACTS, 0);
+        long eightDaysAgo = System.currentTimeMillis() - Duration.ofDays(8).toMillis();
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
+                new ByteArraySerializer(), new ByteArraySerializer());
+             Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            long offset = producer.send(new ProducerRecord<>(facts.topic(), facts.partition(), eightDaysAgo,
+                    "doc.md#0|parameter.default|Old.fact".getBytes(StandardCharsets.UTF_8), (byte[]) null)).get().offset();
+            admin.alterConsumerGroupOffsets(group, Map.of(facts, new OffsetAndMetadata(offset))).all().get();
+            try {
+                Path yaml = configFile("tiers:\n  fast: {backend: builtin}\n  balanced: {backend: builtin}\n  quality: {backend: builtin}\n");
+                Result r = pipeline("doctor", "--config", yaml.toString(), "--data-dir", config.path("data-dir").toString(),
+                        "--inbox", config.path("inbox").toString());
+
+                // Then doctor fails, naming the stage, the partition, how old and the setting
+                assertThat(r.exit).as(r.out).isEqualTo(1);
+                assertThat(r.out).contains("FAIL removals", group + " on " + facts, "192 h ago", "kafka.delete-retention-hours");
+            } finally {
+                admin.deleteConsumerGroups(List.of(group)).all().get();
+            }
+        }
     }
 
     @Test

@@ -62,6 +62,7 @@ public final class Doctor {
         }
         if (brokerUp) {
             checkTopics(endpoints);
+            checkTombstoneWindow(endpoints);
         }
         Topics.TIERS.forEach(this::checkTier);
         checkInbox();
@@ -227,6 +228,29 @@ public final class Doctor {
         } catch (Exception e) {
             checks.add(Check.fail("topics", "cannot describe the topics (" + rootMessage(e) + ")",
                     "check that this client may describe topics and their configs"));
+        }
+    }
+
+    /** A stage behind on a compacted topic for longer than removals are kept there may have missed some. */
+    private void checkTombstoneWindow(Endpoints endpoints) {
+        KafkaSettings settings = new KafkaSettings(endpoints.bootstrapServers(), config);
+        Set<String> compacted = Topics.withPlainAvro().all().stream().filter(Topic::compacted).map(Topic::name)
+                .collect(Collectors.toSet());
+        long hours = settings.deleteRetentionMs() / 3_600_000;
+        try (Admin admin = admin(endpoints)) {
+            List<TombstoneWindow.Behind> behind = TombstoneWindow.find(admin, endpoints.bootstrapServers(), compacted,
+                    settings.deleteRetentionMs(), System.currentTimeMillis(), TIMEOUT_MS);
+            checks.add(behind.isEmpty()
+                    ? Check.ok("removals", "every stage is within the " + hours + " h that compacted topics keep a removal")
+                    : Check.fail("removals", behind.size() + " stage partition(s) behind for longer than the " + hours
+                            + " h a removal is kept (kafka.delete-retention-hours): " + behind.stream().limit(5)
+                            .map(Object::toString).collect(Collectors.joining("; "))
+                            + "; removals they never read may be gone, and what they hold may keep pairs that should have left",
+                    "raise kafka.delete-retention-hours above the longest time a stage may be down; to be sure, rebuild "
+                            + "the dataset with a fresh --data-dir from the inbox"));
+        } catch (Exception e) {
+            checks.add(Check.warn("removals", "cannot read the stages' offsets (" + rootMessage(e) + ")",
+                    "check that this client may describe consumer groups"));
         }
     }
 
