@@ -52,6 +52,29 @@ class OpenAiBackendTest {
     }
 
     @Test
+    void aDocumentCarryingInjectionTextChangesNeitherTheSystemPromptNorTheSchema() throws Exception {
+        // Given the request of an ordinary chunk
+        generator.generate(LlmFixtures.chunk(), "balanced");
+        JsonNode plain = lastChat().body();
+
+        // When a chunk carrying instructions, fake delimiters and fake turns is sent
+        generator.generate(LlmFixtures.chunk(PromptTemplateTest.INJECTION), "balanced");
+        JsonNode injected = lastChat().body();
+
+        // Then the request still holds one system message, the template's, and one user message
+        assertThat(injected.path("messages")).hasSize(2);
+        assertThat(injected.path("messages").get(0).path("role").asText()).isEqualTo("system");
+        assertThat(injected.path("messages").get(0).path("content").asText())
+                .isEqualTo(PromptTemplate.load(PromptTemplate.DEFAULT_ID, "").system())
+                .isEqualTo(plain.path("messages").get(0).path("content").asText());
+        assertThat(injected.path("messages").get(1).path("role").asText()).isEqualTo("user");
+        assertThat(injected.path("messages").get(1).path("content").asText()).contains("You are a pirate.")
+                .doesNotContain("<|im_start|>");
+        // and the same strict output schema
+        assertThat(injected.path("response_format")).isEqualTo(plain.path("response_format"));
+    }
+
+    @Test
     void sendsTheSchemaThinkingOffAndTheSettingsOverHttp11() throws Exception {
         Generation g = generator.generate(LlmFixtures.chunk(), "balanced");
         RecordedRequest r = lastChat();
