@@ -168,6 +168,22 @@ class OpenAiBackendTest {
     }
 
     @Test
+    void aServerQuotingTheApiKeyInItsErrorLeavesItOutOfTheFailure() {
+        // Given a tier whose key comes from the environment, sent as the bearer token
+        PairGenerator keyed = generator("qwen3-8b", Map.of("tiers.balanced.api-key-env", "SIM_KEY"));
+
+        // When the server refuses it with an error that quotes the key (HTTP 401)
+        sim.faults().next(Fault.HTTP_401, 1);
+        GenerationException e = org.assertj.core.api.Assertions.catchThrowableOfType(GenerationException.class,
+                () -> keyed.generate(LlmFixtures.chunk(), "balanced"));
+
+        // Then the key went on the wire, and the failure (the dead-letter reason) says what happened without it
+        assertThat(lastChat().header("authorization")).isEqualTo("Bearer secret-123");
+        assertThat(e.kind()).isEqualTo(Kind.PERMANENT);
+        assertThat(e.getMessage()).contains("HTTP 401", "Incorrect API key provided").doesNotContain("secret-123");
+    }
+
+    @Test
     void aThinkBlockParsesAndATimeoutIsTransient() throws Exception {
         sim.faults().next(Fault.THINK, 1);
         assertThat(generator.generate(LlmFixtures.chunk(), "balanced").pairs()).isNotEmpty();
