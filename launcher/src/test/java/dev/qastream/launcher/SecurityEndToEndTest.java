@@ -112,15 +112,17 @@ class SecurityEndToEndTest {
                         HttpResponse.BodyHandlers.ofString());
                 assertThat(page.statusCode()).isEqualTo(200);
 
-                // and status, doctor and an export (Hugging Face folder: parquet files and the dataset card) run beside
-                // it, each in its own JVM
+                // and status and doctor run beside it, then an export (Hugging Face folder: parquet files and the
+                // dataset card), each in its own JVM
                 List<Child> commands = List.of(
                         Child.start(dir.resolve("status.log"), env, "status", "--once"),
-                        Child.start(dir.resolve("doctor.log"), env, "doctor"),
-                        Child.start(dir.resolve("export-hf.log"), env, "export", "--format", "hf"));
+                        Child.start(dir.resolve("doctor.log"), env, "doctor"));
                 for (Child c : commands) {
                     c.await(Duration.ofSeconds(90));
                 }
+                Child export = Child.start(dir.resolve("export-hf.log"), env, "export", "--format", "hf");
+                export.await(Duration.ofSeconds(90));
+                assertThat(export.process().exitValue()).as("export: %s", Files.readString(export.log())).isZero();
                 assertThat(Files.readString(dir.resolve("out/export-hf/README.md"))).contains("qastream");
 
                 // Then the key went to the model server with every call
