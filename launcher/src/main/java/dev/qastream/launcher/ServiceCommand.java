@@ -27,7 +27,8 @@ import java.util.function.Function;
                 + "directory (./pipeline platform) or the configured cluster.",
                 "Start a stage twice to scale it (consumer groups share the work); stop or restart one alone.",
                 "Each process keeps its stream state in DATA/services/NAME-N (the first N not in use) and serves "
-                        + "/metrics and /health on 127.0.0.1, port http.port (taken or 0: a free one, printed)."})
+                        + "/metrics and /health on http.host (default 127.0.0.1), port http.port (taken or 0: a free "
+                        + "one, printed)."})
 final class ServiceCommand implements Callable<Integer> {
     enum Name { ingest, generation, scoring, judge, coverage, sink }
 
@@ -46,14 +47,15 @@ final class ServiceCommand implements Callable<Integer> {
         try (Instance instance = Instance.claim(config.path("data-dir"), name.name())) {
             Config kafkaConfig = config.with("data-dir", instance.dir().toString());
             CountDownLatch stopped = new CountDownLatch(1);
-            ServiceMain.Running running = ServiceMain.start(config, kafkaConfig, endpoints, "127.0.0.1", factory(name));
+            String host = config.string("http.host");
+            ServiceMain.Running running = ServiceMain.start(config, kafkaConfig, endpoints, host, factory(name));
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 running.close();
                 stopped.countDown();
             }, "service-stop"));
-            System.out.printf("%s running (instance %s) against kafka %s; metrics: http://127.0.0.1:%d/metrics  "
-                            + "health: http://127.0.0.1:%d/health  (Ctrl-C stops)%n", name, instance.dir().getFileName(),
-                    endpoints.bootstrapServers(), running.http().port(), running.http().port());
+            System.out.printf("%s running (instance %s) against kafka %s; metrics: http://%s:%d/metrics  "
+                            + "health: http://%s:%d/health  (Ctrl-C stops)%n", name, instance.dir().getFileName(),
+                    endpoints.bootstrapServers(), host, running.http().port(), host, running.http().port());
             stopped.await();
         }
         return 0;

@@ -10,6 +10,11 @@ public enum Fault {
     HTTP_500("http500"),
     /** HTTP 400, as a server answers a request it cannot take (e.g. a context longer than the model's). */
     HTTP_400("http400"),
+    /**
+     * HTTP 401 whose error body quotes the API key the request carried, as some OpenAI-compatible servers and
+     * proxies do: what a client does with a server's error text must not leak the key.
+     */
+    HTTP_401("http401"),
     /** HTTP 429 too many requests. */
     HTTP_429("http429"),
     /** HTTP 503 "server busy", as Ollama answers when its queue is full. */

@@ -288,6 +288,7 @@ public final class LlmSimulator implements AutoCloseable {
         switch (fault) {
             case HTTP_500 -> error(exchange, api, 500, "simulated internal server error", "server_error");
             case HTTP_400 -> error(exchange, api, 400, "the request exceeds the available context size", "invalid_request_error");
+            case HTTP_401 -> error(exchange, api, 401, "Incorrect API key provided: " + bearer(exchange), "invalid_api_key");
             case HTTP_429 -> error(exchange, api, 429, "too many requests", "rate_limit_exceeded");
             case BUSY -> busy(exchange, api);
             case DROP -> { } // closing the exchange before any header is sent drops the connection
@@ -297,6 +298,11 @@ public final class LlmSimulator implements AutoCloseable {
             }
         }
         return true;
+    }
+
+    private static String bearer(HttpExchange exchange) {
+        String auth = exchange.getRequestHeaders().getFirst("Authorization");
+        return auth == null ? "(none)" : auth.replaceFirst("(?i)^Bearer\\s+", "");
     }
 
     private void busy(HttpExchange exchange, Api api) throws IOException {

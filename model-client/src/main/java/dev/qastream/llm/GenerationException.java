@@ -1,5 +1,7 @@
 package dev.qastream.llm;
 
+import dev.qastream.runtime.Secrets;
+
 /**
  * A chunk could not be turned into pairs. The kind tells the worker what to do next:
  * <ul>
@@ -21,9 +23,10 @@ public class GenerationException extends Exception {
     }
 
     public GenerationException(String message, Kind kind, String rawOutput, Throwable cause) {
-        super(message, cause);
+        // The message and raw output go to the dead-letter topic and the logs: a server may quote the key it got.
+        super(Secrets.redact(message), cause);
         this.kind = kind;
-        this.rawOutput = rawOutput;
+        this.rawOutput = Secrets.redact(rawOutput);
     }
 
     /** Older two-kind form: retryable means {@link Kind#TRANSIENT}, else {@link Kind#PERMANENT}. */

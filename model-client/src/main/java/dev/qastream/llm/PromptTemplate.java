@@ -77,8 +77,25 @@ public record PromptTemplate(String id, String system, String user, String versi
 
     /** A fact's text names things of the document: it must not open or close a delimited block of the prompt. */
     private static String defuse(String text) {
-        return text.replaceAll("(?i)<(/?)(document|facts)>", "<$1 $2>").replace("{{", "{ {");
+        return asData(text).replace("{{", "{ {");
     }
+
+    /**
+     * Text put into the prompt (a chunk, a pair, a fact) as data: it can neither open nor close one of the prompt's
+     * delimited blocks, in any case or spacing ({@code </DOCUMENT >}), nor carry a chat template's turn markers
+     * ({@code <|im_start|>system}, {@code [INST]}, {@code <<SYS>>}), which some servers read as real turns. Only the
+     * leading bracket is escaped, so the model still reads the text.
+     */
+    static String asData(String text) {
+        String t = BLOCK_TAG.matcher(text).replaceAll("&lt;$1");
+        t = CHAT_MARKER.matcher(t).replaceAll(m -> m.group().startsWith("[") ? "&#91;" + Matcher.quoteReplacement(
+                m.group().substring(1)) : "&lt;" + Matcher.quoteReplacement(m.group().substring(1)));
+        return t;
+    }
+
+    private static final Pattern BLOCK_TAG =
+            Pattern.compile("(?i)<(\\s*/?\\s*(?:document|question|answer|facts)\\s*>)");
+    private static final Pattern CHAT_MARKER = Pattern.compile("(?i)<\\||\\[\\s*/?\\s*INST\\s*]|<<\\s*/?\\s*SYS\\s*>>");
 
     private static String readIfAny(String name, String overrides) {
         boolean overridden = overrides != null && !overrides.isBlank() && Files.isRegularFile(Path.of(overrides).resolve(name));
@@ -94,8 +111,8 @@ public record PromptTemplate(String id, String system, String user, String versi
 
     /**
      * The user message for a chunk, with {@code {{feature}}}, {@code {{section}}}, {@code {{document}}} and the
-     * given values filled in, in one pass: text put in is never read again for placeholders. A value that
-     * would close its own delimiter ({@code </name>}) is defused, as the chunk text's {@code </document>} is.
+     * given values filled in, in one pass: text put in is never read again for placeholders. Every value goes in
+     * {@linkplain #asData as data}: it cannot close its block early ({@code </document>}) nor open a turn.
      */
     public String userMessage(Chunk chunk, Map<String, String> values) {
         String feature = chunk.getDocument() == null || chunk.getDocument().getFeatureName() == null
@@ -110,8 +127,8 @@ public record PromptTemplate(String id, String system, String user, String versi
             if (value == null) {
                 return Matcher.quoteReplacement(m.group());
             }
-            // Text that itself closes the delimiter must not end its section early.
-            return Matcher.quoteReplacement(value.replace("</" + m.group(1) + ">", "</ " + m.group(1) + ">"));
+            // Text that itself closes the delimiter must not end its section early, nor open a turn of its own.
+            return Matcher.quoteReplacement(asData(value));
         });
     }
 

@@ -1,5 +1,6 @@
 package dev.qastream.llm;
 
+import dev.qastream.runtime.Secrets;
 import dev.qastream.runtime.config.Config;
 
 import java.time.Duration;
@@ -40,7 +41,8 @@ public record TierSettings(String tier, String backend, String model, String bas
             return null;
         }
         String key = env.get(apiKeyEnv);
-        return key == null || key.isBlank() ? null : key.strip();
+        // remembered, so that a server's error quoting it is masked in logs and dead-letter reasons
+        return key == null || key.isBlank() ? null : Secrets.remember(key.strip());
     }
 
     /** Canonical generation parameters for the cache key. */

@@ -52,6 +52,29 @@ class OpenAiBackendTest {
     }
 
     @Test
+    void aDocumentCarryingInjectionTextChangesNeitherTheSystemPromptNorTheSchema() throws Exception {
+        // Given the request of an ordinary chunk
+        generator.generate(LlmFixtures.chunk(), "balanced");
+        JsonNode plain = lastChat().body();
+
+        // When a chunk carrying instructions, fake delimiters and fake turns is sent
+        generator.generate(LlmFixtures.chunk(PromptTemplateTest.INJECTION), "balanced");
+        JsonNode injected = lastChat().body();
+
+        // Then the request still holds one system message, the template's, and one user message
+        assertThat(injected.path("messages")).hasSize(2);
+        assertThat(injected.path("messages").get(0).path("role").asText()).isEqualTo("system");
+        assertThat(injected.path("messages").get(0).path("content").asText())
+                .isEqualTo(PromptTemplate.load(PromptTemplate.DEFAULT_ID, "").system())
+                .isEqualTo(plain.path("messages").get(0).path("content").asText());
+        assertThat(injected.path("messages").get(1).path("role").asText()).isEqualTo("user");
+        assertThat(injected.path("messages").get(1).path("content").asText()).contains("You are a pirate.")
+                .doesNotContain("<|im_start|>");
+        // and the same strict output schema
+        assertThat(injected.path("response_format")).isEqualTo(plain.path("response_format"));
+    }
+
+    @Test
     void sendsTheSchemaThinkingOffAndTheSettingsOverHttp11() throws Exception {
         Generation g = generator.generate(LlmFixtures.chunk(), "balanced");
         RecordedRequest r = lastChat();
@@ -142,6 +165,22 @@ class OpenAiBackendTest {
                 assertThat(e.kind()).as(fault + ": " + e.getMessage()).isEqualTo(kind);
             }
         });
+    }
+
+    @Test
+    void aServerQuotingTheApiKeyInItsErrorLeavesItOutOfTheFailure() {
+        // Given a tier whose key comes from the environment, sent as the bearer token
+        PairGenerator keyed = generator("qwen3-8b", Map.of("tiers.balanced.api-key-env", "SIM_KEY"));
+
+        // When the server refuses it with an error that quotes the key (HTTP 401)
+        sim.faults().next(Fault.HTTP_401, 1);
+        GenerationException e = org.assertj.core.api.Assertions.catchThrowableOfType(GenerationException.class,
+                () -> keyed.generate(LlmFixtures.chunk(), "balanced"));
+
+        // Then the key went on the wire, and the failure (the dead-letter reason) says what happened without it
+        assertThat(lastChat().header("authorization")).isEqualTo("Bearer secret-123");
+        assertThat(e.kind()).isEqualTo(Kind.PERMANENT);
+        assertThat(e.getMessage()).contains("HTTP 401", "Incorrect API key provided").doesNotContain("secret-123");
     }
 
     @Test

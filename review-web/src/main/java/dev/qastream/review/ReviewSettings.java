@@ -1,5 +1,6 @@
 package dev.qastream.review;
 
+import dev.qastream.runtime.Secrets;
 import dev.qastream.runtime.config.Config;
 
 import java.net.InetAddress;
@@ -17,7 +18,14 @@ public record ReviewSettings(String host, int port, String reviewer, double acce
         return new ReviewSettings(config.string("review.host"), config.integer("review.port"),
                 reviewer == null || reviewer.isBlank() ? System.getProperty("user.name") : reviewer.trim(),
                 config.decimal("scoring.accept-threshold"),
-                tokenFromEnvironment == null || tokenFromEnvironment.isBlank() ? null : tokenFromEnvironment);
+                tokenFromEnvironment == null || tokenFromEnvironment.isBlank() ? null : Secrets.remember(tokenFromEnvironment));
+    }
+
+    /** Never the token itself: settings end up in log lines and error messages. */
+    @Override
+    public String toString() {
+        return "ReviewSettings[host=" + host + ", port=" + port + ", reviewer=" + reviewer + ", acceptThreshold="
+                + acceptThreshold + ", token=" + (token == null ? "none" : Secrets.MASK) + "]";
     }
 
     public ReviewSettings withPort(int p) {

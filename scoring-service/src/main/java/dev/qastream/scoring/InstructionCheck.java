@@ -21,7 +21,14 @@ final class InstructionCheck {
                     + "(?:prompt|instructions)\\b"),
             Pattern.compile("\\b(?:jailbreak|developer\\s+mode)\\b"),
             Pattern.compile("\\bnew\\s+instructions?\\s*:"),
-            Pattern.compile("\\bi\\s+(?:cannot|can't|can\\s+not)\\s+(?:help|assist|answer|comply)\\b"));
+            Pattern.compile("\\bi\\s+(?:cannot|can't|can\\s+not)\\s+(?:help|assist|answer|comply)\\b"),
+            // The prompt's own delimiters and chat templates' turn markers: a pair that echoes them carries a
+            // document's attempt to end its block or open a turn, never something a reader should learn.
+            Pattern.compile("<\\s*/?\\s*document\\s*>"),
+            Pattern.compile("<\\|[a-z_]+\\|>"),
+            Pattern.compile("\\[/?inst]|<</?sys>>"),
+            // A fake turn label where a line or a sentence starts ("System: ...").
+            Pattern.compile("(?m)(?:^|(?<=[.!?]\\s))(?:system|assistant)\\s*:"));
 
     private InstructionCheck() {
     }

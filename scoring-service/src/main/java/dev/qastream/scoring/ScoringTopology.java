@@ -147,7 +147,8 @@ public final class ScoringTopology {
 
         KStream<String, QaPair> pairs = builder.stream(topics.pairs.name(), topics.pairs.consumed());
         KStream<String, JudgeHop> scored = pairs
-                .map((key, pair) -> pair == null ? KeyValue.pair(chunkIdOf(key), legacyRemoval(key)) : KeyValue.pair(pair.getChunkId(), pair))
+                .map((key, pair) -> pair == null ? KeyValue.pair(chunkIdOf(key), legacyRemoval(key))
+                        : KeyValue.pair(pair.getChunkId(), OversizedPairs.cut(pair)))
                 .repartition(Repartitioned.with(topics.pairs.keySerde(), topics.pairs.valueSerde()).withName("pairs-by-chunk"))
                 .process(() -> new ScoreProcessor(scorer, batching, listener), CHUNK_STORE, REVISION_STORE, CHUNK_VECTOR_STORE,
                         PENDING_STORE, GROUP_STORE);

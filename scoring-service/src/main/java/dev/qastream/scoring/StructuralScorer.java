@@ -80,6 +80,9 @@ public final class StructuralScorer {
         String q = pair.getQuestion() == null ? "" : pair.getQuestion().strip();
         String a = pair.getAnswer() == null ? "" : pair.getAnswer().strip();
         Penalties p = new Penalties();
+        long cut = OversizedPairs.originalLength(a);
+        p.failIf(cut >= 0, 1.0, "pair too large for a record (" + cut + " characters of question and answer, at most "
+                + OversizedPairs.MAX_TEXT_CHARS + "): cut on arrival and rejected");
 
         int answerWords = words(a);
         p.failIf(answerWords == 0, 1.0, "answer is empty");

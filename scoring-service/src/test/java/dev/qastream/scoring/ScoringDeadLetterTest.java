@@ -14,6 +14,7 @@ import dev.qastream.schemas.ScoredPair;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.AfterAll;
@@ -87,6 +88,41 @@ class ScoringDeadLetterTest {
             assertThat(health.status()).as(health.toString()).isEqualTo(Health.Status.UP);
             assertThat(health.reason()).contains("1 record sent to " + Topics.SCORING_DLQ,
                     "last " + Topics.GENERATION_PAIRS + "-0@" + header(letter, "__streams.errors.offset"));
+        }
+    }
+
+    @Test
+    void aPairTooLargeToTravelOnIsRejectedWithItsSizeAndTheStageGoesOn() throws Exception {
+        ServiceContext ctx = ctx(platform.registryApiUrl(), "too-large");
+        // Given a pair whose answer is 1.5 MB (it reached the topic compressed, as a producer allowed larger
+        // requests may write it), and a good pair after it on the same partition
+        QaPair huge = Fixtures.pair(5, "What is the default value of EUtranCellFDD.ulPowerBoostEnabled?",
+                "The default value of EUtranCellFDD.ulPowerBoostEnabled is false (disabled). ".repeat(20_000));
+        QaPair good = Fixtures.pair(6, "What is the default value of EUtranCellFDD.ulPowerBoostEnabled?",
+                "The default value of EUtranCellFDD.ulPowerBoostEnabled is false (disabled).");
+        Topics t = ctx.topics();
+        Map<String, Object> large = new HashMap<>(ctx.kafka().producer("test-large"));
+        large.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 8 << 20);
+        large.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        try (KafkaProducer<String, QaPair> producer = new KafkaProducer<>(large, t.pairs.keySerde().serializer(),
+                t.pairs.valueSerde().serializer())) {
+            producer.send(new ProducerRecord<>(Topics.GENERATION_PAIRS, 0, huge.getPairKey(), huge)).get();
+        }
+        sendPair(ctx, good);
+
+        // When the scoring app runs (its own records may be 1 MB at most)
+        try (ScoringService service = new ScoringService(ctx)) {
+            service.start();
+
+            // Then the pair after it is scored: the huge one does not stop the stage
+            awaitTrue("the pair after the huge one scored", () -> scored(ctx).containsKey(good.getPairKey()));
+            // and the huge one is rejected with its size as the reason, not dead-lettered, and its thread never failed
+            ScoredPair rejected = scored(ctx).get(huge.getPairKey());
+            assertThat(rejected.getAccepted()).isFalse();
+            assertThat(rejected.getReasons()).anySatisfy(r -> assertThat(r).startsWith("pair too large for a record ("
+                    + (huge.getQuestion().length() + huge.getAnswer().length()) + " characters"));
+            assertThat(deadLetters(ctx, huge.getPairKey())).isEmpty();
+            assertThat(service.health().reason()).doesNotContain("replaced");
         }
     }
 

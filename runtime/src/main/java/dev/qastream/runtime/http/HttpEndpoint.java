@@ -68,6 +68,11 @@ public final class HttpEndpoint implements AutoCloseable {
         return server.getAddress().getPort();
     }
 
+    /** The address and port it listens on. */
+    public InetSocketAddress address() {
+        return server.getAddress();
+    }
+
     /** What /health answers: its HTTP status and its text. */
     public record Report(int status, String body) {
     }

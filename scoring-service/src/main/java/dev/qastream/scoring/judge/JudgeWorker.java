@@ -1,5 +1,6 @@
 package dev.qastream.scoring.judge;
 
+import dev.qastream.runtime.Secrets;
 import dev.qastream.runtime.ServiceContext;
 import dev.qastream.runtime.kafka.OffsetLedger;
 import dev.qastream.runtime.kafka.Topics;
@@ -209,7 +210,8 @@ final class JudgeWorker implements Runnable {
             JudgeRequest r = job.request();
             verdict = judge == PairJudge.NONE ? PairJudge.Verdict.unavailable(unavailable) : judge.safeVerdict(r.getPair(), r.getChunk());
         } catch (RuntimeException | Error e) {
-            verdict = PairJudge.Verdict.unavailable(e.getClass().getSimpleName() + ": " + e.getMessage());
+            // the reason is written to scoring.judgements: a server's error may quote the API key
+            verdict = PairJudge.Verdict.unavailable(Secrets.redact(e.getClass().getSimpleName() + ": " + e.getMessage()));
         }
         inFlight.decrementAndGet();
         completions.add(new Completion(job, verdict, Duration.ofNanos(System.nanoTime() - start)));

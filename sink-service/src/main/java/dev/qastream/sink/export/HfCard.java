@@ -126,7 +126,7 @@ final class HfCard {
             b.append(" (the first ").append(s.documents.size()).append(" by name below)");
         }
         b.append(":\n\n");
-        s.documents.forEach(d -> b.append("- `").append(d).append("`\n"));
+        s.documents.forEach(d -> b.append("- `").append(code(d)).append("`\n"));
         b.append("\n## Models and prompt versions\n\n");
         table(b, "model", s.perModel);
         table(b, "tier", s.perTier);
@@ -152,7 +152,32 @@ final class HfCard {
 
     private static void table(StringBuilder b, String what, Map<String, Long> counts) {
         b.append("| ").append(what).append(" | pairs |\n|---|---|\n");
-        counts.forEach((k, v) -> b.append("| `").append(k).append("` | ").append(v).append(" |\n"));
+        counts.forEach((k, v) -> b.append("| `").append(code(k)).append("` | ").append(v).append(" |\n"));
         b.append('\n');
+    }
+
+    /**
+     * A name from the data (a document id is a file name from the inbox) as one inline code span: a newline, a
+     * backtick or a table bar in it must not end the span, the line or the table cell and add lines of its own.
+     */
+    static String code(String name) {
+        StringBuilder out = new StringBuilder(name.length());
+        name.codePoints().forEach(c -> {
+            switch (c) {
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                case '`' -> out.append('\'');
+                case '|' -> out.append("\\|");
+                default -> {
+                    if (Character.isISOControl(c)) {
+                        out.append(String.format("\\u%04x", c));
+                    } else {
+                        out.appendCodePoint(c);
+                    }
+                }
+            }
+        });
+        return out.toString();
     }
 }

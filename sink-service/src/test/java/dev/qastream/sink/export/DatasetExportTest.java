@@ -256,6 +256,37 @@ class DatasetExportTest {
                 "| rejected (not in this dataset) | 1 |");
     }
 
+    @Test
+    void documentIdsFromHostileFileNamesWriteNothingOutsideTheOutputFolderInAnyFormat() throws Exception {
+        // Given pairs of documents whose ids (their paths in the inbox) try to leave any folder they are put in
+        List<String> hostile = List.of("../../escape.md", "/etc/passwd.md", "line\nbreak.md", "..\\..\\win.md",
+                "sub/../../../up.md", "C:/absolute.md", "./../dot.md");
+        hostile.forEach(doc -> accept(doc, 1, 2));
+        var records = dataset.readKeyValuesToList();
+
+        // When the dataset is exported in every format, split by document (the split hashes the document id)
+        Path root = dir.resolve("deep/down/here");
+        for (ExportFormat format : ExportFormat.values()) {
+            records.forEach(kv -> spill.put(kv.key, values.serializer().serialize(Topics.DATASET_PAIRS, kv.value)));
+            DatasetExport.write(spill, values.deserializer(), Topics.DATASET_PAIRS, new DatasetExport.Options(format,
+                    root.resolve("out-" + format.cliName()), Split.Ratios.DEFAULT, true, "qastream", "other", false),
+                    0, s -> { });
+        }
+
+        // Then every file written is inside its format's output folder (or the export's own scratch folder)
+        try (var files = Files.walk(dir)) {
+            assertThat(files.filter(Files::isRegularFile).map(dir::relativize).map(Path::toString))
+                    .isNotEmpty().allSatisfy(f -> assertThat(f).matches("(deep/down/here/out-[a-z]+|tmp)/.*"));
+        }
+        // and the ids are kept as data: each of the 14 pairs on one line, naming its document as it was
+        List<JsonNode> lines = jsonl(root.resolve("out-chat/dataset.jsonl"));
+        assertThat(lines).hasSize(14);
+        assertThat(lines).extracting(l -> l.at("/metadata/source_document").asText()).containsAll(hostile);
+        // and the dataset card names each on one line of its own
+        assertThat(Files.readString(root.resolve("out-hf/README.md"))).doesNotContain("\nbreak.md")
+                .contains("- `line\\nbreak.md`\n", "- `../../escape.md`\n");
+    }
+
     // ---- helpers
 
     private DatasetExport.Result export(ExportFormat format, boolean byDocument) throws IOException {
