@@ -71,6 +71,7 @@ public final class QualityBench {
         List<Double> negatives = new ArrayList<>();
         int correct = 0;
         int correctAccepted = 0;
+        int beyondFactLimit = 0;
         Map<String, int[]> rejected = new LinkedHashMap<>();
         QualitySet.KINDS.forEach(k -> rejected.put(k, new int[2]));
         for (QualitySet.Doc d : parsed) {
@@ -80,9 +81,14 @@ public final class QualityBench {
             for (int i = 0; i < good.size(); i++) {
                 ScoredPair s = goodScores.get(i);
                 correct++;
-                correctAccepted += s.getAccepted() ? 1 : 0;
+                // The set holds several correct wordings of one fact on purpose; beyond coverage.pairs-per-fact
+                // they are rejected as duplicates of the fact (the no-flooding rule), which is not a wrong verdict.
+                boolean surplus = !s.getAccepted() && !s.getReasons().isEmpty()
+                        && s.getReasons().stream().allMatch(r -> r.contains("coverage.pairs-per-fact"));
+                beyondFactLimit += surplus ? 1 : 0;
+                correctAccepted += s.getAccepted() || surplus ? 1 : 0;
                 positives.add(s.getOverall());
-                report(!s.getAccepted(), good.get(i), s);
+                report(!s.getAccepted() && !surplus, good.get(i), s);
             }
             List<QualitySet.Pair> bad = QualitySet.corrupted(d, parsed, moClasses);
             List<ScoredPair> badScores = ds.score(inputs(bad), false);
@@ -108,6 +114,7 @@ public final class QualityBench {
         figures.put("auc", auc(positives, negatives));
         figures.put("correct_pairs", (double) correct);
         figures.put("correct_accepted_rate", (double) correctAccepted / correct);
+        figures.put("correct_beyond_fact_limit_pairs", (double) beyondFactLimit);
         rejected.forEach((k, v) -> {
             figures.put(k + "_pairs", (double) v[1]);
             figures.put(k + "_rejected_rate", v[1] == 0 ? Double.NaN : (double) v[0] / v[1]);
