@@ -15,9 +15,11 @@ import java.util.regex.Pattern;
  * prints, takes median, min and max of each figure over the runs, and renders the markdown of bench/results.md.
  */
 public final class BenchResults {
-    /** A figure line: a name without spaces at the start of the line, a colon, one value (no key=value) and nothing else. */
-    private static final Pattern FIGURE = Pattern.compile("^([A-Za-z][A-Za-z0-9_.\\-]*):[ \\t]+([^\\s=]+)[ \\t]*$");
+    /** A figure line: a name without spaces at the start of the line, a colon, a value. */
+    private static final Pattern FIGURE = Pattern.compile("^([A-Za-z][A-Za-z0-9_.\\-]*):[ \\t]+(\\S.*?)[ \\t]*$");
     private static final Pattern NUMBER = Pattern.compile("-?(\\d+(\\.\\d*)?|\\.\\d+)([eE][-+]?\\d+)?");
+    /** A number, then optionally a remark after a space, as in {@code export_chat_s: 3.1 (runs [3.1, 3.3])}. */
+    private static final Pattern NUMBER_VALUE = Pattern.compile("(" + NUMBER.pattern() + ")(\\s.*)?");
     static final int FAILED_RUN_TAIL_LINES = 20;
 
     private BenchResults() {
@@ -56,17 +58,30 @@ public final class BenchResults {
     public record Figure(String name, Stats stats, List<String> texts) {
     }
 
-    /** The {@code name: value} lines of one run's output, in order; a name printed twice keeps its last value. */
+    /**
+     * The {@code name: value} lines of one run's output, in order; a name printed twice keeps its last value. A value
+     * is a number (what follows it after a space is a remark) or a single word.
+     */
     public static Map<String, String> parse(String output) {
         Map<String, String> figures = new LinkedHashMap<>();
         for (String line : output.split("\\R")) {
             Matcher m = FIGURE.matcher(line);
-            if (m.matches()) {
+            String value = m.matches() ? value(m.group(2)) : null;
+            if (value != null) {
                 figures.remove(m.group(1)); // order of the last value
-                figures.put(m.group(1), m.group(2));
+                figures.put(m.group(1), value);
             }
         }
         return figures;
+    }
+
+    /** A number (a remark after it dropped), or one word of text; null for prose (a log line, key=value lists). */
+    private static String value(String text) {
+        Matcher number = NUMBER_VALUE.matcher(text);
+        if (number.matches()) {
+            return number.group(1);
+        }
+        return text.matches("[^\\s=]+") ? text : null;
     }
 
     /**

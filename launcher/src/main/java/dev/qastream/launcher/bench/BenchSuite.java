@@ -109,6 +109,9 @@ public final class BenchSuite {
     private Run runOnce(Spec spec, Path log) throws IOException, InterruptedException {
         long t0 = System.nanoTime();
         ChildService child = ChildService.start(spec.name(), spec.args(), log);
+        // Ctrl-C stops the running benchmark too, not only this process.
+        Thread stopChild = new Thread(child::close, "bench-all-stop");
+        Runtime.getRuntime().addShutdownHook(stopChild);
         long peakMb = 0;
         long deadline = System.currentTimeMillis() + runTimeout.toMillis();
         Integer exit = null;
@@ -120,6 +123,11 @@ public final class BenchSuite {
         } finally {
             if (exit == null) {
                 child.close(); // past the timeout: SIGTERM, then SIGKILL
+            }
+            try {
+                Runtime.getRuntime().removeShutdownHook(stopChild);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running
             }
         }
         double seconds = (System.nanoTime() - t0) / 1e9;

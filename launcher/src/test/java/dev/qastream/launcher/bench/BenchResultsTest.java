@@ -26,16 +26,18 @@ class BenchResultsTest {
                 efficiency_k4: 0.961
                 peak_rss_mb_generation: 412
                 goal_met: true
+                export_chat_s: 3.1 (runs [3.1, 3.3])
+                WARNING: sun.misc.Unsafe::invokeCleaner will be removed in a future release
                 docs_per_s: 900
                 """;
 
         // When it is parsed
         Map<String, String> figures = BenchResults.parse(output);
 
-        // Then only 'name: value' lines are figures, the last value of a repeated name counts
+        // Then only 'name: value' lines are figures (a remark after a number dropped), the last of a repeated name counts
         assertThat(figures).containsExactly(Map.entry("corpus", "../shared/corpus/oai"),
                 Map.entry("efficiency_k4", "0.961"), Map.entry("peak_rss_mb_generation", "412"),
-                Map.entry("goal_met", "true"), Map.entry("docs_per_s", "900"));
+                Map.entry("goal_met", "true"), Map.entry("export_chat_s", "3.1"), Map.entry("docs_per_s", "900"));
     }
 
     @Test
