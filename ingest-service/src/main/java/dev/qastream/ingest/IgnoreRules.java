@@ -20,7 +20,7 @@ import java.util.Map;
  * matching pattern decides, its last matching pattern wins, {@code !pattern} re-includes, and nothing inside
  * an ignored folder can be re-included. Matching is JGit's gitignore implementation, not a home-made one.
  */
-final class IgnoreRules {
+public final class IgnoreRules {
     static final String FILE_NAME = ".qastreamignore";
 
     /** By folder id ("" for the inbox itself). */
@@ -31,7 +31,7 @@ final class IgnoreRules {
     }
 
     /** {@code configured}: patterns separated by commas or new lines. */
-    static IgnoreRules of(String configured) {
+    public static IgnoreRules of(String configured) {
         return new IgnoreRules(Map.of("", new IgnoreNode(rules(configured))));
     }
 
@@ -83,7 +83,7 @@ final class IgnoreRules {
     }
 
     /** True when the file or any folder above it matches: for documents ingested before a rule was added. */
-    boolean coversDocument(String documentId) {
+    public boolean coversDocument(String documentId) {
         int slash = -1;
         while ((slash = documentId.indexOf('/', slash + 1)) >= 0) {
             if (matches(documentId.substring(0, slash), true)) {

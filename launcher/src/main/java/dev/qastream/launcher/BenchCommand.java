@@ -10,6 +10,8 @@ import dev.qastream.sink.export.ExportFormat;
 import dev.qastream.launcher.bench.QualityBench;
 import dev.qastream.launcher.bench.ReviewBench;
 import dev.qastream.launcher.bench.ScoringBench;
+import dev.qastream.launcher.bench.StartupBench;
+import dev.qastream.launcher.bench.BenchSuite;
 import dev.qastream.runtime.config.Config;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -22,7 +24,8 @@ import java.util.List;
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Measure throughput; prints name: value lines.",
         subcommands = {BenchCommand.Ingest.class, BenchCommand.Export.class, BenchCommand.Quality.class,
                 BenchCommand.Scoring.class, BenchCommand.Generation.class, BenchCommand.Cache.class,
-                BenchCommand.Load.class, BenchCommand.Review.class, BenchCommand.Coverage.class})
+                BenchCommand.Load.class, BenchCommand.Review.class, BenchCommand.Coverage.class,
+                BenchCommand.EndToEnd.class, BenchCommand.Startup.class, BenchCommand.All.class})
 final class BenchCommand implements Runnable {
 
     @Override
@@ -51,7 +54,7 @@ final class BenchCommand implements Runnable {
             return 0;
         }
 
-        private static Path defaultCorpus() {
+        static Path defaultCorpus() {
             for (Path p : new Path[] {Path.of("../shared/corpus/oai"), Path.of("shared/corpus/oai")}) {
                 if (Files.isDirectory(p)) {
                     return p;
@@ -155,7 +158,7 @@ final class BenchCommand implements Runnable {
             return 0;
         }
 
-        private static Path findCorpus() {
+        static Path findCorpus() {
             for (Path p : new Path[] {Path.of("../shared/corpus/oai"), Path.of("shared/corpus/oai")}) {
                 if (Files.isDirectory(p)) {
                     return p;
@@ -291,6 +294,103 @@ final class BenchCommand implements Runnable {
             new CoverageBench(new CoverageBench.Options(source, corpusDocs, featureDocs, featureDocKb, rounds, factsPerCall,
                     wrongFactRate, slots, workDir, verbose), System.out).run();
             return 0;
+        }
+    }
+
+    @Command(name = "e2e", mixinStandardHelpOptions = true,
+            description = "A batch over a corpus with the builtin generator, from stack start to every stage drained: "
+                    + "wall time, documents, chunks and pairs (a copy of the corpus, a fresh data dir).")
+    static final class EndToEnd implements java.util.concurrent.Callable<Integer> {
+        @Option(names = "--corpus", description = "folder of documents, every format (default: ../shared/corpus/oai)")
+        Path corpus;
+
+        @Option(names = "--timeout", defaultValue = "PT20M", description = "give up after this long (ISO-8601, default: ${DEFAULT-VALUE})")
+        java.time.Duration timeout;
+
+        @Option(names = "--work-dir", defaultValue = "target/bench-e2e", description = "scratch folder, wiped (default: ${DEFAULT-VALUE})")
+        Path workDir;
+
+        @Override
+        public Integer call() throws Exception {
+            Path source = corpus != null ? corpus : Ingest.defaultCorpus();
+            return new EndToEndBench(source, workDir, timeout, System.out).run();
+        }
+    }
+
+    @Command(name = "startup", mixinStandardHelpOptions = true,
+            description = "Start-up time of the embedded broker + registry: the first start on an empty data dir "
+                    + "(first_start_s), then restarts on the same data (restart_s, the median).")
+    static final class Startup implements java.util.concurrent.Callable<Integer> {
+        @Option(names = "--starts", defaultValue = "3", description = "starts in all, the first included (default: ${DEFAULT-VALUE})")
+        int starts;
+
+        @Option(names = "--work-dir", defaultValue = "target/bench-startup", description = "scratch folder, wiped (default: ${DEFAULT-VALUE})")
+        Path workDir;
+
+        @Override
+        public Integer call() throws Exception {
+            if (starts < 1) {
+                throw new IllegalArgumentException("--starts must be at least 1");
+            }
+            new StartupBench(workDir, starts, System.out).run();
+            return 0;
+        }
+    }
+
+    @Command(name = "all", mixinStandardHelpOptions = true,
+            description = {"Every benchmark, --runs times each, each run in a fresh JVM (this one's java, options and "
+                    + "classpath), then a markdown file with the machine (CPU, cores, memory, OS, Java, load average at "
+                    + "start and end), the date, and per benchmark its exact command and a table of every figure it "
+                    + "printed as name: value: median, min and max over its runs, with each run's wall time and peak RSS.",
+                    "A run that fails (non-zero exit, or past --run-timeout) is in the file with its exit code and last "
+                            + "lines of output; the others go on, and bench all exits 1."},
+            footer = {"%nBenchmarks, with the arguments the suite gives them (sized so that one run of each stays within "
+                    + "minutes on two cores; the benchmarks' own defaults are for a longer single measurement):",
+                    "${sys:qastream.bench.suite}"})
+    static final class All implements java.util.concurrent.Callable<Integer> {
+        static {
+            // The footer lists the suite from the one place it is defined.
+            System.setProperty("qastream.bench.suite", suiteList());
+        }
+
+        @Option(names = "--runs", defaultValue = "3", description = "runs of each benchmark (default: ${DEFAULT-VALUE})")
+        int runs;
+
+        @Option(names = "--only", split = ",", description = "benchmarks to run, comma-separated (default: all)")
+        List<String> only = List.of();
+
+        @Option(names = "--out", defaultValue = "bench/results.md", description = "the results file (default: ${DEFAULT-VALUE})")
+        Path out;
+
+        @Option(names = "--run-timeout", defaultValue = "PT30M",
+                description = "a run still going after this long is stopped and counts as failed (ISO-8601, default: ${DEFAULT-VALUE})")
+        java.time.Duration runTimeout;
+
+        @Option(names = "--work-dir", defaultValue = "target/bench-all", description = "each run's output in logs/ (default: ${DEFAULT-VALUE})")
+        Path workDir;
+
+        @Override
+        public Integer call() throws Exception {
+            if (runs < 1) {
+                throw new IllegalArgumentException("--runs must be at least 1");
+            }
+            List<BenchSuite.Spec> specs = BenchSuite.select(only);
+            StringBuilder command = new StringBuilder("./pipeline bench all --runs " + runs);
+            if (!only.isEmpty()) {
+                command.append(" --only ").append(String.join(",", only));
+            }
+            boolean ok = new BenchSuite(specs, runs, runTimeout, workDir, System.out).run(out, command.toString());
+            return ok ? 0 : 1;
+        }
+
+        /** The suite's benchmarks for --help. */
+        static String suiteList() {
+            StringBuilder s = new StringBuilder();
+            for (BenchSuite.Spec spec : BenchSuite.ALL) {
+                s.append(String.format("  %-11s ./pipeline %s%n  %11s (%s)%n", spec.name(), String.join(" ", spec.args()),
+                        "", spec.note()));
+            }
+            return s.toString();
         }
     }
 }

@@ -44,6 +44,13 @@ final class ChildService implements AutoCloseable {
 
     /** Starts {@code java ... Main ARGS}, its output to {@code log}. */
     static ChildService start(String name, List<String> args, Path log) throws IOException {
+        Files.createDirectories(log.getParent());
+        ProcessBuilder pb = new ProcessBuilder(command(args)).redirectErrorStream(true).redirectOutput(log.toFile());
+        return new ChildService(name, pb.start(), log);
+    }
+
+    /** {@code java ... Main ARGS}: this JVM's java, options and classpath. */
+    static List<String> command(List<String> args) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         // The options ./pipeline gave this JVM (native access, platform dir, QASTREAM_JAVA_OPTS), no debug agents.
@@ -56,9 +63,12 @@ final class ChildService implements AutoCloseable {
         command.add(System.getProperty("java.class.path"));
         command.add(dev.qastream.launcher.Main.class.getName());
         command.addAll(args);
-        Files.createDirectories(log.getParent());
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-        return new ChildService(name, pb.start(), log);
+        return command;
+    }
+
+    /** Its exit code once it has exited, or null when still running after {@code timeoutMs}. */
+    Integer waitFor(long timeoutMs) throws InterruptedException {
+        return process.waitFor(timeoutMs, TimeUnit.MILLISECONDS) ? process.exitValue() : null;
     }
 
     String name() {

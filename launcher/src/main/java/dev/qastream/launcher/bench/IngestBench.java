@@ -1,5 +1,6 @@
 package dev.qastream.launcher.bench;
 
+import dev.qastream.ingest.IgnoreRules;
 import dev.qastream.ingest.IngestService;
 import dev.qastream.ingest.ScanReport;
 import dev.qastream.ingest.chunk.Chunker;
@@ -26,7 +27,7 @@ import java.util.concurrent.Future;
 import java.util.stream.Stream;
 
 /**
- * Ingest throughput: the markdown files of a corpus replicated to N documents, measured
+ * Ingest throughput: the markdown files of a corpus (those {@code ingest.ignore} lets in) replicated to N documents, measured
  * (a) through parse + chunk + transactional produce on the embedded broker, and (b) parse + chunk
  * alone on the same number of threads, in the same run, alternating, several rounds; prints medians as {@code name: value} lines.
  * Each round of (a) uses a fresh broker so every document is new to ingest; a first, unmeasured round of
@@ -51,7 +52,7 @@ public final class IngestBench {
 
     public void run() throws Exception {
         Path inbox = workDir.resolve("inbox");
-        List<Path> files = replicate(inbox);
+        List<Path> files = replicate(corpus, inbox, documents, Config.load(null).string("ingest.ignore"));
         long bytes = 0;
         for (Path f : files) {
             bytes += Files.size(f);
@@ -147,13 +148,17 @@ public final class IngestBench {
     }
 
     /** Copies the corpus's markdown files into the inbox until it holds the requested number of documents. */
-    private List<Path> replicate(Path inbox) throws IOException {
+    static List<Path> replicate(Path corpus, Path inbox, int documents, String ignorePatterns) throws IOException {
         List<Path> sources;
         try (Stream<Path> walk = Files.walk(corpus)) {
-            sources = walk.filter(Files::isRegularFile).filter(p -> p.toString().endsWith(".md")).sorted().toList();
+            // Only files ingest takes as documents (NOTICE.md is not one): it must see every file of the inbox.
+            IgnoreRules ignores = IgnoreRules.of(ignorePatterns);
+            sources = walk.filter(Files::isRegularFile).filter(p -> p.toString().endsWith(".md"))
+                    .filter(p -> !ignores.coversDocument(corpus.relativize(p).toString().replace('\\', '/')))
+                    .sorted().toList();
         }
         if (sources.isEmpty()) {
-            throw new IllegalArgumentException("no markdown files under " + corpus);
+            throw new IllegalArgumentException("no markdown files under " + corpus + " that ingest.ignore lets in");
         }
         deleteTree(inbox);
         List<Path> files = new ArrayList<>();
