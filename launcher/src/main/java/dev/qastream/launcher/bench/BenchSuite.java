@@ -95,15 +95,21 @@ public final class BenchSuite {
                 done.add(run);
             }
             benchmarks.add(new Benchmark(spec.name(), spec.command(), spec.note(), done));
+            // Written after each benchmark: a suite stopped half-way keeps what it measured.
+            write(results, date, loadStart, suiteCommand, benchmarks);
         }
+        out.printf("results: %s%n", results);
+        return benchmarks.stream().noneMatch(Benchmark::failed);
+    }
+
+    private static void write(Path results, String date, String loadStart, String suiteCommand, List<Benchmark> benchmarks)
+            throws IOException {
         Machine machine = MachineInfo.read(date, loadStart);
         String javaCommand = String.join(" ", ChildService.command(List.of())).replace(System.getProperty("java.class.path"), "CLASSPATH");
         String md = BenchResults.markdown(machine, suiteCommand, javaCommand, benchmarks);
         Path parent = results.toAbsolutePath().getParent();
         Files.createDirectories(parent);
         Files.writeString(results, md, StandardCharsets.UTF_8);
-        out.printf("results: %s%n", results);
-        return benchmarks.stream().noneMatch(Benchmark::failed);
     }
 
     private Run runOnce(Spec spec, Path log) throws IOException, InterruptedException {
