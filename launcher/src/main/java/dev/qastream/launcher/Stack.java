@@ -100,7 +100,7 @@ public final class Stack implements AutoCloseable {
         http.addHealthDetail("model", generation::modelHealth);
         services.add(ingest);
         startupMs = (System.nanoTime() - t0) / 1_000_000;
-        log.info("stack started in {} ms; metrics and health on http://127.0.0.1:{}/", startupMs, http.port());
+        log.info("stack started in {} ms; metrics and health on http://{}:{}/", startupMs, config.string("http.host"), http.port());
     }
 
     private void startHttp() throws IOException {

@@ -57,8 +57,9 @@ final class UpCommand implements Callable<Integer> {
         }
         int metricsPort = sharedPort ? workbench.port() : stack.http().port();
         System.out.printf("review: %s%n", workbench.url());
-        System.out.printf("metrics: http://127.0.0.1:%d/metrics  health: http://127.0.0.1:%d/health  (Ctrl-C stops)%n",
-                metricsPort, metricsPort);
+        String host = config.string("http.host");
+        System.out.printf("metrics: http://%s:%d/metrics  health: http://%s:%d/health  (Ctrl-C stops)%n",
+                host, metricsPort, host, metricsPort);
         stack.awaitClosed();
         return 0;
     }
