@@ -6,6 +6,7 @@ import dev.qastream.llm.PromptTemplate;
 import dev.qastream.runtime.config.Config;
 import dev.qastream.runtime.kafka.TopicSnapshot;
 import dev.qastream.schemas.Chunk;
+import dev.qastream.schemas.DeadLetter;
 import dev.qastream.schemas.QaPair;
 import dev.qastream.simulator.Fault;
 import dev.qastream.simulator.LlmSimulator;
@@ -183,6 +184,72 @@ class SimulatedModelsEndToEndTest {
                 });
             }
         }
+    }
+
+    @Test
+    void aModelServerDownForThirtySecondsAndOneAnswerInTenMalformedStillCompleteEveryChunk() throws Exception {
+        try (LlmSimulator sim = LlmSimulator.start(SimulatorConfig.builder().slots(4).build())) {
+            // Given every tier on one model server that answers one request in ten with malformed output
+            // (the first answer malformed for sure, so the rate cannot miss this run)
+            sim.faults().next(Fault.MALFORMED, 1).rate(Fault.MALFORMED, 0.10);
+            Path inbox = dir.resolve("inbox");
+            E2eFixtures.copyTo(inbox);
+            Map<String, String> settings = new HashMap<>(Map.of(
+                    "data-dir", dir.resolve("data").toString(), "inbox", inbox.toString(),
+                    "out", dir.resolve("out").toString(), "http.port", "0", "ingest.settle-ms", "200",
+                    "ingest.max-tokens", "160", "ingest.overlap-tokens", "0",
+                    "generation.retry-backoff-ms", "200", "generation.retry-max-backoff-ms", "2000",
+                    "generation.breaker-open-ms", "2000"));
+            settings.put("coverage.max-rounds", "0");
+            for (String tier : List.of("fast", "balanced", "quality")) {
+                settings.put("tiers." + tier + ".backend", "ollama");
+                settings.put("tiers." + tier + ".base-url", sim.baseUrl());
+            }
+            try (Stack stack = Stack.start(Config.load(null).with(settings))) {
+                // When the fixtures are through, and the server goes away for 30 s just as a new document arrives
+                stack.ingest().scanUntilSettled();
+                assertThat(Drain.await(stack, Duration.ofMinutes(2), s -> { })).isNull();
+                sim.outage(true);
+                long back = System.currentTimeMillis() + 30_000;
+                Files.writeString(inbox.resolve("carrier_aggregation.md"), featureDocument(false));
+                stack.ingest().scanUntilSettled();
+                boolean breakerOpened = false;
+                while (System.currentTimeMillis() < back) {
+                    breakerOpened |= breakerOpen(stack);
+                    Thread.sleep(200);
+                }
+                sim.outage(false);
+                assertThat(Drain.await(stack, Duration.ofMinutes(3), s -> { })).isNull();
+
+                // Then every chunk has its pairs, and the only dead letters (if any) are of malformed output,
+                // raw output kept, none of the outage
+                List<DeadLetter> deadLetters = TopicSnapshot.latest(stack.context().kafka(), stack.context().topics().deadLetters)
+                        .values().stream().filter(d -> d != null).toList();
+                Set<String> deadChunks = deadLetters.stream().map(d -> d.getRequest().getChunk().getChunkId()).collect(Collectors.toSet());
+                Map<String, List<QaPair>> pairs = livePairsByChunk(stack);
+                List<Chunk> chunks = liveChunks(stack);
+                assertThat(chunks).hasSizeGreaterThan(6).allSatisfy(c -> assertThat(
+                        pairs.containsKey(c.getChunkId()) || deadChunks.contains(c.getChunkId())).as(c.getChunkId()).isTrue());
+                assertThat(deadLetters).allSatisfy(d -> {
+                    assertThat(d.getReason()).doesNotContainIgnoringCase("connect");
+                    assertThat(d.getRawOutput()).isNotBlank();
+                });
+                assertThat(deadLetters.size()).isLessThan(chunks.size() / 4);
+                // and the breaker opened while the server was away and closed again after, as the metrics show
+                assertThat(breakerOpened).as("qastream.generation.breaker.open during the outage").isTrue();
+                assertThat(breakerOpen(stack)).isFalse();
+                // and the malformed answers were counted (each then retried, escalated or dead-lettered)
+                assertThat(counted(stack, "qastream.generation.parse.failures")).isPositive();
+            }
+        }
+    }
+
+    private static double counted(Stack stack, String meter) {
+        return stack.context().meters().find(meter).counters().stream().mapToDouble(c -> c.count()).sum();
+    }
+
+    private static boolean breakerOpen(Stack stack) {
+        return stack.context().meters().find("qastream.generation.breaker.open").gauges().stream().anyMatch(g -> g.value() > 0);
     }
 
     @Test
