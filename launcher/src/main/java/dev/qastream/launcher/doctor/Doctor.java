@@ -3,6 +3,7 @@ package dev.qastream.launcher.doctor;
 import dev.qastream.llm.Generators;
 import dev.qastream.llm.ModelCheck;
 import dev.qastream.runtime.Endpoints;
+import dev.qastream.runtime.kafka.ConsumerLag;
 import dev.qastream.runtime.kafka.KafkaSettings;
 import dev.qastream.runtime.kafka.Topic;
 import dev.qastream.runtime.kafka.TopicIds;
@@ -237,8 +238,8 @@ public final class Doctor {
         Set<String> compacted = Topics.withPlainAvro().all().stream().filter(Topic::compacted).map(Topic::name)
                 .collect(Collectors.toSet());
         long hours = settings.deleteRetentionMs() / 3_600_000;
-        try (Admin admin = admin(endpoints)) {
-            List<TombstoneWindow.Behind> behind = TombstoneWindow.find(admin, endpoints.bootstrapServers(), compacted,
+        try (Admin admin = admin(endpoints); ConsumerLag offsets = new ConsumerLag(settings)) {
+            List<TombstoneWindow.Behind> behind = TombstoneWindow.find(admin, offsets, compacted,
                     settings.deleteRetentionMs(), System.currentTimeMillis(), TIMEOUT_MS);
             checks.add(behind.isEmpty()
                     ? Check.ok("removals", "every stage is within the " + hours + " h that compacted topics keep a removal")

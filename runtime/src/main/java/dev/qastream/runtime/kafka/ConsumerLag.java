@@ -72,8 +72,30 @@ public final class ConsumerLag implements AutoCloseable {
     }
 
     public Map<TopicPartition, Long> endOffsets(Collection<String> topics) {
+        return offsetsOrThrow(topics, OffsetSpec.latest());
+    }
+
+    /** The first offset still in each partition (compaction and retention move it). */
+    public Map<TopicPartition, Long> startOffsets(Collection<String> topics) {
+        return offsetsOrThrow(topics, OffsetSpec.earliest());
+    }
+
+    /** When the first committed record at or after {@code offset} was written; null if none came within 2 s. */
+    public Long timestampAt(TopicPartition tp, long offset) {
+        probe.assign(List.of(tp));
+        probe.seek(tp, offset);
+        long deadline = System.currentTimeMillis() + 2_000;
+        while (System.currentTimeMillis() < deadline) {
+            for (var r : probe.poll(Duration.ofMillis(100))) {
+                return r.timestamp();
+            }
+        }
+        return null;
+    }
+
+    private Map<TopicPartition, Long> offsetsOrThrow(Collection<String> topics, OffsetSpec spec) {
         try {
-            return offsets(topics, OffsetSpec.latest());
+            return offsets(topics, spec);
         } catch (ExecutionException e) {
             throw new IllegalStateException(e.getCause());
         } catch (InterruptedException e) {
