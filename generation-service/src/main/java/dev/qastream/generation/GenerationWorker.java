@@ -169,7 +169,10 @@ final class GenerationWorker implements Supervisor.Supervised {
         this.flusher = new Flush(tier, producer, records, revisions, metrics, topics.cache.name(), maxPollIntervalMs / 2);
         // A call that ends wakes the poll loop (it may be waiting in poll()) to decide the result and refill the
         // ready queue now, not up to a poll timeout later (with calls of a few hundred ms, a fifth of slot time).
-        this.calls = new ModelCalls(tier, generator, concurrency, server, consumer::wakeup);
+        // Calls beyond the server's slots wait in the server's own queue, so a slot that frees starts its next
+        // call at once instead of after this client's turn-around (reading the answer, sending the next request).
+        int ahead = server == null ? 0 : server.queueAhead();
+        this.calls = new ModelCalls(tier, generator, concurrency + ahead, server, consumer::wakeup);
     }
 
     /**

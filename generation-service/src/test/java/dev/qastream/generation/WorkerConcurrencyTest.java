@@ -62,8 +62,8 @@ class WorkerConcurrencyTest extends WorkerPlatformTest {
 
     @Test
     void keepsKCallsInFlightWithoutABatchBarrier() throws Exception {
-        // Given K = 4 and twelve requests of 2 s each
-        ServiceContext ctx = h.ctx(Map.of("tiers.fast.max-concurrency", "4"));
+        // Given K = 4, no call queued ahead at the server, and twelve requests of 2 s each
+        ServiceContext ctx = h.ctx(Map.of("tiers.fast.max-concurrency", "4", "generation.queue-ahead", "0"));
         h.clearRequests(ctx);
         List<long[]> spans = java.util.Collections.synchronizedList(new ArrayList<>());
         ScriptedGenerator generator = new ScriptedGenerator("m", (chunk, attempt) -> {
@@ -88,6 +88,29 @@ class WorkerConcurrencyTest extends WorkerPlatformTest {
         long last = spans.stream().mapToLong(s -> s[1]).max().orElseThrow();
         assertThat(Duration.ofNanos(last - first)).isLessThan(Duration.ofMillis(7_500));
         assertExactlyOnce(pairs(ctx, "k.md#"), 12);
+    }
+
+    @Test
+    void callsQueuedAheadAtTheServerComeOnTopOfTheTiersConcurrency() throws Exception {
+        // Given K = 2 with one call queued ahead at the server (which here runs every call it gets at once)
+        ServiceContext ctx = h.ctx(Map.of("tiers.fast.max-concurrency", "2", "generation.server-slots", "2",
+                "generation.queue-ahead", "1"));
+        h.clearRequests(ctx);
+        ScriptedGenerator generator = new ScriptedGenerator("m", (chunk, attempt) -> {
+            Thread.sleep(600);
+            return ScriptedGenerator.pairs(chunk, 1);
+        });
+        for (int i = 0; i < 6; i++) {
+            send(ctx, request("fast", chunk("ahead.md#" + i, "ahead-" + i), i));
+        }
+
+        try (var w = run(ctx, "fast", generator, "ahead-fast")) {
+            awaitDrained(ctx, Duration.ofSeconds(60), Map.of("fast", "ahead-fast"));
+        }
+
+        // Then the server had three requests at once, never more, and each chunk's pair is there once
+        assertThat(generator.maxInFlight.get()).isEqualTo(3);
+        assertExactlyOnce(pairs(ctx, "ahead.md#"), 6);
     }
 
     @Test
@@ -158,7 +181,8 @@ class WorkerConcurrencyTest extends WorkerPlatformTest {
     void aWorkerThatDiesTakesNoMoreRequestsOnItsCallThreadsAndGivesItsServerSlotsBack() throws Exception {
         // Given one call at a time on a server shared with the rest of the process, and a model whose first two
         // calls hold on (ignoring interrupts, as a blocking HTTP client may) until the test lets them answer
-        ServiceContext ctx = h.ctx(Map.of("tiers.fast.max-concurrency", "1", "generation.server-slots", "1"));
+        ServiceContext ctx = h.ctx(Map.of("tiers.fast.max-concurrency", "1", "generation.server-slots", "1",
+                "generation.queue-ahead", "0"));
         h.clearRequests(ctx);
         CountDownLatch firstStarted = new CountDownLatch(1);
         CountDownLatch firstMayAnswer = new CountDownLatch(1);

@@ -47,6 +47,9 @@ public final class LlmSimulator implements AutoCloseable {
     private final AtomicInteger waiting = new AtomicInteger();
     private final AtomicInteger calls = new AtomicInteger();
     private final AtomicLong busySlotNanos = new AtomicLong();
+    /** System.nanoTime() when the first answered call took its slot, and when the last one gave it back; 0: none yet. */
+    private final AtomicLong firstSlotNanos = new AtomicLong();
+    private final AtomicLong lastReleaseNanos = new AtomicLong();
     /** The newest requests only, so a long benchmark run does not fill the heap. */
     static final int MAX_RECORDED = 10_000;
     private final Deque<RecordedRequest> requests = new ArrayDeque<>();
@@ -108,6 +111,32 @@ public final class LlmSimulator implements AutoCloseable {
     /** Sum over answered calls of the time each held a slot. */
     public long busySlotNanos() {
         return busySlotNanos.get();
+    }
+
+    /**
+     * The share of the slots busy from the first call taking a slot to the last one giving it back: 1.0 when no
+     * slot was ever idle in between; 0 before any call.
+     */
+    public double busyShare() {
+        long window = lastReleaseNanos.get() - firstSlotNanos.get();
+        return window <= 0 || firstSlotNanos.get() == 0 ? 0 : busySlotNanos.get() / (double) window / config.slots();
+    }
+
+    /** Starts the busy-slot measures afresh (busy time, first and last call): what came before is not counted. */
+    public void resetBusyMeasures() {
+        busySlotNanos.set(0);
+        firstSlotNanos.set(0);
+        lastReleaseNanos.set(0);
+    }
+
+    /** System.nanoTime() when the first call took a slot (0: none yet). */
+    public long firstSlotNanos() {
+        return firstSlotNanos.get();
+    }
+
+    /** System.nanoTime() when the last call so far gave its slot back (0: none yet). */
+    public long lastReleaseNanos() {
+        return lastReleaseNanos.get();
     }
 
     /** Requests holding a slot right now. */
@@ -223,6 +252,7 @@ public final class LlmSimulator implements AutoCloseable {
         // Ollama streams unless told "stream": false; OpenAI servers stream only when asked.
         boolean stream = api == Api.OLLAMA ? body.path("stream").asBoolean(true) : body.path("stream").asBoolean(false);
         long start = System.nanoTime();
+        firstSlotNanos.compareAndSet(0, start);
         try {
             if (stream) {
                 sleepNanos(call.prefillNanos());
@@ -231,7 +261,9 @@ public final class LlmSimulator implements AutoCloseable {
             }
             sleepNanos(call.latencyNanos());
         } finally {
-            busySlotNanos.addAndGet(System.nanoTime() - start);
+            long end = System.nanoTime();
+            busySlotNanos.addAndGet(end - start);
+            lastReleaseNanos.accumulateAndGet(end, Math::max);
             slots.release();
         }
         sendJson(exchange, 200, api == Api.OLLAMA ? Replies.ollamaReply(model, call, body) : Replies.openAiReply(model, call));

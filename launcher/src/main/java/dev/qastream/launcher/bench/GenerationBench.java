@@ -80,7 +80,8 @@ public final class GenerationBench {
     private KafkaProducer<String, GenerationRequest> producer;
 
     /** What one pass measured. */
-    record Pass(double seconds, double idealSeconds, int calls, double pairs, double meanLatencyMs, double maxLatencyMs) {
+    record Pass(double seconds, double idealSeconds, int calls, double pairs, double meanLatencyMs, double maxLatencyMs,
+                double busyShare, double firstCallS, double afterLastCallS) {
         double efficiency() {
             return idealSeconds / seconds;
         }
@@ -123,9 +124,10 @@ public final class GenerationBench {
                     Pass p = pass(platform, data, k, last);
                     efficiencies.computeIfAbsent(k, x -> new ArrayList<>()).add(p.efficiency());
                     callsPerChunk = (double) p.calls() / chunkCount;
-                    out.printf("k%d run %d: efficiency=%.3f wall_s=%.2f ideal_s=%.2f calls=%d pairs=%.0f latency_ms mean=%.0f max=%.0f load=%.2f%n",
-                            k, r + 1, p.efficiency(), p.seconds(), p.idealSeconds(), p.calls(), p.pairs(),
-                            p.meanLatencyMs(), p.maxLatencyMs(),
+                    out.printf("k%d run %d: efficiency=%.3f wall_s=%.2f ideal_s=%.2f busy_first_to_last=%.3f "
+                                    + "first_call_s=%.3f after_last_call_s=%.3f calls=%d pairs=%.0f latency_ms mean=%.0f max=%.0f load=%.2f%n",
+                            k, r + 1, p.efficiency(), p.seconds(), p.idealSeconds(), p.busyShare(), p.firstCallS(),
+                            p.afterLastCallS(), p.calls(), p.pairs(), p.meanLatencyMs(), p.maxLatencyMs(),
                             java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
                 }
             }
@@ -133,11 +135,15 @@ public final class GenerationBench {
             // The same calls without Kafka or the worker: K threads calling the generator back to back. What
             // they lose to the client, the HTTP exchange and the machine is lost by the worker too.
             Map<Integer, Double> direct = new LinkedHashMap<>();
+            Map<Integer, Double> directFirst = new LinkedHashMap<>();
             for (int k : slots) {
-                direct.put(k, direct(platform, data, k, replicate(source, "direct-k" + k)).efficiency());
+                Pass d = direct(platform, data, k, replicate(source, "direct-k" + k));
+                direct.put(k, d.efficiency());
+                directFirst.put(k, d.firstCallS());
             }
             efficiencies.forEach((k, e) -> out.printf("efficiency_k%d: %.3f%n", k, IngestBench.median(e)));
             direct.forEach((k, e) -> out.printf("direct_efficiency_k%d: %.3f%n", k, e));
+            directFirst.forEach((k, e) -> out.printf("direct_first_call_s_k%d: %.3f%n", k, e));
             out.printf("model_calls_per_chunk: %.3f%n", callsPerChunk);
             out.printf("replay_model_calls: %d%n", replay.calls());
             out.printf("replay_s: %.2f%n", replay.seconds());
@@ -164,21 +170,33 @@ public final class GenerationBench {
             try (Admin admin = Admin.create(ctx.kafka().admin())) {
                 service.start();
                 awaitAssigned(admin, GenerationService.groupId(TIER));
+                // One request through first, so the measured pass starts with the worker fetching, not still
+                // settling into its new group (positions, first fetch); its call is not counted.
+                awaitCommitted(admin, GenerationService.groupId(TIER), send(ctx, replicate(chunks.subList(0, 1), 1, "primer")));
+                sim.resetBusyMeasures();
+                int callsBefore = sim.calls();
+                double pairsBefore = pairs(ctx.meters());
                 long t0 = System.nanoTime();
                 Map<TopicPartition, Long> ends = send(ctx, chunks);
                 awaitCommitted(admin, GenerationService.groupId(TIER), ends);
-                double seconds = (System.nanoTime() - t0) / 1e9;
+                long t1 = System.nanoTime();
+                double seconds = (t1 - t0) / 1e9;
                 double ideal = sim.busySlotNanos() / 1e9 / k;
                 MeterRegistry m = ctx.meters();
                 Timer latency = m.find("qastream.generation.latency").tag("tier", TIER).timer();
-                double pairs = m.find("qastream.generation.pairs").tag("tier", TIER).counters().stream().mapToDouble(c -> c.count()).sum();
-                return new Pass(seconds, ideal, sim.calls(), pairs,
+                double pairs = pairs(m) - pairsBefore;
+                return new Pass(seconds, ideal, sim.calls() - callsBefore, pairs,
                         latency == null ? 0 : latency.mean(TimeUnit.MILLISECONDS),
-                        latency == null ? 0 : latency.max(TimeUnit.MILLISECONDS));
+                        latency == null ? 0 : latency.max(TimeUnit.MILLISECONDS),
+                        sim.busyShare(), (sim.firstSlotNanos() - t0) / 1e9, (t1 - sim.lastReleaseNanos()) / 1e9);
             } finally {
                 service.close();
             }
         }
+    }
+
+    private static double pairs(MeterRegistry m) {
+        return m.find("qastream.generation.pairs").tag("tier", TIER).counters().stream().mapToDouble(c -> c.count()).sum();
     }
 
     /** K threads calling the tier's generator back to back on the chunks, no Kafka: the client's own ceiling. */
@@ -211,7 +229,8 @@ public final class GenerationBench {
                     f.get();
                 }
                 double seconds = (System.nanoTime() - t0) / 1e9;
-                return new Pass(seconds, sim.busySlotNanos() / 1e9 / k, sim.calls(), 0, 0, 0);
+                return new Pass(seconds, sim.busySlotNanos() / 1e9 / k, sim.calls(), 0, 0, 0, sim.busyShare(),
+                        (sim.firstSlotNanos() - t0) / 1e9, 0);
             } finally {
                 pool.shutdownNow();
             }
@@ -333,6 +352,10 @@ public final class GenerationBench {
      * is the checksum), so no pass is answered by another pass's cache entries.
      */
     private List<Chunk> replicate(List<Chunk> source, String tag) {
+        return replicate(source, chunkCount, tag);
+    }
+
+    private static List<Chunk> replicate(List<Chunk> source, int chunkCount, String tag) {
         List<Chunk> chunks = new ArrayList<>(chunkCount);
         for (int i = 0; i < chunkCount; i++) {
             Chunk c = source.get(i % source.size());
