@@ -310,10 +310,22 @@ final class BenchCommand implements Runnable {
         @Option(names = "--work-dir", defaultValue = "target/bench-e2e", description = "scratch folder, wiped (default: ${DEFAULT-VALUE})")
         Path workDir;
 
+        @Option(names = "--simulator-ms-per-token", defaultValue = "0",
+                description = "every tier on the LLM simulator (Ollama API) at this many ms per output token, and "
+                        + "print how busy its slots were from the first call to the last; 0: the builtin generator (default: ${DEFAULT-VALUE})")
+        double msPerToken;
+
+        @Option(names = "--simulator-slots", defaultValue = "4",
+                description = "the simulator's slots (OLLAMA_NUM_PARALLEL), also generation.server-slots (default: ${DEFAULT-VALUE})")
+        int simulatorSlots;
+
         @Override
         public Integer call() throws Exception {
+            if (msPerToken < 0 || simulatorSlots < 1) {
+                throw new IllegalArgumentException("--simulator-ms-per-token must be 0 or more and --simulator-slots at least 1");
+            }
             Path source = corpus != null ? corpus : Ingest.defaultCorpus();
-            return new EndToEndBench(source, workDir, timeout, System.out).run();
+            return new EndToEndBench(source, workDir, timeout, msPerToken, simulatorSlots, System.out).run();
         }
     }
 
