@@ -53,12 +53,16 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The pipeline on a real three-node Kafka cluster (three broker+controller processes), topics made by
  * {@code ./pipeline topics create} with replication factor 3 and min.insync.replicas 2, the schema registry as its
  * own process, the LLM simulator as the model server for all three tiers, and each stage as its own JVM
- * ({@code ./pipeline service NAME}). The corpus arrives in waves while faults hit, in this order: SIGKILL of the
- * generation worker (restarted), SIGKILL of one broker (brought back later), SIGKILL of scoring and then of the sink
- * (each restarted), and the registry killed and restarted. The dataset must then equal, line for line and byte for
- * byte, that of a fault-free run of the same corpus on the embedded single-broker stack in this JVM (the dataset
- * lines carry no timestamps), with no line twice, nothing on a dead-letter topic, and no more model calls than the
- * fault-free run's plus the calls in flight per tier when the worker died (the cache saves the rest).
+ * ({@code ./pipeline service NAME}), generation twice (two workers per tier). The corpus arrives in waves while
+ * faults hit, in this order: SIGKILL of one generation process with model calls in flight (the survivor must hold
+ * every partition of every tier within 15 s; the killed one is started again later, while no call is in flight),
+ * SIGKILL of one broker (brought back later), SIGKILL of scoring and then of the sink (each restarted), the inbox
+ * unmounted (an empty folder in its place: nothing may be removed) while a large folder is added to it, ingest
+ * SIGKILLed while it reads that folder once the inbox is back (restarted), and the registry killed and restarted.
+ * The dataset must then equal, line for line and byte for byte, that of a fault-free run of the same corpus on the
+ * embedded single-broker stack in this JVM (the dataset lines carry no timestamps), with no line twice, nothing on a
+ * dead-letter topic, every document and chunk written once (one revision each) and never removed, and no more model
+ * calls than the fault-free run's plus the calls in flight per tier when the worker died (the cache saves the rest).
  */
 @Timeout(value = 6, unit = TimeUnit.MINUTES)
 class ClusterFaultTest {
