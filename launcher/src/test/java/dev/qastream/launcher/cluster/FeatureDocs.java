@@ -57,7 +57,7 @@ final class FeatureDocs {
     static final String LARGE_FOLDER = "exports/";
 
     /** Bytes of the embedded diagram in each page of the large folder. */
-    private static final int DIAGRAM_BYTES = 3 * 1024 * 1024;
+    private static final int DIAGRAM_BYTES = 4 * 1024 * 1024;
 
     /** The large folder: file name (under {@code exports/}) and text. */
     static List<Doc> largeFolder() {
