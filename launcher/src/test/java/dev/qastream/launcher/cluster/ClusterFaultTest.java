@@ -5,10 +5,12 @@ import dev.qastream.launcher.Main;
 import dev.qastream.launcher.Stack;
 import dev.qastream.launcher.status.Snapshot;
 import dev.qastream.launcher.status.StatusProbe;
+import dev.qastream.generation.GenerationService;
 import dev.qastream.runtime.Endpoints;
 import dev.qastream.runtime.ServiceContext;
 import dev.qastream.runtime.config.Config;
 import dev.qastream.runtime.kafka.KafkaSettings;
+import dev.qastream.runtime.kafka.TopicSnapshot;
 import dev.qastream.runtime.kafka.Topics;
 import dev.qastream.runtime.platform.EmbeddedRegistry;
 import dev.qastream.schemas.DatasetRecord;
@@ -16,7 +18,13 @@ import dev.qastream.simulator.LlmSimulator;
 import dev.qastream.simulator.SimulatorConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -32,6 +40,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -43,12 +53,16 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The pipeline on a real three-node Kafka cluster (three broker+controller processes), topics made by
  * {@code ./pipeline topics create} with replication factor 3 and min.insync.replicas 2, the schema registry as its
  * own process, the LLM simulator as the model server for all three tiers, and each stage as its own JVM
- * ({@code ./pipeline service NAME}). The corpus arrives in waves while faults hit, in this order: SIGKILL of the
- * generation worker (restarted), SIGKILL of one broker (brought back later), SIGKILL of scoring and then of the sink
- * (each restarted), and the registry killed and restarted. The dataset must then equal, line for line and byte for
- * byte, that of a fault-free run of the same corpus on the embedded single-broker stack in this JVM (the dataset
- * lines carry no timestamps), with no line twice, nothing on a dead-letter topic, and no more model calls than the
- * fault-free run's plus the calls in flight per tier when the worker died (the cache saves the rest).
+ * ({@code ./pipeline service NAME}), generation twice (two workers per tier). The corpus arrives in waves while
+ * faults hit, in this order: SIGKILL of one generation process with model calls in flight (the survivor must hold
+ * every partition of every tier within 15 s; the killed one is started again later, while no call is in flight),
+ * SIGKILL of one broker (brought back later), SIGKILL of scoring and then of the sink (each restarted), the inbox
+ * unmounted (an empty folder in its place: nothing may be removed) while a large folder is added to it, ingest
+ * SIGKILLed while it reads that folder once the inbox is back (restarted), and the registry killed and restarted.
+ * The dataset must then equal, line for line and byte for byte, that of a fault-free run of the same corpus on the
+ * embedded single-broker stack in this JVM (the dataset lines carry no timestamps), with no line twice, nothing on a
+ * dead-letter topic, every document and chunk written once (one revision each) and never removed, and no more model
+ * calls than the fault-free run's plus the calls in flight per tier when the worker died (the cache saves the rest).
  */
 @Timeout(value = 6, unit = TimeUnit.MINUTES)
 class ClusterFaultTest {
@@ -73,6 +87,11 @@ class ClusterFaultTest {
      * its partitions without the shorter session timeout.
      */
     private static final Duration RESTARTED_WITHIN = Duration.ofSeconds(40);
+    /**
+     * A killed generation worker's partitions are the survivor's once the dead member's session (10 s, the cluster's
+     * group.consumer.session.timeout.ms) has ended and the survivor's next heartbeat (every 2 s) has taken them.
+     */
+    private static final Duration SURVIVOR_WITHIN = Duration.ofSeconds(15);
 
     @TempDir
     Path dir;
@@ -110,12 +129,19 @@ class ClusterFaultTest {
                 // Then each has three replicas and needs two in sync
                 assertTopicsReplicated(config);
 
-                // When every stage starts as its own JVM
+                // A second generation process, with its own state folder (its cache store and Streams state are
+                // locked by the process that opens them), shares every tier's partitions with the first.
+                Path secondGenerationConfig = clusterDir.resolve("cluster-generation-2.yaml");
+                Files.writeString(secondGenerationConfig, config.with(Map.of(
+                        "data-dir", clusterDir.resolve("data-generation-2").toString())).toYaml());
+
+                // When every stage starts as its own JVM, generation twice
                 Map<String, ChildJvm> stages = new HashMap<>();
                 List<CompletableFuture<ChildJvm>> starts = new ArrayList<>();
-                for (String name : List.of("ingest", "generation", "scoring", "coverage", "sink")) {
-                    ChildJvm stage = new ChildJvm(name, name.equals("scoring") ? "384m" : "256m", configFile,
-                            LOGS.resolve(name + ".log"));
+                for (String name : List.of("ingest", "generation", "generation-2", "scoring", "coverage", "sink")) {
+                    String service = name.equals("generation-2") ? "generation" : name;
+                    ChildJvm stage = new ChildJvm(service, name.equals("scoring") ? "384m" : "256m",
+                            name.equals("generation-2") ? secondGenerationConfig : configFile, LOGS.resolve(name + ".log"));
                     stages.put(name, stage);
                     toClose.add(stage);
                     starts.add(CompletableFuture.supplyAsync(stage::start, THREADS));
@@ -123,22 +149,37 @@ class ClusterFaultTest {
                 starts.forEach(CompletableFuture::join);
                 log.info("stages up at {} s", seconds(t0));
 
+                KafkaSettings kafka = new KafkaSettings(cluster.bootstrapServers(), config);
+                Admin admin = Admin.create(kafka.admin());
+                toClose.add(admin);
+                GenerationGroups generation = new GenerationGroups(admin);
+                int partitions = kafka.partitions();
                 try (StatusProbe probe = probe(config, cluster, registry)) {
+                    // and both generation workers hold partitions of every tier before any document arrives
+                    generation.await(h -> h.spreadOver(2, partitions), Duration.ofSeconds(60), "two workers per tier");
+                    log.info("two generation workers per tier at {} s", seconds(t0));
                     // and the first documents arrive (once all are up: the worker is to die with calls in flight)
                     copyWave(inbox, 1);
-                    // and the generation worker is killed while it has model calls in flight, then restarted
+                    GenerationGroups.Holders beforeKill = generation.await(h -> h.spreadOver(2, partitions),
+                            Duration.ofSeconds(10), "two workers per tier");
+                    // and one of the two generation workers is killed while model calls are in flight
                     int inFlight = awaitCallsInFlight(model);
                     stages.get("generation").kill();
+                    long killedAtNs = System.nanoTime();
                     log.info("generation killed at {} s with {} model calls in flight", seconds(t0), inFlight);
                     assertThat(inFlight).isPositive();
-                    stages.get("generation").start();
-
-                    // and one broker of three is killed while more documents arrive, and brought back later
                     copyWave(inbox, 2);
+                    // Then the survivor holds every partition of every tier once the dead member's session ends
+                    generation.await(h -> h.heldBySurvivorOf(beforeKill, partitions), SURVIVOR_WITHIN,
+                            "the surviving worker holding every partition");
+                    log.info("the surviving generation worker holds every partition {} s after the kill",
+                            TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAtNs) / 1000.0);
+
+                    // When one broker of three is killed while more documents arrive, and brought back later
                     cluster.kill(1);
                     long pairsWithoutBroker = probe.snapshot().pairs();
                     log.info("broker 2 killed at {} s ({} pairs)", seconds(t0), pairsWithoutBroker);
-                    // Then work goes on without it (the generation worker restarted meanwhile takes its work back)
+                    // Then work goes on without it
                     await(probe, s -> s.pairs() > pairsWithoutBroker, "progress without broker 2", RESUMED_WITHIN);
                     log.info("progress without broker 2 at {} s", seconds(t0));
                     CompletableFuture<Void> brokerBack = CompletableFuture.runAsync(() -> cluster.restart(1), THREADS);
@@ -162,6 +203,50 @@ class ClusterFaultTest {
                                     && s.lag().getOrDefault("qastream-scoring", 1L) == 0 && s.lag().getOrDefault("qastream-sink", 1L) == 0,
                             "scoring and the sink to catch up after their restarts");
 
+                    // When the killed generation worker is started again while no model call is in flight (a
+                    // rebalance moving a call in flight could pay it twice, which is not the fault under test; a
+                    // tier that never had work has no lag to report)
+                    await(probe, s -> TIERS.stream().allMatch(t -> s.lag().getOrDefault(GenerationService.groupId(t), 0L) == 0)
+                            && model.activeSlots() == 0, "generation to be idle");
+                    CompletableFuture<ChildJvm> generationBack = CompletableFuture.supplyAsync(stages.get("generation")::start, THREADS);
+
+                    // and the inbox is unmounted: an empty folder at its path while the drive (the real folder,
+                    // moved aside) gains a large folder
+                    Path datasetFile = clusterDir.resolve("out").resolve("dataset.jsonl");
+                    Path unmounted = clusterDir.resolve("inbox-unmounted");
+                    List<String> linesBefore = sortedLines(datasetFile);
+                    long documentsBefore = probe.snapshot().documents();
+                    long errorsBefore = probe.snapshot().ingestErrors();
+                    swapFolders(inbox, unmounted, clusterDir.resolve("inbox-empty"));
+                    log.info("inbox unmounted at {} s ({} documents, {} dataset lines)", seconds(t0), documentsBefore,
+                            linesBefore.size());
+                    // Then ingest refuses the empty folder, once, and removes nothing
+                    await(probe, s -> s.ingestErrors() > errorsBefore, "ingest to refuse the empty inbox", RESUMED_WITHIN);
+                    copyWave(unmounted, 5);
+                    generationBack.join();
+                    generation.await(h -> h.spreadOver(2, partitions), Duration.ofSeconds(60), "two workers per tier again");
+                    log.info("generation worker back at {} s", seconds(t0));
+                    Snapshot away = probe.snapshot();
+                    assertThat(away.documents()).as("documents while the inbox is unmounted").isEqualTo(documentsBefore);
+                    assertThat(sortedLines(datasetFile)).as("dataset lines while the inbox is unmounted").containsAll(linesBefore);
+
+                    // When the inbox is mounted again with the large folder, and ingest is killed while reading it
+                    long documentOffsets = committedEnd(admin, Topics.INGEST_DOCUMENTS);
+                    Files.delete(inbox);
+                    Files.move(unmounted, inbox);
+                    long mountedAtNs = System.nanoTime();
+                    awaitCommittedBeyond(admin, Topics.INGEST_DOCUMENTS, documentOffsets);
+                    stages.get("ingest").kill();
+                    long readBeforeKill = largeFolderDocuments(context(config));
+                    log.info("ingest killed {} s after the inbox came back, {} of {} documents of the large folder written",
+                            TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - mountedAtNs) / 1000.0, readBeforeKill,
+                            FeatureDocs.LARGE_FOLDER_SIZE);
+                    // Then it had written some of the folder, not all (the kill landed mid-read)
+                    assertThat(readBeforeKill).as("large folder documents written before the kill")
+                            .isPositive().isLessThan(FeatureDocs.LARGE_FOLDER_SIZE);
+                    stages.get("ingest").start();
+                    log.info("ingest restarted at {} s", seconds(t0));
+
                     // and the registry is killed while the last document arrives, then restarted on its port
                     ProcessHandle.of(registry.pid()).ifPresent(ProcessHandle::destroyForcibly);
                     copyWave(inbox, 4);
@@ -175,17 +260,28 @@ class ClusterFaultTest {
                             reference.calls(), seconds(t0));
 
                     // Then every stage finishes: all pairs scored, the dataset complete and equal to the reference's
-                    Path datasetFile = clusterDir.resolve("out").resolve("dataset.jsonl");
                     Snapshot done = await(probe, s -> drained(s) && sortedLines(datasetFile).equals(reference.dataset()),
                             "the dataset of the reference run");
                     List<String> lines = sortedLines(datasetFile);
                     assertThat(lines).as("no line twice").doesNotHaveDuplicates();
                     assertThat(done.dataset()).isEqualTo(done.accepted()).isEqualTo(lines.size());
                     assertThat(done.deadLetters()).as("generation.dlq").isZero();
-                    assertThat(done.ingestErrors()).as("ingest.errors").isZero();
+                    // and the only ingest errors are the refusals of the unmounted inbox
+                    assertThat(done.ingestErrors()).as("ingest.errors").isPositive();
+                    ServiceContext ctx = context(config);
+                    assertThat(TopicSnapshot.records(ctx.kafka(), ctx.topics().errors)).as("ingest.errors").allSatisfy(e -> {
+                        assertThat(String.valueOf(e.value().getPath())).isEqualTo(inbox.toString());
+                        assertThat(String.valueOf(e.value().getReason())).contains("nothing is removed");
+                    });
                     assertThat(done.stageDeadLetters().values()).as("stage dead letters").allMatch(n -> n == 0);
                     // and the topic holds the same records as the reference's, key for key
                     assertThat(comparable(datasetTopic(config))).isEqualTo(reference.records());
+                    // and every document and chunk was written once, one revision each, none removed
+                    assertWrittenOnce(ctx, reference);
+                    // and no pair of the dataset was ever removed from dataset.pairs
+                    assertThat(TopicSnapshot.records(ctx.kafka(), ctx.topics().dataset).stream()
+                            .filter(r -> r.value() == null).map(ConsumerRecord::key))
+                            .as("removals of dataset pairs").noneMatch(reference.records()::containsKey);
                     // and the killed worker's lost calls are the only ones paid twice
                     assertThat(model.calls()).isLessThanOrEqualTo(reference.calls() + K * TIERS.size());
                     assertThat(stages.values()).allMatch(ChildJvm::alive);
@@ -210,7 +306,7 @@ class ClusterFaultTest {
 
     private final EmbeddedRegistry[] currentRegistry = new EmbeddedRegistry[1];
 
-    private record Reference(List<String> dataset, Map<String, String> records, int calls) {
+    private record Reference(List<String> dataset, Map<String, String> records, int calls, Set<String> chunkIds) {
     }
 
     /** The same corpus on the embedded single-broker stack with its own simulator, no faults. */
@@ -226,16 +322,17 @@ class ClusterFaultTest {
         Path root = dir.resolve("reference");
         Path inbox = root.resolve("inbox");
         Files.createDirectories(inbox);
-        for (int wave = 1; wave <= 4; wave++) {
+        for (int wave = 1; wave <= 5; wave++) {
             copyWave(inbox, wave);
         }
         try (LlmSimulator model = LlmSimulator.start(simulator());
              Stack stack = Stack.start(pipelineConfig(root, inbox, model))) {
             stack.ingest().scanUntilSettled();
             assertThat(Drain.await(stack, Duration.ofMinutes(2), s -> { })).isNull();
-            Map<String, String> records = comparable(dev.qastream.runtime.kafka.TopicSnapshot.latest(stack.context().kafka(),
+            Map<String, String> records = comparable(TopicSnapshot.latest(stack.context().kafka(),
                     stack.context().topics().dataset));
-            return new Reference(sortedLines(root.resolve("out").resolve("dataset.jsonl")), records, model.calls());
+            Set<String> chunkIds = new TreeSet<>(TopicSnapshot.latest(stack.context().kafka(), stack.context().topics().chunks).keySet());
+            return new Reference(sortedLines(root.resolve("out").resolve("dataset.jsonl")), records, model.calls(), chunkIds);
         }
     }
 
@@ -286,9 +383,61 @@ class ClusterFaultTest {
     }
 
     private static Map<String, DatasetRecord> datasetTopic(Config config) {
-        ServiceContext ctx = ServiceContext.create(config, new KafkaSettings(config.string("kafka.bootstrap-servers"), config),
+        ServiceContext ctx = context(config);
+        return TopicSnapshot.latest(ctx.kafka(), ctx.topics().dataset);
+    }
+
+    private static ServiceContext context(Config config) {
+        return ServiceContext.create(config, new KafkaSettings(config.string("kafka.bootstrap-servers"), config),
                 Endpoints.ofCluster(config).registryApiUrl(), new SimpleMeterRegistry());
-        return dev.qastream.runtime.kafka.TopicSnapshot.latest(ctx.kafka(), ctx.topics().dataset);
+    }
+
+    /**
+     * Every document and every chunk written once on ingest.documents and ingest.chunks: one record each, so one
+     * revision each (a chunk's revision is its offset), none of them a removal; the chunks those of the reference.
+     */
+    private static void assertWrittenOnce(ServiceContext ctx, Reference reference) {
+        List<ConsumerRecord<String, dev.qastream.schemas.DocumentRecord>> documents = TopicSnapshot.records(ctx.kafka(), ctx.topics().documents);
+        List<ConsumerRecord<String, dev.qastream.schemas.Chunk>> chunks = TopicSnapshot.records(ctx.kafka(), ctx.topics().chunks);
+        assertThat(documents.stream().filter(r -> r.value() == null).map(ConsumerRecord::key)).as("removals on ingest.documents").isEmpty();
+        assertThat(chunks.stream().filter(r -> r.value() == null).map(ConsumerRecord::key)).as("removals on ingest.chunks").isEmpty();
+        assertThat(documents.stream().map(ConsumerRecord::key).toList()).as("documents written twice").doesNotHaveDuplicates();
+        assertThat(chunks.stream().map(ConsumerRecord::key).toList()).as("chunks written twice").doesNotHaveDuplicates();
+        assertThat(new TreeSet<>(chunks.stream().map(ConsumerRecord::key).toList())).isEqualTo(reference.chunkIds());
+    }
+
+    /** Documents of the large folder on ingest.documents (committed). */
+    private static long largeFolderDocuments(ServiceContext ctx) {
+        return TopicSnapshot.records(ctx.kafka(), ctx.topics().documents).stream()
+                .filter(r -> r.value() != null && r.key().startsWith(FeatureDocs.LARGE_FOLDER))
+                .map(ConsumerRecord::key).distinct().count();
+    }
+
+    /** The sum of a topic's last stable offsets: what read_committed readers see, up to the first open transaction. */
+    private static long committedEnd(Admin admin, String topic) throws Exception {
+        int count = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        for (int p = 0; p < count; p++) {
+            latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
+        }
+        return admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all().get().values()
+                .stream().mapToLong(ListOffsetsResult.ListOffsetsResultInfo::offset).sum();
+    }
+
+    /** Polls closely: the first commit of a read is the moment to kill ingest while the rest is still being read. */
+    private static void awaitCommittedBeyond(Admin admin, String topic, long offsets) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (committedEnd(admin, topic) <= offsets) {
+            assertThat(System.nanoTime()).as("waiting for a commit on %s", topic).isLessThan(deadline);
+            Thread.sleep(10);
+        }
+    }
+
+    /** {@code folder} moves to {@code aside} and an empty folder takes its place, as when a drive is unmounted. */
+    private static void swapFolders(Path folder, Path aside, Path empty) throws IOException {
+        Files.createDirectories(empty);
+        Files.move(folder, aside);
+        Files.move(empty, folder);
     }
 
     /** Pair key to the record's bytes (below), removals left out. */
@@ -369,8 +518,15 @@ class ClusterFaultTest {
         return TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0);
     }
 
-    /** Wave 1: the launcher's fixture documents; waves 2 to 4: feature documents written here. */
+    /** Wave 1: the launcher's fixture documents; waves 2 to 4: feature documents written here; 5: the large folder. */
     private static void copyWave(Path inbox, int wave) throws IOException {
+        if (wave == 5) {
+            for (FeatureDocs.Doc doc : FeatureDocs.largeFolder()) {
+                Files.createDirectories(inbox.resolve(doc.fileName()).getParent());
+                Files.writeString(inbox.resolve(doc.fileName()), doc.text());
+            }
+            return;
+        }
         if (wave == 1) {
             try (Stream<Path> files = Files.walk(FIXTURES)) {
                 for (Path f : files.filter(Files::isRegularFile).toList()) {

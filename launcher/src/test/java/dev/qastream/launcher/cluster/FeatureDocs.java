@@ -3,7 +3,10 @@ package dev.qastream.launcher.cluster;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Small feature documents in the style of RAN feature descriptions, written for this test, a few per wave. */
+/**
+ * Small feature documents in the style of RAN feature descriptions, written for this test, a few per wave; and a
+ * large folder of exported pages that are slow to read but cheap downstream (one chunk each).
+ */
 final class FeatureDocs {
     record Doc(String fileName, String text) {
     }
@@ -22,6 +25,60 @@ final class FeatureDocs {
                             new String[] {"blacklistTimer", "blacklistMaxCells"}, "pmNcBlacklisted")),
             List.of(new Feature("Sleep Mode Scheduling", "ENodeBFunction", "CXC4011005",
                     new String[] {"sleepStartHour", "sleepEndHour", "sleepMinLoad"}, "pmSleepModeEntries")));
+
+    /** One feature of the large folder: what it does, the one parameter that controls it and its counter. */
+    private record Export(String title, String action, String mo, String parameter, int defaultValue, String counter) {
+    }
+
+    /**
+     * The large folder: exported HTML pages, each a short feature description with a large embedded diagram (an
+     * inline image, which ingest reads, checksums and parses, then drops): slow to read, one chunk each.
+     */
+    private static final List<Export> EXPORTS = List.of(
+            new Export("Uplink Power Boost", "raises the uplink target power for cell-edge users", "EUtranCellFDD", "ulBoostOffset", 2, "pmUlBoostApplied"),
+            new Export("Carrier Lock", "keeps a UE on its serving carrier during a voice call", "EUtranFreqRelation", "carrierLockTimer", 30, "pmCarrierLockHeld"),
+            new Export("Idle Mode Priority", "orders the carriers an idle UE camps on", "EUtranFreqRelation", "cellReselectionPriority", 5, "pmIdlePriorityUsed"),
+            new Export("Paging Storm Guard", "drops repeated pages to the same UE within a short interval", "Paging", "pagingDiscardTimer", 4, "pmPagingDiscarded"),
+            new Export("Handover Hysteresis Tuning", "widens the margin a neighbour must exceed before a handover", "UeMeasControl", "hysteresisA3", 2, "pmHoHysteresisWidened"),
+            new Export("Timing Advance Limit", "releases a UE whose timing advance shows it is beyond the cell range", "EUtranCellTDD", "maxTimingAdvance", 1282, "pmTaLimitReleases"),
+            new Export("Admission Reserve", "keeps capacity free for emergency calls", "AdmissionControl", "emergencyReservePercent", 5, "pmAdmReserveUsed"),
+            new Export("Backhaul Congestion Alarm", "raises an alarm when the transport link stays above a load", "TransportNetwork", "congestionAlarmLevel", 85, "pmBackhaulCongested"),
+            new Export("Fast Dormancy Support", "moves an inactive smartphone to idle mode sooner", "RrcControl", "inactivityTimerFast", 5, "pmFastDormancyReleases"),
+            new Export("Antenna Tilt Automation", "adjusts the electrical tilt from measured overshooting", "RetSubUnit", "tiltStepSize", 1, "pmTiltChanges"),
+            new Export("Guard Band Operation", "runs a narrowband carrier inside the guard band of a wider one", "NbIotCell", "guardBandOffset", 3, "pmGuardBandUsers"),
+            new Export("Silent Cell Detection", "restarts a cell that serves no traffic for a long time", "ENodeBFunction", "silentCellThreshold", 60, "pmSilentCellRestarts"),
+            new Export("Voice Bundling", "packs several voice frames into one transport block", "QciProfile", "bundlingFactor", 2, "pmVoiceFramesBundled"),
+            new Export("Cell Range Extension", "extends the coverage of a small cell with a bias", "EUtranCellRelation", "creBias", 6, "pmCreAttached"),
+            new Export("Uplink Noise Floor Report", "reports the measured uplink noise floor per resource block", "SectorCarrier", "noiseReportPeriod", 15, "pmUlNoiseFloor"),
+            new Export("Secondary Cell Deactivation", "deactivates an idle secondary cell of a carrier aggregate", "CarrierAggregation", "sCellDeactTimer", 8, "pmSCellDeactivations"));
+
+    static final int LARGE_FOLDER_SIZE = EXPORTS.size();
+    /** The large folder's folder in the inbox. */
+    static final String LARGE_FOLDER = "exports/";
+
+    /** Bytes of the embedded diagram in each page of the large folder. */
+    private static final int DIAGRAM_BYTES = 4 * 1024 * 1024;
+
+    /** The large folder: file name (under {@code exports/}) and text. */
+    static List<Doc> largeFolder() {
+        String diagram = diagram();
+        List<Doc> docs = new ArrayList<>();
+        for (Export e : EXPORTS) {
+            docs.add(new Doc(LARGE_FOLDER + e.title().toLowerCase().replace(' ', '_') + ".html", "<!DOCTYPE html>\n<html><head><title>"
+                    + e.title() + "</title></head><body>\n<h1>" + e.title() + "</h1>\n<p>" + e.title() + " " + e.action()
+                    + ". It is set per cell in " + e.mo() + "." + e.parameter() + " (default " + e.defaultValue()
+                    + ") and counted by " + e.counter() + ".</p>\n<figure><img alt=\"" + e.title()
+                    + " signalling diagram\" src=\"data:image/png;base64," + diagram + "\"></figure>\n</body></html>\n"));
+        }
+        return docs;
+    }
+
+    /** The same bytes in every run (fault run and reference), so both read the same folder. */
+    private static String diagram() {
+        byte[] bytes = new byte[DIAGRAM_BYTES];
+        new java.util.Random(42).nextBytes(bytes);
+        return java.util.Base64.getEncoder().encodeToString(bytes);
+    }
 
     private FeatureDocs() {
     }
