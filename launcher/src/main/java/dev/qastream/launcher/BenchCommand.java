@@ -194,10 +194,11 @@ final class BenchCommand implements Runnable {
     @Command(name = "load", mixinStandardHelpOptions = true,
             description = {"The whole pipeline under a backlog: synthetic feature documents (many parameters, counters) "
                     + "dropped into the inbox at once, the embedded platform, every stage as its own process "
-                    + "(./pipeline service NAME) with the builtin generator.",
+                    + "(./pipeline service NAME, -Xmx --heap-mb) with the builtin generator or, with --simulator-slots, every tier on the LLM simulator.",
                     "Every 10 s: chunks, pairs, pairs scored, dataset records, lag per consumer group, each "
-                            + "process's memory and the fencings its log tells of; at the end name: value lines "
-                            + "(pairs_per_minute, first_pair_in_dataset_minute, peak_rss_mb_*, fenced_count_*, final_lag_*)."})
+                            + "process's memory (resident and heap) and the fencings its log tells of; at the end name: value lines "
+                            + "(pairs_per_minute, first_pair_in_dataset_minute, peak_rss_mb_*, peak_heap_used_mb_*, fenced_count_*, "
+                            + "final_lag_*, and rate_vs_simulator_ceiling with the simulator)."})
     static final class Load implements java.util.concurrent.Callable<Integer> {
         @Option(names = "--docs", defaultValue = "40", description = "documents in the corpus (default: ${DEFAULT-VALUE})")
         int docs;
@@ -219,14 +220,32 @@ final class BenchCommand implements Runnable {
         @Option(names = "--config", description = "YAML configuration file (e.g. scoring settings to try)")
         Path configFile;
 
+        @Option(names = "--heap-mb", defaultValue = "512",
+                description = "-Xmx of each stage's JVM; 0: the JVM's default (default: ${DEFAULT-VALUE})")
+        int heapMb;
+
+        @Option(names = "--simulator-slots", defaultValue = "0",
+                description = "every tier on the LLM simulator with this many slots (each tier's max-concurrency and "
+                        + "generation.server-slots too); 0: the builtin generator (default: ${DEFAULT-VALUE})")
+        int simulatorSlots;
+
+        @Option(names = "--decode-tps", defaultValue = "2000",
+                description = "the simulator's output tokens per second per slot (default: ${DEFAULT-VALUE})")
+        double decodeTps;
+
+        @Option(names = "--until-drained", defaultValue = "false",
+                description = "stop as soon as every stage has caught up; --minutes is then the time limit")
+        boolean untilDrained;
+
         @Override
         public Integer call() throws Exception {
-            if (docs < 1 || docMb <= 0 || minutes <= 0) {
-                throw new IllegalArgumentException("--docs, --doc-mb and --minutes must be positive");
+            if (docs < 1 || docMb <= 0 || minutes <= 0 || heapMb < 0 || simulatorSlots < 0 || decodeTps <= 0) {
+                throw new IllegalArgumentException("--docs, --doc-mb, --minutes and --decode-tps must be positive, "
+                        + "--heap-mb and --simulator-slots 0 or more");
             }
             List<String> services = java.util.Arrays.stream(ServiceCommand.Name.values()).map(Enum::name).toList();
-            new LoadBench(new LoadBench.Options(docs, docMb, minutes, workDir, separateProcesses, configFile, services),
-                    System.out).run();
+            new LoadBench(new LoadBench.Options(docs, docMb, minutes, workDir, separateProcesses, configFile, services,
+                    heapMb, simulatorSlots, decodeTps, untilDrained), System.out).run();
             return 0;
         }
     }

@@ -44,8 +44,15 @@ final class ChildService implements AutoCloseable {
 
     /** Starts {@code java ... Main ARGS}, its output to {@code log}. */
     static ChildService start(String name, List<String> args, Path log) throws IOException {
+        return start(name, List.of(), args, log);
+    }
+
+    /** Starts {@code java ... JVM_OPTIONS Main ARGS} (options after this JVM's, so e.g. an -Xmx given wins). */
+    static ChildService start(String name, List<String> jvmOptions, List<String> args, Path log) throws IOException {
         Files.createDirectories(log.getParent());
-        ProcessBuilder pb = new ProcessBuilder(command(args)).redirectErrorStream(true).redirectOutput(log.toFile());
+        List<String> command = new ArrayList<>(command(args));
+        command.addAll(command.indexOf("-cp"), jvmOptions);
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         return new ChildService(name, pb.start(), log);
     }
 
@@ -131,6 +138,52 @@ final class ChildService implements AutoCloseable {
     }
 
     record Memory(long rssMb, long peakMb) {
+    }
+
+    private static final Pattern HEAP_USED = Pattern.compile(
+            "^jvm_memory_used_bytes\\{[^}]*area=\"heap\"[^}]*}\\s+(\\S+)", Pattern.MULTILINE);
+    private static final java.net.http.HttpClient HTTP = java.net.http.HttpClient.newBuilder()
+            .connectTimeout(java.time.Duration.ofMillis(500)).build();
+    private long peakHeapBytes;
+
+    /** Heap in use now (all heap pools, from its /metrics), in MB; -1 when it cannot be read. */
+    long heapUsedMb() {
+        try {
+            int port = metricsPort();
+            if (port < 0) {
+                return -1;
+            }
+            String body = HTTP.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/metrics"))
+                    .timeout(java.time.Duration.ofSeconds(2)).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            Matcher m = HEAP_USED.matcher(body);
+            double used = 0;
+            boolean any = false;
+            while (m.find()) {
+                used += Double.parseDouble(m.group(1));
+                any = true;
+            }
+            if (!any) {
+                return -1;
+            }
+            peakHeapBytes = Math.max(peakHeapBytes, (long) used);
+            return (long) used / (1024 * 1024);
+        } catch (Exception busyOrGone) {
+            return -1;
+        }
+    }
+
+    /** The most heap seen in use at a sample, in MB. */
+    long peakHeapUsedMb() {
+        return peakHeapBytes / (1024 * 1024);
+    }
+
+    /** Times its log tells of an OutOfMemoryError. */
+    long outOfMemoryCount() {
+        try (var lines = Files.lines(log, StandardCharsets.UTF_8)) {
+            return lines.filter(l -> l.contains("OutOfMemoryError")).count();
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return -1;
+        }
     }
 
     private static long kb(String statusLine) {

@@ -8,6 +8,8 @@ import dev.qastream.runtime.config.Config;
 import dev.qastream.runtime.kafka.KafkaSettings;
 import dev.qastream.runtime.kafka.TopicAdmin;
 import dev.qastream.runtime.platform.EmbeddedPlatform;
+import dev.qastream.simulator.LlmSimulator;
+import dev.qastream.simulator.SimulatorConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import java.io.IOException;
@@ -24,22 +26,25 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The pipeline under a large backlog, as a user runs it: a synthetic corpus of big feature documents dropped into
+ * The pipeline under a large backlog, as a user runs it: a synthetic corpus of feature documents dropped into
  * the inbox at once, the embedded platform in this process, every stage as its own JVM ({@code ./pipeline service
- * NAME}; or all in one {@code up} JVM), the builtin generator (no model server). Every 10 s: chunks, pairs, pairs
- * scored, dataset records, lag per consumer group, each process's memory and the times its log says it was
- * fenced; at the end {@code name: value} lines.
+ * NAME}, each with a heap limit; or all in one {@code up} JVM), the builtin generator or every tier on the LLM
+ * simulator (in this process) with K slots. Every 10 s: chunks, pairs, pairs scored, dataset records, lag per
+ * consumer group, each process's memory (resident and heap) and the times its log says it was fenced; until the
+ * time is up or, with {@code untilDrained}, every stage has caught up. At the end {@code name: value} lines, with
+ * the rate against the simulator's ceiling (its busy slot time / (K x wall)) when it was the model server.
  */
 public final class LoadBench {
     private static final long SAMPLE_MS = 10_000;
 
     /** What the bench runs. */
     public record Options(int docs, double docMb, double minutes, Path workDir, boolean separateProcesses,
-                          Path configFile, List<String> services) {
+                          Path configFile, List<String> services, int heapMb, int simulatorSlots, double decodeTps,
+                          boolean untilDrained) {
     }
 
     private record Sample(double seconds, Snapshot status, Map<String, ChildService.Memory> memory,
-                          Map<String, Integer> fenced) {
+                          Map<String, Long> heapMb, Map<String, Integer> fenced) {
     }
 
     private final Options options;
@@ -63,17 +68,17 @@ public final class LoadBench {
         out.printf("corpus: %d documents, %.1f MB written in %.1f s (%s)%n", files.size(), bytes / 1e6,
                 (System.nanoTime() - t) / 1e9, corpus);
 
+        LlmSimulator sim = options.simulatorSlots() > 0 ? LlmSimulator.start(SimulatorConfig.builder()
+                .slots(options.simulatorSlots()).maxQueue(4 * options.simulatorSlots() + 64)
+                .decodeTps(options.decodeTps()).prefillTps(10 * options.decodeTps()).build()) : null;
         Config config = Config.load(options.configFile()).with(Map.of(
                 "data-dir", work.resolve("data").toString(),
                 "inbox", work.resolve("inbox").toString(),
                 "out", work.resolve("out").toString(),
-                "http.port", "0",
-                "tiers.fast.backend", "builtin",
-                "tiers.balanced.backend", "builtin",
-                "tiers.quality.backend", "builtin"));
+                "http.port", "0")).with(tiers(sim));
         Files.createDirectories(config.path("inbox"));
         double loadBefore = loadAverage();
-        try (EmbeddedPlatform platform = EmbeddedPlatform.start(config.path("data-dir"))) {
+        try (sim; EmbeddedPlatform platform = EmbeddedPlatform.start(config.path("data-dir"))) {
             Endpoints endpoints = new Endpoints(platform.bootstrapServers(), platform.registryApiUrl());
             KafkaSettings kafka = new KafkaSettings(endpoints.bootstrapServers(), config);
             ServiceContext ctx = ServiceContext.create(config, kafka, endpoints.registryApiUrl(), new SimpleMeterRegistry());
@@ -84,8 +89,22 @@ public final class LoadBench {
             Thread stopChildren = new Thread(() -> children.forEach(ChildService::close), "load-bench-stop");
             Runtime.getRuntime().addShutdownHook(stopChildren);
             try (StatusProbe probe = new StatusProbe(ctx, "load bench", List.of())) {
+                if (sim != null) {
+                    sim.resetBusyMeasures();
+                }
+                long t0 = System.nanoTime();
                 List<Sample> samples = drive(files, corpus, config.path("inbox"), children, probe);
+                double wall = (System.nanoTime() - t0) / 1e9;
                 report(files.size(), bytes, loadBefore, samples, children);
+                if (sim != null) {
+                    out.printf("simulator_slots: %d%n", options.simulatorSlots());
+                    out.printf("simulator_decode_tps: %.0f%n", options.decodeTps());
+                    out.printf("model_calls: %d%n", sim.calls());
+                    out.printf("simulator_busy_slot_s: %.1f%n", sim.busySlotNanos() / 1e9);
+                    // The model server's ceiling: every slot busy for the whole run; 1.0 = the pipeline kept pace.
+                    out.printf("rate_vs_simulator_ceiling: %.3f%n", sim.busySlotNanos() / 1e9 / options.simulatorSlots() / wall);
+                    out.printf("slots_busy_first_to_last_call: %.3f%n", sim.busyShare());
+                }
             } finally {
                 children.forEach(ChildService::close);
                 Endpoints.remove(config.path("data-dir"));
@@ -105,8 +124,9 @@ public final class LoadBench {
             if (options.separateProcesses()) {
                 Path file = work.resolve("load.yaml");
                 Files.writeString(file, config.toYaml(), StandardCharsets.UTF_8);
+                List<String> heap = options.heapMb() > 0 ? List.of("-Xmx" + options.heapMb() + "m") : List.of();
                 for (String service : options.services()) {
-                    children.add(ChildService.start(service, List.of("service", service, "--config", file.toString()),
+                    children.add(ChildService.start(service, heap, List.of("service", service, "--config", file.toString()),
                             logs.resolve(service + ".log")));
                 }
                 for (ChildService c : children) {
@@ -155,18 +175,46 @@ public final class LoadBench {
                     out.printf("warning: %s has exited%n", c.name());
                 }
             }
+            if (options.untilDrained() && drained(s.status(), files.size())) {
+                out.printf("drained after %.0f s%n", s.seconds());
+                break;
+            }
         }
         return samples;
     }
 
+    /** Every document in, every pair scored, every accepted one in the dataset, and no stage behind. */
+    private static boolean drained(Snapshot s, int docs) {
+        return s.documents() >= docs && s.pairs() > 0 && s.scored() >= s.pairs() && s.dataset() == s.accepted()
+                && s.lag().values().stream().allMatch(n -> n == 0);
+    }
+
     private static Sample sample(double seconds, List<ChildService> children, StatusProbe probe) throws IOException {
         Map<String, ChildService.Memory> memory = new LinkedHashMap<>();
+        Map<String, Long> heap = new LinkedHashMap<>();
         Map<String, Integer> fenced = new LinkedHashMap<>();
         for (ChildService c : children) {
             memory.put(c.name(), c.memory());
+            heap.put(c.name(), c.heapUsedMb());
             fenced.put(c.name(), c.fencedCount());
         }
-        return new Sample(seconds, probe.snapshot(), memory, fenced);
+        return new Sample(seconds, probe.snapshot(), memory, heap, fenced);
+    }
+
+    /** Every tier builtin, or every tier on the simulator, its K slots shared by the three (one model server). */
+    private Map<String, String> tiers(LlmSimulator sim) {
+        Map<String, String> t = new java.util.HashMap<>();
+        for (String tier : dev.qastream.runtime.kafka.Topics.TIERS) {
+            t.put("tiers." + tier + ".backend", sim == null ? "builtin" : "ollama");
+            if (sim != null) {
+                t.put("tiers." + tier + ".base-url", sim.baseUrl());
+                t.put("tiers." + tier + ".max-concurrency", String.valueOf(options.simulatorSlots()));
+            }
+        }
+        if (sim != null) {
+            t.put("generation.server-slots", String.valueOf(options.simulatorSlots()));
+        }
+        return t;
     }
 
     private static String progress(Sample s, List<ChildService> children) {
@@ -177,6 +225,8 @@ public final class LoadBench {
         st.lag().forEach((g, l) -> line.append(' ').append(shortGroup(g)).append('=').append(l));
         line.append(" | rss/peak MB");
         s.memory().forEach((n, m) -> line.append(' ').append(n).append('=').append(m.rssMb()).append('/').append(m.peakMb()));
+        line.append(" | heap MB");
+        s.heapMb().forEach((n, h) -> line.append(' ').append(n).append('=').append(h));
         line.append(" | fenced");
         s.fenced().forEach((n, f) -> line.append(' ').append(n).append('=').append(f));
         for (ChildService c : children) {
@@ -220,6 +270,18 @@ public final class LoadBench {
             out.printf("peak_rss_mb_%s: %d%n", c.name(), c.peakRssMb());
         }
         out.printf("peak_rss_mb_bench_and_platform: %d%n", ownPeakRssMb());
+        if (options.separateProcesses()) {
+            out.printf("heap_max_mb: %s%n", options.heapMb() > 0 ? options.heapMb() : "JVM default");
+            for (ChildService c : children) {
+                out.printf("peak_heap_used_mb_%s: %d%n", c.name(), c.peakHeapUsedMb());
+            }
+            long oom = 0;
+            for (ChildService c : children) {
+                oom += Math.max(0, c.outOfMemoryCount());
+            }
+            out.printf("out_of_memory_errors: %d%n", oom);
+        }
+        out.printf("drained: %s%n", drained(st, docs));
         int fencedTotal = 0;
         for (ChildService c : children) {
             int f = c.fencedCount();

@@ -27,6 +27,11 @@ import java.util.function.Supplier;
  */
 public final class HttpEndpoint implements AutoCloseable {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+
+    {
+        // jvm_memory_used_bytes / _max_bytes by area and pool: how close a service runs to its -Xmx
+        new io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics().bindTo(registry);
+    }
     private final Map<String, Supplier<Health>> checks = new ConcurrentHashMap<>();
     private final Map<String, Supplier<List<String>>> details = new ConcurrentHashMap<>();
     private HttpServer server;
