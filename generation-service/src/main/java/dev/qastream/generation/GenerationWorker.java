@@ -162,6 +162,10 @@ final class GenerationWorker implements Supervisor.Supervised {
         // A transaction lives only for one write of ready results (milliseconds); a short timeout lets the broker
         // abort the open transaction of a crashed instance soon, so read_committed readers are not held up long.
         producerProps.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, config.integer("generation.transaction-timeout-ms"));
+        // A write that follows the previous commit within moments meets CONCURRENT_TRANSACTIONS while that commit's
+        // markers are written, and is retried after retry.backoff.ms: at the default 100 ms that stalled the poll loop
+        // for a tenth of a second per flush. Retries back off exponentially from here (retry.backoff.max.ms).
+        producerProps.putIfAbsent(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, 10);
         this.values = TopicValueSerializer.of(topics.pairs, topics.deadLetters, topics.requestDeadLetters, topics.cache,
                 topics.request("fast"), topics.request("balanced"), topics.request("quality"));
         this.producer = new KafkaProducer<>(producerProps, topics.pairs.keySerde().serializer(), values);
@@ -205,12 +209,13 @@ final class GenerationWorker implements Supervisor.Supervised {
             while (running) {
                 drainCompletions();
                 startCalls();
+                // Before polling too: the last results of a burst, decided just now, would otherwise wait out a
+                // poll with nothing to wake it (a tenth of a second at the end of every batch).
+                flushIfDue();
                 holdOrResume();
                 poll();
                 startCalls();
-                if (System.currentTimeMillis() - lastFlushMs >= flushIntervalMs || idleWithResults()) {
-                    flush(null);
-                }
+                flushIfDue();
             }
             drainCompletions();
             flush(null);
@@ -223,13 +228,20 @@ final class GenerationWorker implements Supervisor.Supervised {
         }
     }
 
+    private void flushIfDue() {
+        if (System.currentTimeMillis() - lastFlushMs >= flushIntervalMs || idleWithResults()) {
+            flush(null);
+        }
+    }
+
     /**
      * Nothing in flight or waiting, but results held: write them now rather than at the next flush interval
      * (the last results of a burst, or a batch answered from the cache).
      */
     private boolean idleWithResults() {
-        return calls.idle() && delayed.isEmpty() && ledger.size() > 0
-                && System.currentTimeMillis() - lastFlushMs >= 10;
+        // No time guard: nothing is running that a wait could batch with them. (One measured from the start of the
+        // last write held the last result of a batch for a whole poll, a tenth of a second.)
+        return calls.idle() && delayed.isEmpty() && ledger.size() > 0 && !ledger.decidedPrefix(null).isEmpty();
     }
 
     /** The partitions this instance holds now (for tests and status). */
