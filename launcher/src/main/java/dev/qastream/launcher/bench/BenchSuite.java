@@ -53,6 +53,8 @@ public final class BenchSuite {
             new Spec("review", List.of("bench", "review", "--pairs", "100000", "--rounds", "3"), "3 queries of each kind"),
             new Spec("e2e", List.of("bench", "e2e"),
                     "batch over ../shared/corpus/oai, builtin generator"),
+            new Spec("e2e-simulator", List.of("bench", "e2e", "--simulator-ms-per-token", "1"),
+                    "the same batch with every tier on the LLM simulator, 4 slots, 1 ms per output token: slots_busy_first_to_last"),
             new Spec("startup", List.of("bench", "startup", "--starts", "3"),
                     "broker + registry: a cold start, then restarts on its data"));
 
