@@ -100,6 +100,8 @@ final class GenerationWorker implements Supervisor.Supervised {
     /** Jobs waiting for their retry time; poll-loop thread only. */
     private final PriorityQueue<GenerationJob> delayed = new PriorityQueue<>(Comparator.comparingLong(j -> j.readyAtMs));
     private long lastFlushMs;
+    /** The last write of results was aborted (they are held for the next); poll-loop thread only. */
+    private boolean lastWriteFailed;
     private volatile boolean running = true;
     private volatile boolean alive = true;
     private volatile Set<TopicPartition> assigned = Set.of();
@@ -240,8 +242,10 @@ final class GenerationWorker implements Supervisor.Supervised {
      */
     private boolean idleWithResults() {
         // No time guard: nothing is running that a wait could batch with them. (One measured from the start of the
-        // last write held the last result of a batch for a whole poll, a tenth of a second.)
-        return calls.idle() && delayed.isEmpty() && ledger.size() > 0 && !ledger.decidedPrefix(null).isEmpty();
+        // last write held the last result of a batch for a whole poll, a tenth of a second.) After a failed write,
+        // though, the next waits for the flush interval rather than retrying in a tight loop.
+        return !lastWriteFailed && calls.idle() && delayed.isEmpty() && ledger.size() > 0
+                && !ledger.decidedPrefix(null).isEmpty();
     }
 
     /** The partitions this instance holds now (for tests and status). */
@@ -483,8 +487,10 @@ final class GenerationWorker implements Supervisor.Supervised {
         lastFlushMs = System.currentTimeMillis();
         List<GenerationJob> decided = ledger.decidedPrefix(only);
         if (!flusher.write(decided, consumer.groupMetadata(), lastFlushMs)) {
+            lastWriteFailed = true;
             return false;
         }
+        lastWriteFailed = false;
         ledger.committed(decided);
         return true;
     }

@@ -48,7 +48,7 @@ final class EndToEndBench {
                 "out", workDir.resolve("out").toString(), "http.port", "0"));
         LlmSimulator sim = msPerToken > 0 ? LlmSimulator.start(SimulatorConfig.builder().slots(simulatorSlots)
                 .decodeTps(1000 / msPerToken).prefillTps(20 * 1000 / msPerToken).build()) : null;
-        config = config.with(tiers(sim));
+        config = config.with(dev.qastream.launcher.bench.SimulatedTiers.settings(sim, simulatorSlots, false));
         long t0 = System.nanoTime();
         SlotSampler sampler = sim == null ? null : SlotSampler.start(sim);
         try (sim; sampler; Stack stack = Stack.start(config)) {
@@ -91,21 +91,6 @@ final class EndToEndBench {
         return sim.requests().stream().filter(r -> r.body() != null && r.body().has("messages"))
                 .collect(java.util.stream.Collectors.groupingBy(r -> r.body().path("model").asText(),
                         java.util.TreeMap::new, java.util.stream.Collectors.counting()));
-    }
-
-    /** Every tier builtin, or every tier on the simulator (one server: its slots shared, as with one Ollama). */
-    private Map<String, String> tiers(LlmSimulator sim) {
-        Map<String, String> t = new java.util.HashMap<>();
-        for (String tier : dev.qastream.runtime.kafka.Topics.TIERS) {
-            t.put("tiers." + tier + ".backend", sim == null ? "builtin" : "ollama");
-            if (sim != null) {
-                t.put("tiers." + tier + ".base-url", sim.baseUrl());
-            }
-        }
-        if (sim != null) {
-            t.put("generation.server-slots", String.valueOf(simulatorSlots));
-        }
-        return t;
     }
 
     private static void copyTree(Path from, Path to) throws IOException {

@@ -75,7 +75,7 @@ public final class LoadBench {
                 "data-dir", work.resolve("data").toString(),
                 "inbox", work.resolve("inbox").toString(),
                 "out", work.resolve("out").toString(),
-                "http.port", "0")).with(tiers(sim));
+                "http.port", "0")).with(SimulatedTiers.settings(sim, options.simulatorSlots(), true));
         Files.createDirectories(config.path("inbox"));
         double loadBefore = loadAverage();
         try (sim; EmbeddedPlatform platform = EmbeddedPlatform.start(config.path("data-dir"))) {
@@ -199,22 +199,6 @@ public final class LoadBench {
             fenced.put(c.name(), c.fencedCount());
         }
         return new Sample(seconds, probe.snapshot(), memory, heap, fenced);
-    }
-
-    /** Every tier builtin, or every tier on the simulator, its K slots shared by the three (one model server). */
-    private Map<String, String> tiers(LlmSimulator sim) {
-        Map<String, String> t = new java.util.HashMap<>();
-        for (String tier : dev.qastream.runtime.kafka.Topics.TIERS) {
-            t.put("tiers." + tier + ".backend", sim == null ? "builtin" : "ollama");
-            if (sim != null) {
-                t.put("tiers." + tier + ".base-url", sim.baseUrl());
-                t.put("tiers." + tier + ".max-concurrency", String.valueOf(options.simulatorSlots()));
-            }
-        }
-        if (sim != null) {
-            t.put("generation.server-slots", String.valueOf(options.simulatorSlots()));
-        }
-        return t;
     }
 
     private static String progress(Sample s, List<ChildService> children) {
