@@ -146,30 +146,38 @@ final class ChildService implements AutoCloseable {
             .connectTimeout(java.time.Duration.ofMillis(500)).build();
     private long peakHeapBytes;
 
-    /** Heap in use now (all heap pools, from its /metrics), in MB; -1 when it cannot be read. */
-    long heapUsedMb() {
+    /** Its /metrics page (Prometheus text), or null when it has none (yet) or does not answer. */
+    String metricsText() {
         try {
             int port = metricsPort();
             if (port < 0) {
-                return -1;
+                return null;
             }
-            String body = HTTP.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/metrics"))
+            return HTTP.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/metrics"))
                     .timeout(java.time.Duration.ofSeconds(2)).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
-            Matcher m = HEAP_USED.matcher(body);
-            double used = 0;
-            boolean any = false;
-            while (m.find()) {
-                used += Double.parseDouble(m.group(1));
-                any = true;
-            }
-            if (!any) {
-                return -1;
-            }
-            peakHeapBytes = Math.max(peakHeapBytes, (long) used);
-            return (long) used / (1024 * 1024);
         } catch (Exception busyOrGone) {
+            return null;
+        }
+    }
+
+    /** Heap in use now (all heap pools, from its /metrics), in MB; -1 when it cannot be read. */
+    long heapUsedMb() {
+        String body = metricsText();
+        if (body == null) {
             return -1;
         }
+        Matcher m = HEAP_USED.matcher(body);
+        double used = 0;
+        boolean any = false;
+        while (m.find()) {
+            used += Double.parseDouble(m.group(1));
+            any = true;
+        }
+        if (!any) {
+            return -1;
+        }
+        peakHeapBytes = Math.max(peakHeapBytes, (long) used);
+        return (long) used / (1024 * 1024);
     }
 
     /** The most heap seen in use at a sample, in MB. */

@@ -1,10 +1,5 @@
 package dev.qastream.launcher.bench;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
@@ -21,7 +16,6 @@ final class StreamsThreadMetrics {
     private static final Pattern THREAD_METRIC = Pattern.compile(
             "^kafka_stream_thread_(process_ratio|punctuate_ratio|commit_ratio|poll_ratio|punctuate_latency_max|commit_latency_max)"
                     + "\\{[^}]*}\\s+(\\S+)", Pattern.MULTILINE);
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
 
     private StreamsThreadMetrics() {
     }
@@ -32,27 +26,21 @@ final class StreamsThreadMetrics {
      */
     static Map<String, Double> of(ChildService child) {
         Map<String, Double> result = new TreeMap<>();
-        try {
-            int port = child.metricsPort();
-            if (port < 0) {
-                return result;
-            }
-            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
-                    .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
-            Matcher m = THREAD_METRIC.matcher(r.body());
-            while (m.find()) {
-                double v = Double.parseDouble(m.group(2));
-                if (!Double.isNaN(v)) {
-                    String name = m.group(1);
-                    if (name.endsWith("_ratio")) {
-                        result.merge(name.replace("_ratio", "%"), v * 100, Math::max);
-                    } else {
-                        result.merge(name.replace("_latency_max", "_max_ms"), v, Math::max);
-                    }
+        String text = child.metricsText();
+        if (text == null) {
+            return result; // busy or gone: this sample goes without
+        }
+        Matcher m = THREAD_METRIC.matcher(text);
+        while (m.find()) {
+            double v = Double.parseDouble(m.group(2));
+            if (!Double.isNaN(v)) {
+                String name = m.group(1);
+                if (name.endsWith("_ratio")) {
+                    result.merge(name.replace("_ratio", "%"), v * 100, Math::max);
+                } else {
+                    result.merge(name.replace("_latency_max", "_max_ms"), v, Math::max);
                 }
             }
-        } catch (Exception unavailable) {
-            // busy or gone: this sample goes without
         }
         return result;
     }
