@@ -113,8 +113,25 @@ public final class PairScorer {
      */
     public Unjudged merits(QaPair pair, Chunk chunk, Catalogue catalogue, SemanticScorer.PairVectors vectors,
                            float[] chunkVector) {
-        StructuralScore s = structural.score(pair, chunk, catalogue);
-        FactCheck f = facts.check(pair.getQuestion(), pair.getAnswer(), chunk, catalogue);
+        return merits(rules(pair, chunk, catalogue), vectors, chunkVector);
+    }
+
+    /** What the rules find in a pair (structure and facts): all of its scoring that needs no embedding. */
+    public record Rules(QaPair pair, Chunk chunk, StructuralScore structural, FactCheck facts) {
+    }
+
+    /** The rules' part of {@link #merits}: it can run while the pair's texts are being embedded. */
+    public Rules rules(QaPair pair, Chunk chunk, Catalogue catalogue) {
+        return new Rules(pair, chunk, structural.score(pair, chunk, catalogue),
+                facts.check(pair.getQuestion(), pair.getAnswer(), chunk, catalogue));
+    }
+
+    /** {@link #merits(QaPair, Chunk, Catalogue, SemanticScorer.PairVectors, float[])} from the rules' findings. */
+    public Unjudged merits(Rules rules, SemanticScorer.PairVectors vectors, float[] chunkVector) {
+        QaPair pair = rules.pair();
+        Chunk chunk = rules.chunk();
+        StructuralScore s = rules.structural();
+        FactCheck f = rules.facts();
         List<String> reasons = new ArrayList<>(s.reasons());
         reasons.addAll(f.reasons());
         double accuracy = s.invented().isEmpty() ? f.accuracy() : 0;

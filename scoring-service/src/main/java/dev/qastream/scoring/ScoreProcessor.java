@@ -12,8 +12,14 @@ import org.apache.kafka.streams.state.TimestampedKeyValueStore;
 import org.apache.kafka.streams.state.ValueAndTimestamp;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * Step 1 of the scoring topology: the revision check as each pair arrives, then scoring next to the chunk in
@@ -24,6 +30,9 @@ import java.util.Locale;
  * dedup group.
  */
 final class ScoreProcessor implements Processor<String, QaPair, String, JudgeHop> {
+    /** Waits on the model for each batch in flight: one virtual thread each, parked while the model runs. */
+    private static final ExecutorService EMBEDDING_CALLS =
+            Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("scoring-embed-", 0).factory());
     private final PairScorer scorer;
     private final Batching batching;
     private final boolean judgeOn;
@@ -84,9 +93,15 @@ final class ScoreProcessor implements Processor<String, QaPair, String, JudgeHop
                 toEmbed.add(p.pair());
             }
         }
-        long t0 = System.nanoTime();
-        List<SemanticScorer.PairVectors> vectors = toEmbed.isEmpty() ? List.of() : scorer.semantic().pairVectors(toEmbed);
-        listener.batch(batch.size(), toEmbed.size(), System.nanoTime() - t0);
+        // The model embeds the batch on its own threads while this one applies the rules, which need no vectors.
+        InFlight embedding = toEmbed.isEmpty() ? null : embed(toEmbed, chunkOf);
+        List<PairScorer.Rules> rules = new ArrayList<>(batch.size());
+        for (int i = 0; i < batch.size(); i++) {
+            Chunk chunk = chunkOf.get(i);
+            rules.add(chunk == null ? null : scorer.rules(batch.get(i).pair(), chunk, catalogue));
+        }
+        List<SemanticScorer.PairVectors> vectors = embedding == null ? List.of() : embedding.vectors();
+        listener.batch(batch.size(), toEmbed.size(), embedding == null ? 0 : embedding.nanos);
         int v = 0;
         for (int i = 0; i < batch.size(); i++) {
             QaPair pair = batch.get(i).pair();
@@ -109,7 +124,7 @@ final class ScoreProcessor implements Processor<String, QaPair, String, JudgeHop
                     pairVectors = vectors.get(v++);
                     chunkVector = ScoringTopology.ChunkVectorProcessor.vector(chunk, chunkVectors, scorer.semantic());
                 }
-                PairScorer.Unjudged merits = scorer.merits(pair, chunk, catalogue, pairVectors, chunkVector);
+                PairScorer.Unjudged merits = scorer.merits(rules.get(i), pairVectors, chunkVector);
                 if (judgeOn) {
                     vetoed = merits.vetoed();
                     ask = JudgeRequest.newBuilder().setPair(pair).setChunk(chunk)
@@ -123,6 +138,64 @@ final class ScoreProcessor implements Processor<String, QaPair, String, JudgeHop
             context.forward(new Record<>(pair.getPairKey(), new JudgeHop(group, out, vetoed, ask), timestamp));
         }
         listener.waiting(-batch.size());
+    }
+
+    /**
+     * Starts embedding the pairs' texts, with the chunks of the batch that have no vector yet (they came faster than
+     * the chunk-vector step embeds them): one call, so that a chunk never runs alone on one thread.
+     */
+    private InFlight embed(List<QaPair> pairs, List<Chunk> chunkOf) {
+        Map<String, Chunk> unembedded = new LinkedHashMap<>();
+        for (Chunk chunk : chunkOf) {
+            if (chunk != null && !unembedded.containsKey(chunk.getChunkId())
+                    && ScoringTopology.ChunkVectorProcessor.stored(chunk, chunkVectors) == null) {
+                unembedded.put(chunk.getChunkId(), chunk);
+            }
+        }
+        return new InFlight(pairs, List.copyOf(unembedded.values()));
+    }
+
+    /**
+     * One batch being embedded on a thread of its own (the model's calls only: state stores are touched by the stream
+     * thread alone, in {@link #vectors}).
+     */
+    private final class InFlight {
+        private final List<Chunk> chunks;
+        private final Future<SemanticScorer.Embedded> result;
+        private volatile long nanos;
+
+        InFlight(List<QaPair> pairs, List<Chunk> chunks) {
+            this.chunks = chunks;
+            List<String> chunkTexts = chunks.stream().map(Chunk::getText).toList();
+            this.result = EMBEDDING_CALLS.submit(() -> {
+                long t0 = System.nanoTime();
+                try {
+                    return scorer.semantic().embed(pairs, chunkTexts);
+                } finally {
+                    nanos = System.nanoTime() - t0;
+                }
+            });
+        }
+
+        /** Waits for the vectors; stores the chunks'; returns the pairs'. A failure of the model is thrown here. */
+        List<SemanticScorer.PairVectors> vectors() {
+            SemanticScorer.Embedded embedded;
+            try {
+                embedded = result.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while the batch was being embedded", e);
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof RuntimeException r) {
+                    throw r;
+                }
+                throw new IllegalStateException("embedding failed", e.getCause());
+            }
+            for (int i = 0; i < chunks.size(); i++) {
+                ScoringTopology.ChunkVectorProcessor.put(chunks.get(i), embedded.chunks().get(i), chunkVectors);
+            }
+            return embedded.pairs();
+        }
     }
 
     @Override

@@ -284,7 +284,7 @@ public final class ScoringTopology {
         }
 
         /** The stored embedding of this chunk version; null when none, or only an older version's. */
-        private static float[] stored(Chunk chunk, KeyValueStore<String, byte[]> store) {
+        static float[] stored(Chunk chunk, KeyValueStore<String, byte[]> store) {
             byte[] checksum = chunk.getChecksum().getBytes(StandardCharsets.UTF_8);
             byte[] stored = store.get(chunk.getChunkId());
             if (stored != null) {
@@ -296,7 +296,7 @@ public final class ScoringTopology {
             return null;
         }
 
-        private static void put(Chunk chunk, float[] vector, KeyValueStore<String, byte[]> store) {
+        static void put(Chunk chunk, float[] vector, KeyValueStore<String, byte[]> store) {
             byte[] checksum = chunk.getChecksum().getBytes(StandardCharsets.UTF_8);
             byte[] vec = Vectors.toBytes(vector);
             store.put(chunk.getChunkId(), ByteBuffer.allocate(4 + checksum.length + vec.length)

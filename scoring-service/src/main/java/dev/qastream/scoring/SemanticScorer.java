@@ -57,17 +57,30 @@ public final class SemanticScorer {
 
     /** The questions and answers of many pairs embedded in one call, so the model runs on every core. */
     public List<PairVectors> pairVectors(List<QaPair> pairs) {
-        List<String> texts = new ArrayList<>(pairs.size() * 2);
+        return embed(pairs, List.of()).pairs();
+    }
+
+    /**
+     * The questions and answers of many pairs, and chunks (their heads) that have no vector yet, embedded in one call:
+     * a chunk alone would run on one thread while the others wait.
+     */
+    public Embedded embed(List<QaPair> pairs, List<String> chunkTexts) {
+        List<String> texts = new ArrayList<>(pairs.size() * 2 + chunkTexts.size());
         for (QaPair p : pairs) {
             texts.add(p.getQuestion());
             texts.add(p.getAnswer());
         }
-        List<float[]> v = embedder.embed(texts);
+        chunkTexts.forEach(t -> texts.add(chunkHead(t)));
+        List<float[]> v = texts.isEmpty() ? List.of() : embedder.embed(texts);
         List<PairVectors> out = new ArrayList<>(pairs.size());
         for (int i = 0; i < pairs.size(); i++) {
             out.add(new PairVectors(v.get(2 * i), v.get(2 * i + 1)));
         }
-        return out;
+        return new Embedded(out, v.subList(2 * pairs.size(), v.size()));
+    }
+
+    /** Vectors of pairs and of chunks, in the order asked. */
+    public record Embedded(List<PairVectors> pairs, List<float[]> chunks) {
     }
 
     public record PairVectors(float[] question, float[] answer) {

@@ -155,6 +155,41 @@ class ScoringBatchTest {
     }
 
     @Test
+    void aChunkWithNoVectorYetIsEmbeddedInItsPairsCallAndKeptForItsLaterPairs() {
+        List<List<String>> calls = new ArrayList<>();
+        Embedder counting = texts -> {
+            calls.add(List.copyOf(texts));
+            return MiniLmEmbedder.shared().embed(texts);
+        };
+        ScoringSettings settings = ScoringSettings.defaults();
+        PairScorer scorer = new PairScorer(new StructuralScorer(), new SemanticScorer(counting, List.of()), settings,
+                PairJudge.NONE, () -> 7L);
+        Properties props = new Properties();
+        props.put(StreamsConfig.STATE_DIR_CONFIG, state.toString());
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "chunk-with-pairs");
+        try (ScoringDriver on = new ScoringDriver(scorer, new Batching(2, LINGER), props)) {
+            // The chunk arrives; its pairs come before the chunk-vector step has had a quiet moment to embed it
+            on.send(Fixtures.chunk());
+            on.send(Fixtures.pair(0, QA.get(0)[0], QA.get(0)[1]));
+            on.send(Fixtures.pair(1, QA.get(1)[0], QA.get(1)[1]));
+
+            // One call: the two pairs' questions and answers, then the chunk's head
+            assertThat(calls).hasSize(1);
+            assertThat(calls.getFirst()).hasSize(5)
+                    .startsWith(QA.get(0)[0], QA.get(0)[1], QA.get(1)[0], QA.get(1)[1])
+                    .endsWith(SemanticScorer.chunkHead(Fixtures.chunk().getText()));
+            assertThat(on.scored.readValuesToList()).hasSize(2).allSatisfy(p -> assertThat(p.getRelevance()).isNotNull());
+
+            // The next pairs of the chunk find its vector kept: only their own texts are embedded
+            on.send(Fixtures.pair(2, QA.get(2)[0], QA.get(2)[1]));
+            on.send(Fixtures.pair(3, QA.get(3)[0], QA.get(3)[1]));
+            assertThat(calls).hasSize(2);
+            assertThat(calls.get(1)).containsExactly(QA.get(2)[0], QA.get(2)[1], QA.get(3)[0], QA.get(3)[1]);
+            assertThat(on.scored.readValuesToList()).hasSize(2);
+        }
+    }
+
+    @Test
     void theMetersCountBatchesEmbeddingTimeJudgementsAndPairsWaitingForTheJudge() {
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         ScoringMetrics metrics = new ScoringMetrics(meters, new Diversity());
