@@ -69,8 +69,15 @@ final class ScoreProcessor implements Processor<String, QaPair, String, JudgeHop
     @Override
     public void process(Record<String, QaPair> record) {
         QaPair pair = record.value();
-        if (pair.getRevision() != ScoringTopology.LEGACY_TOMBSTONE && !revisions.admit(pair)) {
-            return; // an older revision never replaces a newer one
+        if (pair.getRevision() != ScoringTopology.LEGACY_TOMBSTONE) {
+            PairRevisions.Admission admission = revisions.admit(pair);
+            if (admission == PairRevisions.Admission.NOTHING_TO_REMOVE) {
+                listener.unfilledRemoval();
+                return;
+            }
+            if (admission == PairRevisions.Admission.STALE) {
+                return; // an older revision never replaces a newer one
+            }
         }
         pending.add(pair, record.timestamp());
         listener.waiting(1);

@@ -21,6 +21,10 @@ public interface ScoringListener {
     default void waiting(int delta) {
     }
 
+    /** A removal of a slot that never held a pair was dropped: nothing after scoring held it. */
+    default void unfilledRemoval() {
+    }
+
     /**
      * A verdict mixed into a pair: {@code kept} (known already, no model call), {@code asked} (the judge stage
      * answered with a score) or {@code unavailable} (it answered without one).

@@ -27,6 +27,7 @@ final class ScoringMetrics implements ScoringListener {
     private final Counter removed;
     private final Counter duplicates;
     private final Counter conflicts;
+    private final Counter unfilledRemovals;
     private final DistributionSummary batchPairs;
     private final Timer embedding;
     private final Set<String> seenConflicts = ConcurrentHashMap.newKeySet();
@@ -43,6 +44,8 @@ final class ScoringMetrics implements ScoringListener {
         // A removal (chunk regenerated with fewer pairs, or deleted) is not a judged pair: counted apart.
         removed = Counter.builder("qastream.scoring.pairs").tag("outcome", "removed").register(meters);
         duplicates = Counter.builder("qastream.scoring.duplicates").register(meters);
+        unfilledRemovals = Counter.builder("qastream.scoring.removals.unfilled")
+                .description("removals of slots that never held a pair, dropped at the revision check").register(meters);
         conflicts = Counter.builder("qastream.scoring.conflicts")
                 .description("distinct cross-document conflicts (default, range or MO class of one parameter)").register(meters);
         Gauge.builder("qastream.scoring.diversity", diversity, d -> d.overall().score())
@@ -102,6 +105,11 @@ final class ScoringMetrics implements ScoringListener {
         if (embedded > 0) {
             embedding.record(embedNanos, TimeUnit.NANOSECONDS);
         }
+    }
+
+    @Override
+    public void unfilledRemoval() {
+        unfilledRemovals.increment();
     }
 
     @Override

@@ -211,7 +211,11 @@ class ScoringBatchTest {
                 run.send(QaPair.newBuilder(Fixtures.pair(i, QA.get(i)[0], QA.get(i)[1])).setRevision(20L).build());
             }
             assertThat(metrics.waiting()).isZero();
+            // A removal of a slot that never held a pair is dropped, counted, and never waits for a batch
+            run.send(QaPair.newBuilder(Fixtures.pair(7, "", "")).setRemoved(true).setRevision(20L).build());
+            assertThat(metrics.waiting()).isZero();
         }
+        assertThat(meters.get("qastream.scoring.removals.unfilled").counter().count()).isEqualTo(1);
         assertThat(meters.get("qastream.scoring.batch.pairs").summary().count()).isEqualTo(2);
         assertThat(meters.get("qastream.scoring.batch.pairs").summary().max()).isEqualTo(QA.size());
         assertThat(meters.get("qastream.scoring.embedding").timer().count()).isEqualTo(2);

@@ -196,14 +196,55 @@ class ScoringTopologyTest {
         send(QaPair.newBuilder(Fixtures.pair(1, "", "")).setRemoved(true).setRevision(12L).build());
         scored.readValuesToList();
 
-        // Then the revision store holds nothing for the removed pair: one entry, the chunk's
+        // Then the revision store holds nothing for the removed pair: the chunk's revision and mark, and the mark of
+        // the slot that still holds a pair
         KeyValueStore<String, Long> revisions = run.driver.getKeyValueStore(ScoringTopology.REVISION_STORE);
-        assertThat(keys(revisions)).doesNotContain("lte/boost.md#0#1").hasSize(1);
+        assertThat(keys(revisions)).containsExactlyInAnyOrder("\u0000lte/boost.md#0", "\u0002lte/boost.md#0",
+                "\u0001lte/boost.md#0#0");
 
         // and the slot's pair of the older generation, from a tier finishing late, is still ignored
         send(QaPair.newBuilder(Fixtures.pair(1, "What is the default value of EUtranCellFDD.ulPowerBoostMaxOffset?",
                 "The default value of EUtranCellFDD.ulPowerBoostMaxOffset is 3 dB.")).setRevision(11L).build());
         assertThat(scored.isEmpty()).isTrue();
+    }
+
+    @Test
+    void aRemovalOfASlotThatNeverHeldAPairIsDroppedAndOneOfAFilledSlotGoesOnOnce() {
+        // A first pass that filled slot 0 of two: slot 1 is removed at once
+        send(Fixtures.pair(0, DEFAULT_Q, DEFAULT_A));
+        send(QaPair.newBuilder(Fixtures.pair(1, "", "")).setRemoved(true).build());
+        assertThat(scored.readKeyValuesToList()).extracting(kv -> kv.key).containsExactly("lte/boost.md#0#0");
+
+        // A newer revision that fills neither: slot 0's pair is removed, slot 1 still has nothing to remove
+        send(QaPair.newBuilder(Fixtures.pair(0, "", "")).setRemoved(true).setRevision(12L).build());
+        send(QaPair.newBuilder(Fixtures.pair(1, "", "")).setRemoved(true).setRevision(12L).build());
+        List<ScoredPair> out = scored.readValuesToList();
+        assertThat(out).hasSize(1);
+        assertThat(out.getFirst().getPair().getPairKey()).isEqualTo("lte/boost.md#0#0");
+        assertThat(out.getFirst().getPair().getRemoved()).isTrue();
+
+        // and a removal of slot 0 again (the chunk deleted) has nothing left to remove either
+        send(QaPair.newBuilder(Fixtures.pair(0, "", "")).setRemoved(true).setRevision(13L).build());
+        assertThat(scored.isEmpty()).isTrue();
+
+        // while a pair of the slot at that revision is scored, and its removal then goes on again
+        send(QaPair.newBuilder(Fixtures.pair(0, DEFAULT_Q, DEFAULT_A)).setRevision(13L).build());
+        send(QaPair.newBuilder(Fixtures.pair(0, "", "")).setRemoved(true).setRevision(14L).build());
+        assertThat(scored.readValuesToList()).extracting(p -> p.getPair().getRemoved()).containsExactly(false, true);
+    }
+
+    @Test
+    void aChunkSeenBeforeSlotsWereMarkedPassesEveryRemovalOn() {
+        // Given a chunk whose revision was stored by a version that marked no slots
+        KeyValueStore<String, Long> revisions = run.driver.getKeyValueStore(ScoringTopology.REVISION_STORE);
+        revisions.put("\u0000lte/boost.md#0", 10L);
+
+        // Then a removal of a slot this version never saw filled still goes on: an earlier version may have passed
+        // a pair on for it
+        send(QaPair.newBuilder(Fixtures.pair(3, "", "")).setRemoved(true).setRevision(11L).build());
+        List<ScoredPair> out = scored.readValuesToList();
+        assertThat(out).hasSize(1);
+        assertThat(out.getFirst().getPair().getPairKey()).isEqualTo("lte/boost.md#0#3");
     }
 
     @Test
