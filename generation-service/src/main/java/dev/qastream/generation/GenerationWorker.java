@@ -49,6 +49,8 @@ import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One tier's worker. Keeps up to K = {@code tiers.<tier>.max-concurrency} model calls in flight at all times
@@ -93,6 +95,9 @@ final class GenerationWorker implements Supervisor.Supervised {
     private final WorkerMetrics metrics;
     private final JobRecords records;
     private final KafkaConsumer<String, GenerationRequest> consumer;
+    private static final Duration POLL_TIMEOUT = Duration.ofMillis(100);
+    /** Released when a model call ends: what the loop waits on while every partition is held. */
+    private final Semaphore callEnded = new Semaphore(0);
     private final KafkaProducer<String, Object> producer;
     private final TopicValueSerializer values;
     private final ModelCalls calls;
@@ -178,7 +183,10 @@ final class GenerationWorker implements Supervisor.Supervised {
         // Calls beyond the server's slots wait in the server's own queue, so a slot that frees starts its next
         // call at once instead of after this client's turn-around (reading the answer, sending the next request).
         int ahead = server == null ? 0 : server.queueAhead();
-        this.calls = new ModelCalls(tier, generator, concurrency + ahead, server, consumer::wakeup);
+        this.calls = new ModelCalls(tier, generator, concurrency + ahead, server, () -> {
+            callEnded.release();
+            consumer.wakeup();
+        });
     }
 
     /**
@@ -271,9 +279,18 @@ final class GenerationWorker implements Supervisor.Supervised {
         closeQuietly();
     }
 
-    private void poll() {
+    private void poll() throws InterruptedException {
+        Duration timeout = POLL_TIMEOUT;
+        if (!consumer.assignment().isEmpty() && consumer.paused().containsAll(consumer.assignment())) {
+            // Every partition held: the consumer's poll returns at once, again and again until its timeout, while
+            // it holds records fetched for a paused partition (a core spent spinning). Wait here for a call to end
+            // instead, then poll without waiting: for the group's liveness and its rebalances.
+            callEnded.tryAcquire(POLL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            callEnded.drainPermits();
+            timeout = Duration.ZERO;
+        }
         try {
-            ConsumerRecords<String, GenerationRequest> polled = consumer.poll(Duration.ofMillis(100));
+            ConsumerRecords<String, GenerationRequest> polled = consumer.poll(timeout);
             if (!polled.isEmpty()) {
                 unreadable.readSome(System.currentTimeMillis());
             }
