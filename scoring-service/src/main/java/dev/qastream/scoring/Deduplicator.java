@@ -80,10 +80,27 @@ public final class Deduplicator {
      * being rejected on merit), so the same entries give the same standings in any order.
      */
     public Map<String, Standing> standings(Collection<DedupEntry> group) {
+        return standingsFrom(group.stream().sorted(RANK).toList(), 0);
+    }
+
+    /**
+     * The rule from rank {@code from} on, in a group ranked by {@link #RANK}: the entries ranked above keep the standing
+     * they hold (their status and the pair they repeat), which is what the rule gives them as long as nothing above
+     * them changed, since a standing depends only on the pairs ranked above it. Returns the standings of the entries
+     * from {@code from} on.
+     */
+    Map<String, Standing> standingsFrom(List<DedupEntry> ranked, int from) {
         Map<String, Standing> out = new HashMap<>();
         List<DedupEntry> kept = new ArrayList<>();
         Map<String, List<String>> keptPerFact = new HashMap<>();
-        for (DedupEntry e : group.stream().sorted(RANK).toList()) {
+        for (int i = 0; i < from; i++) {
+            DedupEntry e = ranked.get(i);
+            if (e.status() == DedupEntry.Status.KEPT) {
+                keep(e, kept, keptPerFact);
+            }
+        }
+        for (int i = from; i < ranked.size(); i++) {
+            DedupEntry e = ranked.get(i);
             if (!e.acceptedOnMerit()) {
                 out.put(e.pairKey(), Standing.REJECTED);
                 continue;
@@ -95,12 +112,16 @@ public final class Deduplicator {
             } else if (ofFact != null) {
                 out.put(e.pairKey(), new Standing(DedupEntry.Status.DUPLICATE, ofFact));
             } else {
-                kept.add(e);
-                e.valueFacts().forEach(f -> keptPerFact.computeIfAbsent(f, x -> new ArrayList<>()).add(e.pairKey()));
+                keep(e, kept, keptPerFact);
                 out.put(e.pairKey(), Standing.KEPT);
             }
         }
         return out;
+    }
+
+    private static void keep(DedupEntry e, List<DedupEntry> kept, Map<String, List<String>> keptPerFact) {
+        kept.add(e);
+        e.valueFacts().forEach(f -> keptPerFact.computeIfAbsent(f, x -> new ArrayList<>()).add(e.pairKey()));
     }
 
     /**
@@ -156,28 +177,44 @@ public final class Deduplicator {
      * record (when {@code now} is one) and those of the others whose standing changed, in rank order.
      */
     private List<Emit> replace(String document, String pairKey, DedupEntry now, Store store) {
-        Map<String, DedupEntry> group = new HashMap<>();
-        store.document(document).forEach(e -> group.put(e.pairKey(), e));
-        DedupEntry old = group.remove(pairKey);
+        DedupEntry old = store.get(document, pairKey);
         if (now == null && old == null) {
             return List.of();
         }
+        if ((old == null || old.status() != DedupEntry.Status.KEPT) && (now == null || !now.acceptedOnMerit())) {
+            // Kept neither before nor after: no other pair's standing depends on this one (a standing depends on the
+            // kept pairs ranked above it, and a duplicate points at a kept pair), so the group is not read.
+            if (now == null) {
+                store.delete(document, pairKey);
+                return List.of();
+            }
+            DedupEntry placed = placed(now, Standing.REJECTED);
+            store.put(document, placed);
+            return List.of(emit(placed, Map.of()));
+        }
+        Map<String, DedupEntry> group = new HashMap<>();
+        store.document(document).forEach(e -> group.put(e.pairKey(), e));
+        group.remove(pairKey);
         if (now != null) {
             group.put(pairKey, now);
         } else {
             store.delete(document, pairKey);
         }
-        Map<String, Standing> standings = standings(group.values());
+        // Only the pairs ranked at or below this one's place, before or after, can change standing.
+        List<DedupEntry> ranked = group.values().stream().sorted(RANK).toList();
+        int from = Math.min(placeOf(old, ranked), placeOf(now, ranked));
+        Map<String, Standing> standings = standingsFrom(ranked, from);
         List<Emit> out = new ArrayList<>();
         if (now != null) {
             DedupEntry placed = placed(now, standings.get(pairKey));
             store.put(document, placed);
+            group.put(pairKey, placed);
             out.add(emit(placed, group));
         }
         // A kept pair asked in other words: its duplicates' reasons quote it, so they are written again too.
         boolean reworded = now != null && old != null && standings.get(pairKey).equals(Standing.KEPT)
                 && !old.merit().getPair().getQuestion().equals(now.merit().getPair().getQuestion());
-        for (DedupEntry e : group.values().stream().sorted(RANK).toList()) {
+        for (DedupEntry e : ranked.subList(from, ranked.size())) {
             if (e.pairKey().equals(pairKey)) {
                 continue;
             }
@@ -191,6 +228,18 @@ public final class Deduplicator {
             }
         }
         return out;
+    }
+
+    /** Where an entry ranks (or would) among {@code ranked}: the number of entries ranked above it; none: the end. */
+    private static int placeOf(DedupEntry entry, List<DedupEntry> ranked) {
+        if (entry == null) {
+            return ranked.size();
+        }
+        int i = 0;
+        while (i < ranked.size() && !ranked.get(i).pairKey().equals(entry.pairKey()) && RANK.compare(ranked.get(i), entry) < 0) {
+            i++;
+        }
+        return i;
     }
 
     private static DedupEntry placed(DedupEntry e, Standing s) {

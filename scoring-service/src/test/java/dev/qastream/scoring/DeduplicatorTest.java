@@ -300,4 +300,51 @@ class DeduplicatorTest {
         pairs.forEach(p -> record(dedup.apply("lte/boost.md", p.scored().getPair().getPairKey(), p, null, in), unlimited));
         assertThat(unlimited.values()).containsOnly("kept");
     }
+
+    /**
+     * Only the pairs ranked at or below a changed one are ranked again, and a pair kept neither before nor after a
+     * change reads no group: after every change of long random sequences (pairs scored, re-scored, removed; near and
+     * exact duplicates, pairs rejected on merit, a limit per fact), the stored standings are the rule's for the whole
+     * group computed from scratch, and the last record a reader saw of each pair says the same.
+     */
+    @Test
+    void afterEveryChangeTheStoredStandingsAreTheRulesForTheWholeGroup() {
+        Deduplicator limited = new Deduplicator(0.95, 2);
+        String[] facts = {"d|parameter.default|A", "d|parameter.default|B", "d|parameter.range|A"};
+        for (long seed = 1; seed <= 40; seed++) {
+            Random random = new Random(seed);
+            Deduplicator.Store in = Deduplicator.inMemory();
+            Map<String, String> seen = new TreeMap<>();
+            for (int step = 0; step < 120; step++) {
+                int slot = random.nextInt(16);
+                if (random.nextInt(5) == 0) {
+                    ScoredPair removal = new PairScorer(new StructuralScorer(), AcceptancePolicy.defaults(), () -> 0L)
+                            .removed(QaPair.newBuilder(Fixtures.pair(slot, "", "")).setRemoved(true).build());
+                    record(limited.apply("lte/boost.md", key(slot), Scored.removal(removal), removal, in), seen);
+                } else {
+                    // Few directions and questions, so that near and exact duplicates are common
+                    double angle = Math.toRadians(10 * random.nextInt(5));
+                    float[] q = unit(Math.cos(angle), Math.sin(angle), 0);
+                    String question = "Q " + random.nextInt(4) + "?";
+                    Scored base = scored(slot, question, Set.of(random.nextBoolean() ? "x" : "y"), q, unit(1, 0, 0),
+                            random.nextInt(4) != 0, Math.round(random.nextDouble() * 10) / 10.0);
+                    List<String> stated = random.nextBoolean() ? List.of(facts[random.nextInt(facts.length)]) : List.of();
+                    Scored pair = new Scored(ScoredPair.newBuilder(base.scored()).setConfirmedFacts(stated).build(),
+                            base.normalizedQuestion(), base.names(), base.vector());
+                    record(limited.apply("lte/boost.md", key(slot), pair, null, in), seen);
+                }
+                List<DedupEntry> group = in.document("lte/boost.md");
+                Map<String, Deduplicator.Standing> rule = limited.standings(group);
+                for (DedupEntry e : group) {
+                    Deduplicator.Standing stored = new Deduplicator.Standing(e.status(), e.duplicateOf());
+                    assertThat(stored).as("seed %d, step %d, %s", seed, step, e.pairKey()).isEqualTo(rule.get(e.pairKey()));
+                    Deduplicator.Standing r = rule.get(e.pairKey());
+                    String expected = r.status() == DedupEntry.Status.DUPLICATE ? "duplicate of " + r.duplicateOf()
+                            : r.status() == DedupEntry.Status.KEPT ? "kept" : "duplicate of null";
+                    assertThat(seen.get(e.pairKey())).as("seed %d, step %d, last record of %s", seed, step, e.pairKey())
+                            .isEqualTo(expected);
+                }
+            }
+        }
+    }
 }

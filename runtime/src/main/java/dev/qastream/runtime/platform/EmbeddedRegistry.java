@@ -36,6 +36,8 @@ public final class EmbeddedRegistry implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(EmbeddedRegistry.class);
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
+    /** How long the admin API may answer 404 or 5xx after the registry first answers. */
+    private static final Duration RULE_RETRY = Duration.ofSeconds(20);
     private static final Duration STOP_GRACE = Duration.ofSeconds(10);
 
     private final Process process;
@@ -273,7 +275,11 @@ public final class EmbeddedRegistry implements AutoCloseable {
                 + READY_TIMEOUT.toSeconds() + " s. End of " + logFile + ":\n" + logTail());
     }
 
-    /** Global rule, so that every subject refuses a schema change old readers could not follow. */
+    /**
+     * Global rule, so that every subject refuses a schema change old readers could not follow. Right after the
+     * readiness probe answers, the admin API may still answer 404 (an HTML page: its routes are not all up yet) or a
+     * 5xx: those are tried again for a while.
+     */
     private void ensureGlobalCompatibility(String level) {
         HttpRequest request = HttpRequest.newBuilder(URI.create(registryApiUrl() + "/admin/rules"))
                 .timeout(Duration.ofSeconds(10))
@@ -281,16 +287,31 @@ public final class EmbeddedRegistry implements AutoCloseable {
                 .POST(HttpRequest.BodyPublishers.ofString(
                         "{\"ruleType\":\"COMPATIBILITY\",\"config\":\"" + level + "\"}"))
                 .build();
+        long deadline = System.nanoTime() + RULE_RETRY.toNanos();
+        HttpClient http = HttpClient.newHttpClient();
         try {
-            HttpResponse<String> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
-            int status = response.statusCode();
-            // 409: the rule already exists, e.g. after a restart on the same data.
-            if (status / 100 != 2 && status != 409) {
-                throw new IllegalStateException("Setting the global compatibility rule failed: HTTP " + status
-                        + " " + response.body());
+            while (true) {
+                HttpResponse<String> response;
+                try {
+                    response = http.send(request, HttpResponse.BodyHandlers.ofString());
+                } catch (IOException e) {
+                    if (System.nanoTime() > deadline) {
+                        throw new UncheckedIOException("Setting the global compatibility rule failed", e);
+                    }
+                    sleep(200);
+                    continue;
+                }
+                int status = response.statusCode();
+                // 409: the rule already exists, e.g. after a restart on the same data.
+                if (status / 100 == 2 || status == 409) {
+                    return;
+                }
+                if ((status != 404 && status / 100 != 5) || System.nanoTime() > deadline) {
+                    throw new IllegalStateException("Setting the global compatibility rule failed: HTTP " + status
+                            + " " + response.body());
+                }
+                sleep(200);
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("Setting the global compatibility rule failed", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted", e);
