@@ -63,7 +63,15 @@ final class ScoreProcessor implements Processor<String, QaPair, String, JudgeHop
         listener.waiting(pending.size()); // restored from before a restart or a move of this task
         this.catalogue = CatalogueStore.over(context.getStateStore(CatalogueStore.GLOBAL_STORE));
         // Also flushes what was waiting when the process last stopped.
-        context.schedule(batching.linger(), PunctuationType.WALL_CLOCK_TIME, now -> flush());
+        context.schedule(batching.linger(), PunctuationType.WALL_CLOCK_TIME, now -> {
+            int sent = flush();
+            if (sent > 0 && sent < batching.pairs()) {
+                // The linger time sent a batch that was not full: pairs come one by one, no backlog. A commit now
+                // shows them to the next stages at once rather than at the commit interval (a second), and costs
+                // little at that pace; under a backlog, full batches go and the commit interval holds.
+                context.commit();
+            }
+        });
     }
 
     @Override
@@ -86,9 +94,10 @@ final class ScoreProcessor implements Processor<String, QaPair, String, JudgeHop
         }
     }
 
-    private void flush() {
+    /** Scores and sends the waiting pairs; returns how many. */
+    private int flush() {
         if (pending.size() == 0) {
-            return;
+            return 0;
         }
         List<PendingPairs.Pending> batch = pending.drain();
         List<Chunk> chunkOf = new ArrayList<>(batch.size());
@@ -145,6 +154,7 @@ final class ScoreProcessor implements Processor<String, QaPair, String, JudgeHop
             context.forward(new Record<>(pair.getPairKey(), new JudgeHop(group, out, vetoed, ask), timestamp));
         }
         listener.waiting(-batch.size());
+        return batch.size();
     }
 
     /**
