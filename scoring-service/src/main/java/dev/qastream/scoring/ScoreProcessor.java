@@ -12,6 +12,7 @@ import org.apache.kafka.streams.state.TimestampedKeyValueStore;
 import org.apache.kafka.streams.state.ValueAndTimestamp;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -138,7 +139,7 @@ final class ScoreProcessor implements Processor<String, QaPair, String, JudgeHop
                 float[] chunkVector = null;
                 if (scorer.semantic() != null) {
                     pairVectors = vectors.get(v++);
-                    chunkVector = ScoringTopology.ChunkVectorProcessor.vector(chunk, chunkVectors, scorer.semantic());
+                    chunkVector = embedding.chunkVector(chunk.getChunkId());
                 }
                 PairScorer.Unjudged merits = scorer.merits(rules.get(i), pairVectors, chunkVector);
                 if (judgeOn) {
@@ -162,14 +163,20 @@ final class ScoreProcessor implements Processor<String, QaPair, String, JudgeHop
      * the chunk-vector step embeds them): one call, so that a chunk never runs alone on one thread.
      */
     private InFlight embed(List<QaPair> pairs, List<Chunk> chunkOf) {
+        Map<String, float[]> stored = new HashMap<>();
         Map<String, Chunk> unembedded = new LinkedHashMap<>();
         for (Chunk chunk : chunkOf) {
-            if (chunk != null && !unembedded.containsKey(chunk.getChunkId())
-                    && ScoringTopology.ChunkVectorProcessor.stored(chunk, chunkVectors) == null) {
-                unembedded.put(chunk.getChunkId(), chunk);
+            String id = chunk == null ? null : chunk.getChunkId();
+            if (id != null && !stored.containsKey(id) && !unembedded.containsKey(id)) {
+                float[] vector = ScoringTopology.ChunkVectorProcessor.stored(chunk, chunkVectors);
+                if (vector != null) {
+                    stored.put(id, vector);
+                } else {
+                    unembedded.put(id, chunk);
+                }
             }
         }
-        return new InFlight(pairs, List.copyOf(unembedded.values()));
+        return new InFlight(pairs, List.copyOf(unembedded.values()), stored);
     }
 
     /**
@@ -178,11 +185,14 @@ final class ScoreProcessor implements Processor<String, QaPair, String, JudgeHop
      */
     private final class InFlight {
         private final List<Chunk> chunks;
+        /** The vectors of the batch's chunks: those stored already, then those embedded with the batch. */
+        private final Map<String, float[]> chunkVectorsById;
         private final Future<SemanticScorer.Embedded> result;
         private volatile long nanos;
 
-        InFlight(List<QaPair> pairs, List<Chunk> chunks) {
+        InFlight(List<QaPair> pairs, List<Chunk> chunks, Map<String, float[]> stored) {
             this.chunks = chunks;
+            this.chunkVectorsById = stored;
             List<String> chunkTexts = chunks.stream().map(Chunk::getText).toList();
             this.result = EMBEDDING_CALLS.submit(() -> {
                 long t0 = System.nanoTime();
@@ -210,8 +220,14 @@ final class ScoreProcessor implements Processor<String, QaPair, String, JudgeHop
             }
             for (int i = 0; i < chunks.size(); i++) {
                 ScoringTopology.ChunkVectorProcessor.put(chunks.get(i), embedded.chunks().get(i), chunkVectors);
+                chunkVectorsById.put(chunks.get(i).getChunkId(), embedded.chunks().get(i));
             }
             return embedded.pairs();
+        }
+
+        /** The vector of a chunk of the batch, once {@link #vectors} has returned. */
+        float[] chunkVector(String chunkId) {
+            return chunkVectorsById.get(chunkId);
         }
     }
 

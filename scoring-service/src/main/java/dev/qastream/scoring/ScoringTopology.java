@@ -208,7 +208,7 @@ public final class ScoringTopology {
      * time budget per stream thread ({@link ChunkEmbeddingBudget}), so a transaction never waits long on them, and
      * only once chunks have stopped arriving for a moment: while a corpus lands the thread reads chunks first (a
      * pair is scored only after the chunks before it). A pair whose chunk has no vector yet has it computed with
-     * its batch ({@link #vector}); its turn here then finds it stored and costs nothing. The waiting ids are not
+     * its batch ({@link ScoreProcessor}); its turn here then finds it stored and costs nothing. The waiting ids are not
      * kept across a restart: those chunks are embedded with their pairs.
      */
     static final class ChunkVectorProcessor implements Processor<String, Chunk, Void, Void> {
@@ -270,17 +270,6 @@ public final class ScoringTopology {
                 }
                 budget.spent(System.nanoTime() - t0);
             }
-        }
-
-        /** The stored embedding of this chunk version, or computed now and stored. */
-        static float[] vector(Chunk chunk, KeyValueStore<String, byte[]> store, SemanticScorer semantic) {
-            float[] stored = stored(chunk, store);
-            if (stored != null) {
-                return stored;
-            }
-            float[] v = semantic.chunkVectors(List.of(chunk.getText())).get(0);
-            put(chunk, v, store);
-            return v;
         }
 
         /** The stored embedding of this chunk version; null when none, or only an older version's. */

@@ -55,13 +55,8 @@ public final class SemanticScorer {
         return embedder.embed(texts.stream().map(SemanticScorer::chunkHead).toList());
     }
 
-    /** The questions and answers of many pairs embedded in one call, so the model runs on every core. */
-    public List<PairVectors> pairVectors(List<QaPair> pairs) {
-        return embed(pairs, List.of()).pairs();
-    }
-
     /**
-     * The questions and answers of many pairs, and chunks (their heads) that have no vector yet, embedded in one call:
+     * The questions and answers of many pairs (in one call, so the model runs on every core), and chunks (their heads) that have no vector yet, embedded in one call:
      * a chunk alone would run on one thread while the others wait.
      */
     public Embedded embed(List<QaPair> pairs, List<String> chunkTexts) {
