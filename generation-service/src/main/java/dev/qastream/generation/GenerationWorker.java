@@ -77,6 +77,8 @@ final class GenerationWorker implements Supervisor.Supervised {
     private final Config config;
     private final Topics topics;
     private final int concurrency;
+    /** The calls this tier may run: its max-concurrency, or its server's slots when idle slots are lent. */
+    private final int reach;
     private final int retries;
     private final int maxTransientPerChunk;
     /** When this worker last had an answer from its model server (any chunk); poll-loop thread only. */
@@ -140,16 +142,18 @@ final class GenerationWorker implements Supervisor.Supervised {
         this.config = ctx.config();
         this.topics = ctx.topics();
         this.concurrency = Math.max(1, config.integer("tiers." + tier + ".max-concurrency"));
+        this.server = servers.forTier(config, tier, generator.backend());
+        // Work is read ahead for the calls the tier may run, lent slots included.
+        this.reach = server == null ? concurrency : server.reach(concurrency);
         this.retries = Math.max(0, config.integer("tiers." + tier + ".retries"));
         this.maxTransientPerChunk = Math.max(1, config.integer("generation.max-transient-failures-per-chunk"));
-        this.maxHeld = Math.max(8 * concurrency, 32);
+        this.maxHeld = Math.max(8 * reach, 32);
         this.flushIntervalMs = config.longValue("generation.flush-interval-ms");
         this.backoff = new Backoff(config.longValue("generation.retry-backoff-ms"), config.longValue("generation.retry-max-backoff-ms"));
         // The builtin generator costs nothing and follows the code, not a prompt version: not cached.
         this.cacheable = !ModelServers.isBuiltin(generator.backend());
         this.cache = cache;
         this.ownsCache = ownsCache;
-        this.server = servers.forTier(config, tier, generator.backend());
         this.metrics = new WorkerMetrics(ctx.meters(), tier);
         this.records = new JobRecords(tier, topics, RoundSlots.of(config), metrics, cache, empty);
         this.revisions = revisions;
@@ -157,7 +161,7 @@ final class GenerationWorker implements Supervisor.Supervised {
         this.unreadable = new UnreadableRequests(tier, metrics);
 
         Map<String, Object> consumerProps = ctx.kafka().consumer(groupId);
-        consumerProps.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.max(2 * concurrency, 8));
+        consumerProps.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.max(2 * reach, 8));
         // The loop polls every ~100 ms whatever the model does, so this bounds only a stuck worker thread.
         int maxPollIntervalMs = config.integer("generation.max-poll-interval-ms");
         consumerProps.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, maxPollIntervalMs);
@@ -182,11 +186,10 @@ final class GenerationWorker implements Supervisor.Supervised {
         // ready queue now, not up to a poll timeout later (with calls of a few hundred ms, a fifth of slot time).
         // Calls beyond the server's slots wait in the server's own queue, so a slot that frees starts its next
         // call at once instead of after this client's turn-around (reading the answer, sending the next request).
-        int ahead = server == null ? 0 : server.queueAhead();
-        this.calls = new ModelCalls(tier, generator, concurrency + ahead, server, () -> {
+        this.calls = new ModelCalls(tier, generator, concurrency, server, () -> {
             callEnded.release();
             consumer.wakeup();
-        });
+        }, metrics::lentSlot);
     }
 
     /**
@@ -214,8 +217,9 @@ final class GenerationWorker implements Supervisor.Supervised {
                 throw new IllegalStateException("the generation cache view did not catch up");
             }
             consumer.subscribe(List.of(topics.request(tier).name()), new Rebalance());
-            log.info("{} worker consuming ({} calls in flight at most, backend {}, model {})",
-                    tier, concurrency, generator.backend(), generator.model());
+            log.info("{} worker consuming ({} calls in flight{}, backend {}, model {})", tier, concurrency,
+                    reach > concurrency ? ", up to " + reach + " while the other tiers on its server leave slots idle" : "",
+                    generator.backend(), generator.model());
             while (running) {
                 drainCompletions();
                 startCalls();
@@ -479,7 +483,8 @@ final class GenerationWorker implements Supervisor.Supervised {
     }
 
     /**
-     * Pauses every assigned partition while the tier has a call's worth of work waiting per slot, holds too
+     * Pauses every assigned partition while the tier has a call's worth of work waiting per slot it may use
+     * (lent ones included), holds too
      * many undecided results, its server's breaker is open, or the registry was just found away; resumes
      * otherwise. Polling goes on either way.
      */
@@ -487,7 +492,7 @@ final class GenerationWorker implements Supervisor.Supervised {
         delayed.removeIf(j -> j.dropped);
         boolean breakerOpen = server != null && server.breaker().blocking();
         boolean hold = breakerOpen || unreadable.pausing(System.currentTimeMillis())
-                || calls.waiting() + delayed.size() >= concurrency || ledger.size() >= maxHeld;
+                || calls.waiting() + delayed.size() >= reach || ledger.size() >= maxHeld;
         if (hold) {
             consumer.pause(consumer.assignment());
         } else if (!consumer.paused().isEmpty()) {

@@ -1,5 +1,6 @@
 package dev.qastream.generation;
 
+import dev.qastream.generation.worker.ModelServers;
 import dev.qastream.generation.worker.ModelServers.ModelServer;
 import dev.qastream.llm.Generation;
 import dev.qastream.llm.GenerationException;
@@ -21,17 +22,25 @@ import java.util.concurrent.atomic.AtomicInteger;
  * ({@link #stopTaking}, {@link #close}) no thread takes another job: a dead worker's threads do not keep the
  * server's slots busy with calls whose results nobody will write; the calls already running give their slot
  * back when they end.
+ *
+ * <p>Beyond its own share (K plus the calls queued ahead) a tier runs calls on slots its server lends while the
+ * server's other tiers want none ({@link ModelServers.ModelServer#reach}); a thread that ends gives its slot to
+ * the other tiers with work waiting at once.
  */
-final class ModelCalls {
+final class ModelCalls implements ModelServers.Tenant {
     /** A call that ended: an answer or a failure. */
     record Completion(GenerationJob job, Generation generation, Throwable failure, Duration latency) {
     }
 
     private final String tier;
     private final PairGenerator generator;
-    private final int concurrency;
+    /** Calls this tier may run on its own share: K, plus the calls queued ahead at its server. */
+    private final int own;
+    /** Calls it may run at most: its own share, or more on slots its server lends. */
+    private final int reach;
     private final ModelServer server;
     private final Runnable onCompletion;
+    private final Runnable onLentSlot;
     private final ExecutorService threads;
     /** Jobs waiting for a slot: filled by the poll loop, taken by it and by call threads that just finished one. */
     private final Queue<GenerationJob> ready = new ConcurrentLinkedQueue<>();
@@ -40,18 +49,28 @@ final class ModelCalls {
     private final Object taking = new Object();
     private volatile boolean open = true;
 
-    /** @param onCompletion run after each call ends (wakes the poll loop); @param server null for the builtin */
-    ModelCalls(String tier, PairGenerator generator, int concurrency, ModelServer server, Runnable onCompletion) {
+    /**
+     * @param k the tier's max-concurrency; @param server null for the builtin; @param onCompletion run after each
+     * call ends (wakes the poll loop); @param onLentSlot run when a call starts on a slot beyond the tier's share
+     */
+    ModelCalls(String tier, PairGenerator generator, int k, ModelServer server, Runnable onCompletion,
+               Runnable onLentSlot) {
         this.tier = tier;
         this.generator = generator;
-        this.concurrency = concurrency;
+        int ahead = server == null ? 0 : server.queueAhead();
+        this.own = k + ahead;
+        this.reach = (server == null ? k : server.reach(k)) + ahead;
         this.server = server;
         this.onCompletion = onCompletion;
-        this.threads = Executors.newFixedThreadPool(concurrency, r -> {
+        this.onLentSlot = onLentSlot;
+        this.threads = Executors.newFixedThreadPool(reach, r -> {
             Thread t = new Thread(r, "generate-" + tier);
             t.setDaemon(true);
             return t;
         });
+        if (server != null) {
+            server.join(this);
+        }
     }
 
     void add(GenerationJob job) {
@@ -62,6 +81,21 @@ final class ModelCalls {
     int waiting() {
         ready.removeIf(j -> j.dropped);
         return ready.size();
+    }
+
+    @Override
+    public boolean hasWaiting() {
+        for (GenerationJob job : ready) {
+            if (!job.dropped) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public boolean wantsOwnSlot() {
+        return open && inFlight.get() < own && hasWaiting();
     }
 
     /** No call running and none waiting. */
@@ -75,7 +109,8 @@ final class ModelCalls {
     }
 
     /** Starts calls while the tier and its server have free slots and the server's breaker lets calls through. */
-    void start() {
+    @Override
+    public void start() {
         for (GenerationJob job; (job = take()) != null; ) {
             GenerationJob first = job;
             try {
@@ -98,6 +133,9 @@ final class ModelCalls {
     void close() {
         stopTaking();
         threads.shutdownNow();
+        if (server != null) {
+            server.leave(this);
+        }
     }
 
     void awaitTermination(Duration timeout) throws InterruptedException {
@@ -110,14 +148,19 @@ final class ModelCalls {
      */
     private GenerationJob take() {
         synchronized (taking) {
-            while (open && inFlight.get() < concurrency) {
+            while (open) {
+                int running = inFlight.get();
                 GenerationJob job = ready.peek();
-                if (job == null) {
+                if (job == null || running >= reach) {
                     return null;
                 }
                 if (job.dropped) {
                     ready.poll();
                     continue;
+                }
+                boolean lent = running >= own;
+                if (lent && server.anotherWantsOwnSlot(this)) {
+                    return null;
                 }
                 if (server != null) {
                     if (!server.slots().tryAcquire()) {
@@ -131,6 +174,9 @@ final class ModelCalls {
                 ready.poll();
                 inFlight.incrementAndGet();
                 job.attempts++;
+                if (lent) {
+                    onLentSlot.run();
+                }
                 return job;
             }
             return null;
@@ -157,6 +203,9 @@ final class ModelCalls {
         GenerationJob job = first;
         while (job != null && callOnce(job)) {
             job = take();
+        }
+        if (server != null) {
+            server.offerFreedSlot(this);
         }
     }
 

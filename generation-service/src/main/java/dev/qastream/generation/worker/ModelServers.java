@@ -6,7 +6,9 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Semaphore;
 
 /**
@@ -14,13 +16,107 @@ import java.util.concurrent.Semaphore;
  * (a semaphore sized by {@code generation.server-slots}, by default the largest max-concurrency among
  * those tiers, plus {@code generation.queue-ahead} calls queued at the server) and its circuit breaker. Ollama serves one request at a time unless told otherwise, so
  * three tiers each assuming the server alone would queue three times as many calls as it runs.
+ *
+ * <p>With {@code generation.share-idle-slots} a tier may run more calls than its max-concurrency, up to the
+ * server's slots, while no other tier on the server has work waiting within its own max-concurrency: a server
+ * whose other tiers are idle is not left three quarters busy by the one tier with work. A lent slot is not
+ * taken back mid-call; the lending stops when the call ends, as soon as another tier wants its own share.
  */
 public final class ModelServers {
     private final Map<String, ModelServer> byUrl = new LinkedHashMap<>();
 
-    /** One server: its slots and breaker. */
-    /** One server: its slots (the server's own plus the calls queued ahead at it), and its breaker. */
-    public record ModelServer(String baseUrl, Semaphore slots, CircuitBreaker breaker, int queueAhead) {
+    /** A tier's calls on a server: what the server asks of it when lending slots. */
+    public interface Tenant {
+        /** Work is waiting that the tier's own max-concurrency lets it start now. */
+        boolean wantsOwnSlot();
+
+        /** Work is waiting for a slot, whether or not within the tier's own max-concurrency. */
+        boolean hasWaiting();
+
+        /** Start what the slots, the tier's limits and the breaker allow now. */
+        void start();
+    }
+
+    /** One server: its slots (the server's own plus the calls queued ahead at it), its breaker, and its tenants. */
+    public static final class ModelServer {
+        private final String baseUrl;
+        private final Semaphore slots;
+        private final CircuitBreaker breaker;
+        private final int serverSlots;
+        private final int queueAhead;
+        private final boolean sharesIdleSlots;
+        private final List<Tenant> tenants = new CopyOnWriteArrayList<>();
+
+        ModelServer(String baseUrl, int serverSlots, int queueAhead, CircuitBreaker breaker, boolean sharesIdleSlots) {
+            this.baseUrl = baseUrl;
+            this.slots = new Semaphore(serverSlots + queueAhead);
+            this.breaker = breaker;
+            this.serverSlots = serverSlots;
+            this.queueAhead = queueAhead;
+            this.sharesIdleSlots = sharesIdleSlots;
+        }
+
+        public String baseUrl() {
+            return baseUrl;
+        }
+
+        /** The server's slots and the calls queued ahead at it: one permit per call in flight. */
+        public Semaphore slots() {
+            return slots;
+        }
+
+        public CircuitBreaker breaker() {
+            return breaker;
+        }
+
+        public int queueAhead() {
+            return queueAhead;
+        }
+
+        /**
+         * The most calls a tier of max-concurrency {@code k} may run here, queued-ahead calls aside: k, or the
+         * server's slots when idle slots are shared and there are more of them.
+         */
+        public int reach(int k) {
+            return sharesIdleSlots ? Math.max(k, serverSlots) : k;
+        }
+
+        public void join(Tenant tenant) {
+            tenants.add(tenant);
+        }
+
+        public void leave(Tenant tenant) {
+            tenants.remove(tenant);
+        }
+
+        /** Another tier on this server has work waiting within its own max-concurrency: no slot is lent. */
+        public boolean anotherWantsOwnSlot(Tenant self) {
+            for (Tenant t : tenants) {
+                if (t != self && t.wantsOwnSlot()) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /**
+         * A call thread of {@code self} ended and gave its slot back: the other tiers with work waiting start
+         * what they may now (those within their own share first), rather than at their next poll.
+         */
+        public void offerFreedSlot(Tenant self) {
+            for (Tenant t : tenants) {
+                if (t != self && t.wantsOwnSlot()) {
+                    t.start();
+                }
+            }
+            if (sharesIdleSlots && slots.availablePermits() > 0) {
+                for (Tenant t : tenants) {
+                    if (t != self && t.hasWaiting()) {
+                        t.start();
+                    }
+                }
+            }
+        }
     }
 
     public ModelServers(Config config, MeterRegistry meters) {
@@ -31,11 +127,12 @@ public final class ModelServers {
         }
         int threshold = config.integer("generation.breaker-failures");
         long openMs = config.longValue("generation.breaker-open-ms");
+        boolean share = config.bool("generation.share-idle-slots");
         largest.forEach((url, max) -> {
             int slots = configured > 0 ? configured : max;
             int ahead = queueAhead(config, slots);
-            ModelServer server = new ModelServer(url, new Semaphore(slots + ahead),
-                    new CircuitBreaker(threshold, openMs, System::currentTimeMillis), ahead);
+            ModelServer server = new ModelServer(url, slots, ahead,
+                    new CircuitBreaker(threshold, openMs, System::currentTimeMillis), share);
             byUrl.put(url, server);
             Gauge.builder("qastream.generation.server.slots.free", server.slots(), Semaphore::availablePermits)
                     .tag("server", url).register(meters);

@@ -80,6 +80,11 @@ public final class WorkerMetrics {
         rebalances.increment();
     }
 
+    /** A call started on a slot beyond the tier's max-concurrency, lent by its server's idle tiers. */
+    public void lentSlot() {
+        meters.counter("qastream.generation.calls.lent", "tier", tier).increment();
+    }
+
     /** A request record read again because the registry could not be reached (not a bad record). */
     public void registryUnavailable() {
         meters.counter("qastream.generation.registry.unavailable", "tier", tier).increment();
