@@ -27,6 +27,7 @@ final class DashboardMeters {
             Map.entry("qastream_generation_cache_total", "qastream.generation.cache"),
             Map.entry("qastream_generation_escalations_total", "qastream.generation.escalations"),
             Map.entry("qastream_generation_parse_failures_total", "qastream.generation.parse.failures"),
+            Map.entry("qastream_generation_calls_lent_total", "qastream.generation.calls.lent"),
             Map.entry("qastream_scoring_pairs_total", "qastream.scoring.pairs"),
             Map.entry("qastream_scoring_batch_pairs", "qastream.scoring.batch.pairs"),
             Map.entry("qastream_scoring_embedding_seconds", "qastream.scoring.embedding"),
