@@ -25,6 +25,19 @@ final class Phrasing {
     // Written in Default or Valid Values fields to mean "there is none".
     private static final Set<String> PLACEHOLDERS = Set.of("mandatory", "required", "none given", "no default", "n/a",
             "na", "not applicable", "not set", "tbd", "see description");
+    // Option lists write what an option does as a command ("`thread_id`: add the thread ID"); said of the option,
+    // the verb takes an s ("thread_id adds the thread ID"). Words that are as often nouns ("count", "limit",
+    // "log") count as verbs only before a determiner ("limit the rate", not "limit for the rate").
+    private static final Set<String> IMPERATIVES = Set.of("add", "enable", "disable", "allow", "specify", "define",
+            "determine", "indicate", "configure", "activate", "deactivate", "select", "apply", "print", "include",
+            "exclude", "ignore", "skip", "send", "write", "read", "force", "keep", "give", "provide", "identify",
+            "decide", "contain", "hold", "describe", "affect", "prevent", "remove", "delete", "create", "generate",
+            "compute", "calculate", "check", "allocate", "accumulate", "append", "prepend", "insert", "omit", "suppress");
+    private static final Set<String> IMPERATIVES_BEFORE_DETERMINER = Set.of("set", "use", "limit", "count", "measure",
+            "record", "log", "report", "output", "display", "show", "store", "track", "register", "turn", "switch",
+            "trigger", "reset", "start", "stop", "run", "control", "map", "sort");
+    private static final Set<String> DETERMINERS = Set.of("the", "a", "an", "all", "each", "every", "its", "their",
+            "this", "these", "that", "those", "any", "no", "one", "both");
     private static final Set<String> PARTICIPLES = Set.of("used", "applied", "set", "configured", "defined",
             "specified", "given", "expressed", "measured", "valid", "only", "stepped", "incremented");
     private static final Pattern SELF_REFERENCE =
@@ -60,6 +73,8 @@ final class Phrasing {
                     : subject + " " + Templates.APPLIES_VERB + " " + Prose.lowerFirst(first);
         } else if (CONDITIONS.contains(Prose.firstWord(first))) {
             lead = subject + " " + Templates.CONDITION_VERB + " " + Prose.lowerFirst(first);
+        } else if (imperative(first) != null) {
+            lead = subject + " " + imperative(first);
         } else if (PARTICIPLES.contains(Prose.firstWord(first))) {
             lead = subject + " " + Templates.PARAMETER_VERB + " " + Prose.lowerFirst(first);
         } else if (VERBS.contains(Prose.firstWord(first))) {
@@ -73,6 +88,50 @@ final class Phrasing {
             lead = subject + " " + Templates.PARAMETER_VERB + " " + article + " " + Prose.lowerFirst(first);
         }
         return Prose.asSentence(lead) + (rest.isEmpty() ? "" : " " + Prose.asSentence(rest));
+    }
+
+    /**
+     * A phrase that opens with a command or its third person ("add the thread ID", "adds the line number"), said
+     * of a subject: "adds the thread ID"; null when it does not open with one.
+     */
+    static String imperative(String phrase) {
+        String[] words = phrase.strip().split("\\s+", 3);
+        String first = Prose.firstWord(phrase);
+        if (words.length < 2 || !words[0].toLowerCase(Locale.ROOT).equals(first)) {
+            return null; // one word, or one that is not a plain lower-case word (a name, a value)
+        }
+        String base = IMPERATIVES.contains(first) || IMPERATIVES_BEFORE_DETERMINER.contains(first) ? first : baseOf(first);
+        if (base == null) {
+            return null;
+        }
+        boolean beforeDeterminer = DETERMINERS.contains(Prose.firstWord(words[1]));
+        if (!IMPERATIVES.contains(base) && !(IMPERATIVES_BEFORE_DETERMINER.contains(base) && beforeDeterminer)) {
+            return null;
+        }
+        String rest = phrase.strip().substring(words[0].length());
+        return thirdPerson(base) + rest;
+    }
+
+    /** "adds" -> "add", "applies" -> "apply", "switches" -> "switch": the command whose third person it is, or null. */
+    private static String baseOf(String word) {
+        for (String candidate : List.of(word.replaceFirst("ies$", "y"), word.replaceFirst("es$", ""), word.replaceFirst("s$", ""))) {
+            if (!candidate.equals(word) && (IMPERATIVES.contains(candidate) || IMPERATIVES_BEFORE_DETERMINER.contains(candidate))
+                    && thirdPerson(candidate).equals(word)) {
+                return candidate;
+            }
+        }
+        return null;
+    }
+
+    /** "add" -> "adds", "apply" -> "applies", "switch" -> "switches". */
+    static String thirdPerson(String verb) {
+        if (verb.matches(".*(s|x|z|ch|sh|o)$")) {
+            return verb + "es";
+        }
+        if (verb.matches(".*[^aeiou]y$")) {
+            return verb.substring(0, verb.length() - 1) + "ies";
+        }
+        return verb + "s";
     }
 
     /** Whether a phrase opens with a verb, so that "{subject} " + phrase is a sentence. */

@@ -30,7 +30,7 @@ final class Templates {
     static final String Q_COUNTERS = "What do the counters %s measure?";
 
     /** Bump when the extraction rules change without a wording change; it is part of the version hash. */
-    static final String RULES_REVISION = "2";
+    static final String RULES_REVISION = "3";
 
     private static final List<String> ALL = List.of(Q_DEFAULT, A_DEFAULT, Q_VALID, A_VALID, A_VALID_UNIT,
             Q_MO_CLASS, A_MO_CLASS, Q_CONTROL, Q_FEATURE, Q_COUNTER, COUNTER_SUBJECT, PARAMETER_VERB, COUNTER_VERB,

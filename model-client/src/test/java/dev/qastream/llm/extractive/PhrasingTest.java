@@ -19,6 +19,14 @@ class PhrasingTest {
             For FDD cells only                                         | X.p applies for FDD cells only.
             Whether bearers of this QCI may use bundling               | X.p determines whether bearers of this QCI may use bundling.
             Used to select the uplink power control loop               | X.p is used to select the uplink power control loop.
+            add the thread ID                                          | X.p adds the thread ID.
+            adds the (source code) line number                         | X.p adds the (source code) line number.
+            disable color usage in log messages                        | X.p disables color usage in log messages.
+            apply the offset to every cell                             | X.p applies the offset to every cell.
+            limit the number of retries                                | X.p limits the number of retries.
+            limit for the number of retries                            | X.p is the limit for the number of retries.
+            set the timer for bundling                                 | X.p sets the timer for bundling.
+            count of dropped packets                                   | X.p is the count of dropped packets.
             See the following list.                                    | ''
             Boolean                                                    | ''
             """)
