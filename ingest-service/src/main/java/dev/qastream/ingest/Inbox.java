@@ -97,7 +97,7 @@ final class Inbox {
             top = files.list(root);
             ignores = configuredIgnores.withInboxFile(root, files);
         } catch (IOException e) {
-            return refused("inbox folder " + root + " cannot be read: " + reason(e));
+            return unreadableRoot(e);
         }
         List<Entry> entries = new ArrayList<>();
         Map<String, String> unreadable = new LinkedHashMap<>();
@@ -113,7 +113,7 @@ final class Inbox {
                 return refused("inbox folder " + root + " was replaced while it was scanned");
             }
         } catch (IOException e) {
-            return refused("inbox folder " + root + " cannot be read: " + reason(e));
+            return unreadableRoot(e);
         }
         Set<Path> present = new HashSet<>();
         entries.forEach(e -> present.add(e.path()));
@@ -130,6 +130,15 @@ final class Inbox {
             return "inbox " + root + " is not a folder";
         }
         return null;
+    }
+
+    /**
+     * The root failed to read. If it went away between the check and the read, that is the same "does not exist"
+     * as at any other moment, so the one error reported for a missing inbox is not reported again in other words.
+     */
+    private Listing unreadableRoot(IOException e) {
+        String gone = missingRoot();
+        return refused(gone != null ? gone : "inbox folder " + root + " cannot be read: " + reason(e));
     }
 
     private Listing refused(String problem) {

@@ -32,7 +32,8 @@ final class ParameterEntries {
     /**
      * @param rawName     text of the emphasised/code lead (may end with ':')
      * @param code        whether the lead was a code span
-     * @param rest        text after the lead; its first line is the description, later lines may be fields
+     * @param rest        text after the lead: the description, wrapped over as many lines as it takes, then
+     *                    perhaps field lines
      * @param nestedLines first lines of nested list items
      * @return the parameter, or null if this is not a parameter entry
      */
@@ -46,7 +47,14 @@ final class ParameterEntries {
             return null;
         }
         String[] lines = rest.split("\n");
-        String description = lines.length == 0 ? "" : lines[0].strip();
+        // A description wrapped over several lines ("- `nrofDownlinkSymbols`: Indicates the number of ... within\n
+        // the special slot ...") goes on until the first field line: cut at its first line, it read "within."
+        int firstField = 1;
+        while (firstField < lines.length && ParameterExtractor.field(lines[firstField]) == null) {
+            firstField++;
+        }
+        String description = lines.length == 0 ? "" : String.join(" ",
+                java.util.Arrays.stream(lines, 0, firstField).map(String::strip).filter(l -> !l.isEmpty()).toList());
         List<FieldValue> fields = new ArrayList<>();
         if (!colonInside) {
             Matcher inlineDefault = INLINE_DEFAULT.matcher(description);
@@ -62,7 +70,7 @@ final class ParameterEntries {
                 return null;
             }
         }
-        for (int i = 1; i < lines.length; i++) {
+        for (int i = firstField; i < lines.length; i++) {
             FieldValue f = ParameterExtractor.field(lines[i]);
             if (f != null) {
                 fields.add(f);

@@ -233,6 +233,36 @@ class MarkdownParserTest {
     }
 
     @Test
+    void aDescriptionWrappedOverSeveralLinesIsKeptWhole() throws Exception {
+        // Given option entries whose descriptions wrap, as in the scheduler and RRC option lists of the corpus
+        ParsedDocument doc = md("""
+        ## TDD pattern
+
+        - `nrofDownlinkSymbols`: Indicates the number of consecutive DL symbols within
+          the special slot that follows the downlink slots in the TDD pattern. The
+          maximum number of symbols in this slot is 14.
+        - `enable_sdap` (default: false): enable the use of the SDAP layer. If
+          deactivated, a transparent SDAP header is prepended to packets.
+        - **NRCellDU.ssbPeriodicity**: Period of SSB bursts,
+          counted in milliseconds
+          Default: 20
+        """);
+        List<Block> blocks = doc.sections().get(0).blocks();
+
+        // Then each description is the whole sentence, not its first line, and field lines still end it
+        assertThat(((Block.ParameterEntry) blocks.get(0)).parameter().getDescription()).isEqualTo(
+                "Indicates the number of consecutive DL symbols within the special slot that follows the downlink slots"
+                        + " in the TDD pattern. The maximum number of symbols in this slot is 14.");
+        Parameter sdap = ((Block.ParameterEntry) blocks.get(1)).parameter();
+        assertThat(sdap.getDescription()).isEqualTo(
+                "enable the use of the SDAP layer. If deactivated, a transparent SDAP header is prepended to packets.");
+        assertThat(sdap.getDefaultValue()).isEqualTo("false");
+        Parameter ssb = ((Block.ParameterEntry) blocks.get(2)).parameter();
+        assertThat(ssb.getDescription()).isEqualTo("Period of SSB bursts, counted in milliseconds");
+        assertThat(ssb.getDefaultValue()).isEqualTo("20");
+    }
+
+    @Test
     void windowsLineEndings() throws Exception {
         ParsedDocument doc = md("DOCTITLE: Crlf Feature\r\nFeature State: Basic\r\n\r\n## Parameters\r\n\r\n"
                 + "- **Cell.maxUes**: Highest number of UEs\r\n  - Default: 100\r\n");

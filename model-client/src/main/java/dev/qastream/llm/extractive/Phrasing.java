@@ -14,7 +14,15 @@ final class Phrasing {
             "determines", "indicates", "configures", "activates", "deactivates", "selects", "limits", "represents",
             "holds", "contains", "gives", "states", "allows", "counts", "measures", "records", "shows", "provides",
             "is", "has", "tells", "turns", "switches", "triggers", "affects", "governs", "denotes", "describes", "identifies",
-            "stores", "decides", "reflects", "applies", "sums", "accumulates", "registers", "tracks");
+            "stores", "decides", "reflects", "applies", "sums", "accumulates", "registers", "tracks", "refers", "overwrites",
+            "overrides", "requires", "means", "lists", "names", "marks");
+    // "can be used to ..." needs only the subject in front.
+    private static final Set<String> MODALS = Set.of("can", "may", "must", "should", "will", "shall", "cannot");
+    // "This is the number of ..." and "It is required by ..." say "{subject} is ...".
+    private static final Pattern THIS_IS = Pattern.compile("^(?:this|it)\\s+(is|are)\\s+", Pattern.CASE_INSENSITIVE);
+    // "OAI tries to lock ..." has a subject of its own: "For {subject}, OAI tries to lock ...".
+    private static final Set<String> CLAUSE_VERBS = Set.of("tries", "uses", "needs", "wants", "has", "is", "are",
+            "does", "will", "can", "may", "must", "should", "cannot");
     // "Whether bearers may use X" -> "{subject} determines whether ..."; "Used to ..." -> "{subject} is used to ...".
     private static final Set<String> CONDITIONS = Set.of("whether");
     // "If false, messages are discarded" is a sentence already; it only needs the parameter in front.
@@ -39,7 +47,8 @@ final class Phrasing {
     private static final Set<String> DETERMINERS = Set.of("the", "a", "an", "all", "each", "every", "its", "their",
             "this", "these", "that", "those", "any", "no", "one", "both");
     private static final Set<String> PARTICIPLES = Set.of("used", "applied", "set", "configured", "defined",
-            "specified", "given", "expressed", "measured", "valid", "only", "stepped", "incremented");
+            "specified", "given", "expressed", "measured", "valid", "only", "stepped", "incremented", "required", "needed",
+            "ignored", "enabled", "disabled", "optional");
     private static final Pattern SELF_REFERENCE =
             Pattern.compile("^(?:(?:this|the)\\s+(?:parameter|attribute|counter|setting)|it)\\s+", Pattern.CASE_INSENSITIVE);
     // Descriptions naming a type read best with "a"/"an" ("a boolean parameter ..."), others with "the".
@@ -65,8 +74,15 @@ final class Phrasing {
         String rest = String.join(" ", sentences.subList(1, sentences.size()));
         String lead;
         Matcher self = SELF_REFERENCE.matcher(first);
+        Matcher thisIs = THIS_IS.matcher(first);
         if (self.find() && VERBS.contains(Prose.firstWord(first.substring(self.end())))) {
             lead = subject + " " + first.substring(self.end());
+        } else if (thisIs.find()) {
+            lead = subject + " " + thisIs.group(1).toLowerCase(Locale.ROOT) + " " + first.substring(thisIs.end());
+        } else if (MODALS.contains(Prose.firstWord(first))) {
+            lead = subject + " " + Prose.lowerFirst(first);
+        } else if (opensWithClause(first)) {
+            lead = Templates.FOR_SUBJECT.formatted(subject, first);
         } else if (SUBORDINATE.contains(Prose.firstWord(first))) {
             lead = first.contains(",")
                     ? Templates.FOR_SUBJECT.formatted(subject, Prose.lowerFirst(first))
@@ -104,12 +120,24 @@ final class Phrasing {
         if (base == null) {
             return null;
         }
-        boolean beforeDeterminer = DETERMINERS.contains(Prose.firstWord(words[1]));
+        // "limit the rate", "use RLC UM": an article or an acronym after it makes the word a verb.
+        boolean beforeDeterminer = DETERMINERS.contains(Prose.firstWord(words[1]))
+                || words[1].matches("[A-Z][A-Z0-9]+[,.;:]?");
         if (!IMPERATIVES.contains(base) && !(IMPERATIVES_BEFORE_DETERMINER.contains(base) && beforeDeterminer)) {
             return null;
         }
         String rest = phrase.strip().substring(words[0].length());
         return thirdPerson(base) + rest;
+    }
+
+    /** "OAI tries to lock ...": a capitalised word, then a verb. */
+    private static boolean opensWithClause(String phrase) {
+        String[] words = phrase.strip().split("\\s+", 3);
+        if (words.length < 3 || !Character.isUpperCase(words[0].charAt(0)) || !words[0].chars().allMatch(Character::isLetterOrDigit)) {
+            return false;
+        }
+        String verb = words[1];
+        return CLAUSE_VERBS.contains(verb) || (VERBS.contains(verb) && !verb.equals("is")) || baseOf(verb) != null;
     }
 
     /** "adds" -> "add", "applies" -> "apply", "switches" -> "switch": the command whose third person it is, or null. */

@@ -26,6 +26,13 @@ class PhrasingTest {
             limit the number of retries                                | X.p limits the number of retries.
             limit for the number of retries                            | X.p is the limit for the number of retries.
             set the timer for bundling                                 | X.p sets the timer for bundling.
+            Refers to the UL/DL slots periodicity for the TDD pattern  | X.p refers to the UL/DL slots periodicity for the TDD pattern.
+            this is the number of PUCCH format 0 missed                | X.p is the number of PUCCH format 0 missed.
+            can be used to define PRBs that should not be used         | X.p can be used to define PRBs that should not be used.
+            overwrites any seed for random number generators           | X.p overwrites any seed for random number generators.
+            required by all softmodems to assign a higher priority     | X.p is required by all softmodems to assign a higher priority.
+            OAI tries to lock all its virtual address space into RAM   | For X.p, OAI tries to lock all its virtual address space into RAM.
+            use RLC UM instead of RLC AM on default DRBs               | X.p uses RLC UM instead of RLC AM on default DRBs.
             count of dropped packets                                   | X.p is the count of dropped packets.
             See the following list.                                    | ''
             Boolean                                                    | ''
