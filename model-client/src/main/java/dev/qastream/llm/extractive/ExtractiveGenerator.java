@@ -142,8 +142,29 @@ public final class ExtractiveGenerator implements PairGenerator {
         String prose = ChunkText.overview(chunk.getText());
         // Introductory prose outside a Description/Overview section must be about the feature to answer for it.
         if (overviewSection || aboutFeature(prose, feature)) {
-            put(pairs, Templates.Q_FEATURE.formatted(feature), prose);
+            put(pairs, overviewQuestion(feature), prose);
         }
+    }
+
+    /** Words that make a title a document's ("E-UTRAN User Guide"), not a feature's. */
+    private static final Set<String> DOCUMENT_WORDS = Set.of("guide", "tutorial", "manual", "handbook", "documentation",
+            "readme", "howto", "notes", "table", "specification", "overview", "introduction", "description");
+
+    /**
+     * What the overview answers, by what the title names: "What does the 5GS NAS feature do?" ("About 5GS NAS"),
+     * "What is the E-UTRAN User Guide about?", "What does configuring the logging facility involve?".
+     */
+    static String overviewQuestion(String title) {
+        String name = FEATURE_LEAD.matcher(title).replaceFirst("").strip();
+        String[] words = name.split("\\s+");
+        // A gerund before an article or "up" ("Configuring the ...", "Setting up ..."); not "Timing advance".
+        boolean task = words.length > 2 && words[0].length() > 4 && words[0].endsWith("ing")
+                && (Phrasing.DETERMINERS.contains(words[1].toLowerCase(Locale.ROOT)) || words[1].equalsIgnoreCase("up"));
+        if (task) {
+            return Templates.Q_TASK.formatted(Character.toLowerCase(name.charAt(0)) + name.substring(1));
+        }
+        boolean document = Arrays.stream(name.toLowerCase(Locale.ROOT).split("[^\\p{L}]+")).anyMatch(DOCUMENT_WORDS::contains);
+        return (document ? Templates.Q_DOCUMENT : Templates.Q_FEATURE).formatted(name);
     }
 
     private static boolean isDocumentTitle(String section, Chunk chunk, String feature) {

@@ -44,7 +44,7 @@ final class Phrasing {
     private static final Set<String> IMPERATIVES_BEFORE_DETERMINER = Set.of("set", "use", "limit", "count", "measure",
             "record", "log", "report", "output", "display", "show", "store", "track", "register", "turn", "switch",
             "trigger", "reset", "start", "stop", "run", "control", "map", "sort");
-    private static final Set<String> DETERMINERS = Set.of("the", "a", "an", "all", "each", "every", "its", "their",
+    static final Set<String> DETERMINERS = Set.of("the", "a", "an", "all", "each", "every", "its", "their",
             "this", "these", "that", "those", "any", "no", "one", "both");
     private static final Set<String> PARTICIPLES = Set.of("used", "applied", "set", "configured", "defined",
             "specified", "given", "expressed", "measured", "valid", "only", "stepped", "incremented", "required", "needed",

@@ -17,6 +17,10 @@ final class Templates {
     static final String A_MO_CLASS = "The parameter %s belongs to the %s MO class.";
     static final String Q_CONTROL = "What does %s control?";
     static final String Q_FEATURE = "What does the %s feature do?";
+    /** A title that names a document (a guide, a table), not a feature. */
+    static final String Q_DOCUMENT = "What is the %s about?";
+    /** A title that names a task ("Configuring the logging facility"). */
+    static final String Q_TASK = "What does %s involve?";
     static final String Q_COUNTER = "What does the counter %s measure?";
     static final String COUNTER_SUBJECT = "The counter %s";
     static final String PARAMETER_VERB = "is";
@@ -33,7 +37,7 @@ final class Templates {
     static final String RULES_REVISION = "3";
 
     private static final List<String> ALL = List.of(Q_DEFAULT, A_DEFAULT, Q_VALID, A_VALID, A_VALID_UNIT,
-            Q_MO_CLASS, A_MO_CLASS, Q_CONTROL, Q_FEATURE, Q_COUNTER, COUNTER_SUBJECT, PARAMETER_VERB, COUNTER_VERB,
+            Q_MO_CLASS, A_MO_CLASS, Q_CONTROL, Q_FEATURE, Q_DOCUMENT, Q_TASK, Q_COUNTER, COUNTER_SUBJECT, PARAMETER_VERB, COUNTER_VERB,
             CONDITION_VERB, APPLIES_VERB, FOR_SUBJECT, NAME_IN_FEATURE, Q_PROFILE, Q_COUNTERS, RULES_REVISION);
 
     private Templates() {

@@ -366,4 +366,22 @@ class ExtractiveGeneratorTest {
         assertThat(generation.pairs()).extracting(dev.qastream.llm.GeneratedPair::questionType)
                 .contains("parameter", "factual");
     }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', textBlock = """
+            Adaptive Uplink Power Boost               | What does the Adaptive Uplink Power Boost feature do?
+            About 5GS NAS                             | What does the 5GS NAS feature do?
+            Introduction to analog beamforming        | What does the analog beamforming feature do?
+            E-UTRAN USER GUIDE                        | What is the E-UTRAN USER GUIDE about?
+            Overview of AWGN BLER Table               | What is the AWGN BLER Table about?
+            Configuring the logging facility          | What does configuring the logging facility involve?
+            String handling                           | What does the String handling feature do?
+            Timing advance                            | What does the Timing advance feature do?
+            Setting up the RF simulator               | What does setting up the RF simulator involve?
+            """)
+    void theOverviewQuestionFollowsWhatTheTitleNames(String title, String question) {
+        // Given a document title naming a feature, a document or a task / When its overview is asked for
+        // Then the question fits it: "What does the E-UTRAN USER GUIDE feature do?" would not
+        assertThat(ExtractiveGenerator.overviewQuestion(title)).isEqualTo(question);
+    }
 }
