@@ -90,6 +90,12 @@ public final class ParameterExtractor {
         return s != null && s.length() <= 120 && NAME.matcher(s).matches();
     }
 
+    /** Whether a dotted name is a file's ({@code oaioran.c}, {@code README.md}): not a parameter. */
+    public static boolean isFileName(String s) {
+        int dot = s == null ? -1 : s.lastIndexOf('.');
+        return dot > 0 && FILE_EXTENSIONS.contains(s.substring(dot + 1).toLowerCase(Locale.ROOT));
+    }
+
     /** Whether a name is qualified by an MO class ({@code EUtranCellFDD.ttiBundlingUl}). */
     public static boolean isQualifiedName(String s) {
         return s != null && QUALIFIED.matcher(s).matches();

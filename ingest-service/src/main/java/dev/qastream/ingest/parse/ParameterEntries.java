@@ -43,8 +43,8 @@ final class ParameterEntries {
         if (colonInside) {
             name = name.substring(0, name.length() - 1).strip();
         }
-        if (!ParameterExtractor.isParameterName(name)) {
-            return null;
+        if (!ParameterExtractor.isParameterName(name) || ParameterExtractor.isFileName(name)) {
+            return null; // "`oaioran.c`: definition of callbacks" lists a file, not parameter "c" of class "oaioran"
         }
         String[] lines = rest.split("\n");
         // A description wrapped over several lines ("- `nrofDownlinkSymbols`: Indicates the number of ... within\n

@@ -186,11 +186,19 @@ final class PlainTextParser {
     /** A parameter entry: {@code Name: description} then field lines, or a qualified name with a description. */
     static Parameter parameter(List<String> lines) {
         ParameterExtractor.Lead lead = ParameterExtractor.lead(lines.get(0));
-        if (lead == null || ParameterExtractor.field(lines.get(0)) != null) {
+        if (lead == null || ParameterExtractor.field(lines.get(0)) != null || ParameterExtractor.isFileName(lead.name())) {
             return null;
         }
+        // The description may wrap onto the lines before the first field line.
+        int firstField = 1;
+        while (firstField < lines.size() && ParameterExtractor.field(lines.get(firstField)) == null) {
+            firstField++;
+        }
+        List<String> descriptionLines = new ArrayList<>(lines.subList(1, firstField));
+        descriptionLines.addFirst(lead.description());
+        String description = joinProse(descriptionLines);
         List<FieldValue> fields = new ArrayList<>();
-        for (int i = 1; i < lines.size(); i++) {
+        for (int i = firstField; i < lines.size(); i++) {
             FieldValue f = ParameterExtractor.field(lines.get(i));
             if (f != null) {
                 fields.add(f);
@@ -200,6 +208,6 @@ final class PlainTextParser {
                 && lines.size() == 1)) {
             return null;
         }
-        return ParameterExtractor.build(lead.name(), lead.description(), fields);
+        return ParameterExtractor.build(lead.name(), description, fields);
     }
 }

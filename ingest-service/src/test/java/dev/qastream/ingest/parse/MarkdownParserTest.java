@@ -220,6 +220,7 @@ class MarkdownParserTest {
         - `cell_power_dbm`: transmit power of the cell
         - `UE ID` (here `17`): identifier printed per line
         - `nr-softmodem`: the executable
+        - `oaioran.c`: definition of xran-specific callback functions
         """);
         List<Block> blocks = doc.sections().get(0).blocks();
         Parameter retx = ((Block.ParameterEntry) blocks.get(0)).parameter();
@@ -230,6 +231,7 @@ class MarkdownParserTest {
         assertThat(((Block.ParameterEntry) blocks.get(1)).parameter().getDescription()).isEqualTo("transmit power of the cell");
         assertThat(blocks.get(2)).isInstanceOf(Block.ListItem.class);
         assertThat(blocks.get(3)).isInstanceOf(Block.ListItem.class);
+        assertThat(blocks.get(4)).as("a file name is not a parameter").isInstanceOf(Block.ListItem.class);
     }
 
     @Test

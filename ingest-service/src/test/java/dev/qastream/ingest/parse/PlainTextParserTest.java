@@ -94,6 +94,24 @@ class PlainTextParserTest {
     }
 
     @Test
+    void aWrappedDescriptionIsKeptWholeAndAFileNameIsNoParameter() throws Exception {
+        ParsedDocument doc = text("wrapped.txt", """
+        DOCTITLE: Plain Feature
+
+        EUtranCellTDD.specialSubframePattern: Special subframe configuration, as
+          defined in TS 36.211
+          Default: 7
+
+        Callbacks.c: definition of the callbacks
+        """);
+        List<Block> blocks = doc.sections().get(0).blocks();
+        Parameter p = ((Block.ParameterEntry) blocks.get(0)).parameter();
+        assertThat(p.getDescription()).isEqualTo("Special subframe configuration, as defined in TS 36.211");
+        assertThat(p.getDefaultValue()).isEqualTo("7");
+        assertThat(blocks.get(1)).as("a file name is not a parameter").isNotInstanceOf(Block.ParameterEntry.class);
+    }
+
+    @Test
     void otherTextFormatsAreSplitIntoParagraphsOnly() throws Exception {
         ParsedDocument doc = text("cu.conf", """
         Active_gNBs = ( "cu-1");
