@@ -47,7 +47,9 @@ public final class AvroSerdes {
         // contentId, because that is the id space of the ccompat API in Apicurio 3.
         config.put(SerdeConfig.USE_ID, IdOption.contentId.name());
         // The JDK HTTP client, not the Vert.x one: resolving a schema with nested references (e.g. a dead
-        // letter's request's chunk) through the shared Vert.x instance was seen to wait forever.
+        // letter's request's chunk) through the shared Vert.x instance was seen to wait forever. (The serdes below
+        // get their client from RegistryClients, the same JDK adapter with a time limit per request; this setting
+        // is for any serde built from this map alone.)
         config.put(SchemaResolverConfig.HTTP_ADAPTER, "JDK");
         return config;
     }
@@ -66,13 +68,13 @@ public final class AvroSerdes {
      * registration that fails in transport is tried again (see {@link RegistryRetryingSerializer}).
      */
     public static <T extends SpecificRecord> Serializer<T> valueSerializer(String registryApiUrl) {
-        AvroKafkaSerializer<T> serializer = new AvroKafkaSerializer<>();
+        AvroKafkaSerializer<T> serializer = new AvroKafkaSerializer<>(RegistryClients.facade(registryApiUrl));
         serializer.configure(config(registryApiUrl), false);
         return new RegistryRetryingSerializer<>(serializer);
     }
 
     public static <T extends SpecificRecord> Deserializer<T> valueDeserializer(String registryApiUrl) {
-        AvroKafkaDeserializer<T> deserializer = new AvroKafkaDeserializer<>();
+        AvroKafkaDeserializer<T> deserializer = new AvroKafkaDeserializer<>(RegistryClients.facade(registryApiUrl));
         deserializer.configure(config(registryApiUrl), false);
         return new RegistryRetryingDeserializer<>(deserializer);
     }

@@ -97,4 +97,39 @@ class AvroSerdesRegistryTest {
             assertThat(proxy.dropped()).isEqualTo(2);
         }
     }
+
+    @Test
+    void aRegistryThatTakesARequestAndNeverAnswersFailsTheCallAfterItsTimeoutNotNever() throws Exception {
+        IngestError error = IngestError.newBuilder().setPath("d.pdf").setReason("no text").setOccurredAtMs(4L).build();
+        java.util.List<java.net.Socket> held = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            // Given a registry address that accepts connections and requests and never writes a byte back
+            Thread.ofVirtual().start(() -> {
+                while (!silent.isClosed()) {
+                    try {
+                        held.add(silent.accept());
+                    } catch (IOException closed) {
+                        return;
+                    }
+                }
+            });
+            String url = apiUrl("http://127.0.0.1:" + silent.getLocalPort());
+            io.apicurio.registry.serde.avro.AvroKafkaSerializer<SpecificRecord> avro =
+                    new io.apicurio.registry.serde.avro.AvroKafkaSerializer<>(RegistryClients.facade(url, java.time.Duration.ofSeconds(1)));
+            avro.configure(AvroSerdes.config(url), false);
+            Serializer<SpecificRecord> serializer = new RegistryRetryingSerializer<>(avro);
+
+            // When a record is serialized, then it fails with a timeout after a few tries of 1 s, instead of waiting
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> serializer.serialize("silent.errors", error))
+                    .hasRootCauseInstanceOf(java.net.http.HttpTimeoutException.class);
+            assertThat(java.time.Duration.ofNanos(System.nanoTime() - start))
+                    .isBetween(java.time.Duration.ofSeconds(1 + RegistryRetryingSerializer.RETRIES), java.time.Duration.ofSeconds(20));
+            assertThat(held).as("the registry was asked").isNotEmpty();
+        } finally {
+            for (java.net.Socket s : held) {
+                s.close();
+            }
+        }
+    }
 }
