@@ -65,6 +65,24 @@ public final class ChildJvm implements AutoCloseable {
         }
     }
 
+    /** Appends the stack of every thread of the process to its log ({@code jcmd PID Thread.print}). */
+    public void dumpThreads() {
+        Process p = process;
+        if (p == null || !p.isAlive()) {
+            return;
+        }
+        try {
+            Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                    String.valueOf(p.pid()), "Thread.print").redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+            jcmd.waitFor(30, TimeUnit.SECONDS);
+        } catch (IOException e) {
+            // a diagnostic only
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     public boolean alive() {
         return process != null && process.isAlive();
     }

@@ -287,6 +287,10 @@ class ClusterFaultTest {
                     assertThat(stages.values()).allMatch(ChildJvm::alive);
                     log.info("fault run done at {} s: {} lines, {} model calls (reference {})", seconds(t0),
                             lines.size(), model.calls(), reference.calls());
+                } catch (AssertionError | RuntimeException e) {
+                    // Where a stage that stopped moving was stuck: its threads, in its log.
+                    stages.values().forEach(ChildJvm::dumpThreads);
+                    throw e;
                 }
             }
         } finally {
