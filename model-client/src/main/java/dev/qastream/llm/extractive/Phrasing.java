@@ -137,7 +137,7 @@ final class Phrasing {
             return false;
         }
         String verb = words[1];
-        return CLAUSE_VERBS.contains(verb) || (VERBS.contains(verb) && !verb.equals("is")) || baseOf(verb) != null;
+        return CLAUSE_VERBS.contains(verb) || VERBS.contains(verb) || baseOf(verb) != null;
     }
 
     /** "adds" -> "add", "applies" -> "apply", "switches" -> "switch": the command whose third person it is, or null. */
