@@ -217,7 +217,8 @@ final class GenerationWorker implements Supervisor.Supervised {
                 throw new IllegalStateException("the generation cache view did not catch up");
             }
             consumer.subscribe(List.of(topics.request(tier).name()), new Rebalance());
-            log.info("{} worker consuming ({} calls in flight{}, backend {}, model {})", tier, concurrency,
+            log.info("{} worker consuming ({} call{} in flight{}, backend {}, model {})", tier, concurrency,
+                    concurrency == 1 ? "" : "s",
                     reach > concurrency ? ", up to " + reach + " while the other tiers on its server leave slots idle" : "",
                     generator.backend(), generator.model());
             while (running) {

@@ -49,11 +49,11 @@ final class UpCommand implements Callable<Integer> {
         }
         ProgressReporter.start(stack, 10_000);
         System.out.printf("up in %.1f s. Drop documents into %s; the dataset is %s%n",
-                stack.startupMs() / 1000.0, config.path("inbox").toAbsolutePath(),
-                config.path("out").resolve("dataset.jsonl").toAbsolutePath());
+                stack.startupMs() / 1000.0, config.path("inbox").toAbsolutePath().normalize(),
+                config.path("out").resolve("dataset.jsonl").toAbsolutePath().normalize());
         if (reportSeconds > 0) {
             System.out.printf("quality report: %s (rewritten every %d s while something changes)%n",
-                    config.path("out").resolve(ReportFiles.HTML_FILE).toAbsolutePath(), reportSeconds);
+                    config.path("out").resolve(ReportFiles.HTML_FILE).toAbsolutePath().normalize(), reportSeconds);
         }
         int metricsPort = sharedPort ? workbench.port() : stack.http().port();
         System.out.printf("review: %s%n", workbench.url());
