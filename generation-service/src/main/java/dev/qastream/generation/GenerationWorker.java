@@ -144,7 +144,8 @@ final class GenerationWorker implements Supervisor.Supervised {
         this.concurrency = Math.max(1, config.integer("tiers." + tier + ".max-concurrency"));
         this.server = servers.forTier(config, tier, generator.backend());
         // Work is read ahead for the calls the tier may run, lent slots included.
-        this.reach = server == null ? concurrency : server.reach(concurrency);
+        this.reach = server == null ? concurrency
+                : server.reach(concurrency, config.bool("tiers." + tier + ".borrow-idle-slots"));
         this.retries = Math.max(0, config.integer("tiers." + tier + ".retries"));
         this.maxTransientPerChunk = Math.max(1, config.integer("generation.max-transient-failures-per-chunk"));
         this.maxHeld = Math.max(8 * reach, 32);
@@ -186,7 +187,7 @@ final class GenerationWorker implements Supervisor.Supervised {
         // ready queue now, not up to a poll timeout later (with calls of a few hundred ms, a fifth of slot time).
         // Calls beyond the server's slots wait in the server's own queue, so a slot that frees starts its next
         // call at once instead of after this client's turn-around (reading the answer, sending the next request).
-        this.calls = new ModelCalls(tier, generator, concurrency, server, () -> {
+        this.calls = new ModelCalls(tier, generator, concurrency, reach, server, () -> {
             callEnded.release();
             consumer.wakeup();
         }, metrics::lentSlot);

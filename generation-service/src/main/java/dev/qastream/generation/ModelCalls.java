@@ -50,16 +50,17 @@ final class ModelCalls implements ModelServers.Tenant {
     private volatile boolean open = true;
 
     /**
-     * @param k the tier's max-concurrency; @param server null for the builtin; @param onCompletion run after each
-     * call ends (wakes the poll loop); @param onLentSlot run when a call starts on a slot beyond the tier's share
+     * @param k the tier's max-concurrency; @param mayRun the calls it may run, lent slots included (k when it
+     * borrows none), both without the calls queued ahead; @param server null for the builtin; @param onCompletion run after each call ends (wakes the
+     * poll loop); @param onLentSlot run when a call starts on a slot beyond the tier's share
      */
-    ModelCalls(String tier, PairGenerator generator, int k, ModelServer server, Runnable onCompletion,
+    ModelCalls(String tier, PairGenerator generator, int k, int mayRun, ModelServer server, Runnable onCompletion,
                Runnable onLentSlot) {
         this.tier = tier;
         this.generator = generator;
         int ahead = server == null ? 0 : server.queueAhead();
         this.own = k + ahead;
-        this.reach = (server == null ? k : server.reach(k)) + ahead;
+        this.reach = Math.max(k, mayRun) + ahead;
         this.server = server;
         this.onCompletion = onCompletion;
         this.onLentSlot = onLentSlot;

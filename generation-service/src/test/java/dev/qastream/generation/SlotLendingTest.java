@@ -117,6 +117,21 @@ class SlotLendingTest {
         assertThat(server.slots().availablePermits()).isEqualTo(2);
     }
 
+    @Test
+    void aTierThatBorrowsNoSlotsKeepsToItsMaxConcurrencyOnASharingServer() throws Exception {
+        // Given a server that lends idle slots, and a tier set not to borrow them (its model runs two at a time)
+        ModelServer server = server(true);
+        ModelCalls quality = calls("quality", fastModel, server, lentFast, false);
+
+        add(quality, "quality", 6);
+        quality.start();
+
+        awaitTrue(WAIT, "two calls running", () -> fastModel.inFlight.get() == 2);
+        Thread.sleep(300);
+        assertThat(fastModel.maxInFlight.get()).isEqualTo(2);
+        assertThat(lentFast.get()).isZero();
+    }
+
     private ModelServer server(boolean share) {
         Config config = Config.load(null).with(Map.of("generation.server-slots", "4", "generation.queue-ahead", "0",
                 "tiers.fast.max-concurrency", "2", "tiers.balanced.max-concurrency", "2",
@@ -125,7 +140,11 @@ class SlotLendingTest {
     }
 
     private ModelCalls calls(String tier, ScriptedGenerator model, ModelServer server, AtomicInteger lent) {
-        ModelCalls calls = new ModelCalls(tier, model, 2, server, () -> { }, lent::incrementAndGet);
+        return calls(tier, model, server, lent, true);
+    }
+
+    private ModelCalls calls(String tier, ScriptedGenerator model, ModelServer server, AtomicInteger lent, boolean borrows) {
+        ModelCalls calls = new ModelCalls(tier, model, 2, server.reach(2, borrows), server, () -> { }, lent::incrementAndGet);
         opened.add(calls);
         return calls;
     }

@@ -75,10 +75,10 @@ public final class ModelServers {
 
         /**
          * The most calls a tier of max-concurrency {@code k} may run here, queued-ahead calls aside: k, or the
-         * server's slots when idle slots are shared and there are more of them.
+         * server's slots when the server lends idle slots, the tier borrows them, and there are more of them.
          */
-        public int reach(int k) {
-            return sharesIdleSlots ? Math.max(k, serverSlots) : k;
+        public int reach(int k, boolean borrows) {
+            return sharesIdleSlots && borrows ? Math.max(k, serverSlots) : k;
         }
 
         public void join(Tenant tenant) {
