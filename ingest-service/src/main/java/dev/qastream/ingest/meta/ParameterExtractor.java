@@ -66,6 +66,10 @@ public final class ParameterExtractor {
             "jpeg", "svg", "gif", "yaml", "yml", "json", "csv", "sh", "xml", "so", "io", "com", "org", "net", "log",
             "ini", "toml", "js", "ts", "go", "rs", "gz", "tar", "zip", "deb", "rpm", "bin", "exe", "dat", "out");
 
+    private static final Set<String> SOURCE_EXTENSIONS = Set.of("md", "txt", "pdf", "html", "htm", "c", "h", "cpp",
+            "hpp", "py", "java", "conf", "cfg", "png", "jpg", "jpeg", "svg", "gif", "yaml", "yml", "json", "csv", "sh",
+            "xml", "so", "ini", "toml", "js", "ts", "go", "rs");
+
     private ParameterExtractor() {}
 
     /** Parses a {@code Label: value} line of a parameter entry; null if it is not one. */
@@ -90,10 +94,13 @@ public final class ParameterExtractor {
         return s != null && s.length() <= 120 && NAME.matcher(s).matches();
     }
 
-    /** Whether a dotted name is a file's ({@code oaioran.c}, {@code README.md}): not a parameter. */
+    /**
+     * Whether a dotted name is a file's ({@code oaioran.c}, {@code README.md}): not a parameter. Only extensions
+     * that are never an attribute's name count ("log", "out" or "io" after an MO class may well be one).
+     */
     public static boolean isFileName(String s) {
         int dot = s == null ? -1 : s.lastIndexOf('.');
-        return dot > 0 && FILE_EXTENSIONS.contains(s.substring(dot + 1).toLowerCase(Locale.ROOT));
+        return dot > 0 && SOURCE_EXTENSIONS.contains(s.substring(dot + 1).toLowerCase(Locale.ROOT));
     }
 
     /** Whether a name is qualified by an MO class ({@code EUtranCellFDD.ttiBundlingUl}). */

@@ -73,4 +73,13 @@ class ParameterExtractorTest {
         assertThat(ParameterExtractor.lead("maxRetx - number of retries")).isEqualTo(new ParameterExtractor.Lead("maxRetx", "number of retries"));
         assertThat(ParameterExtractor.lead("Two words: no")).isNull();
     }
+
+    @Test
+    void aSourceFileIsNotAParameterButAnAttributeNamedLikeALooseExtensionIs() {
+        assertThat(ParameterExtractor.isFileName("oaioran.c")).isTrue();
+        assertThat(ParameterExtractor.isFileName("README.md")).isTrue();
+        assertThat(ParameterExtractor.isFileName("EUtranCellFDD.log")).isFalse();
+        assertThat(ParameterExtractor.isFileName("NRCellDU.io")).isFalse();
+        assertThat(ParameterExtractor.isFileName("ul_max_mcs")).isFalse();
+    }
 }
