@@ -130,7 +130,11 @@ class ScoringBacklogTest {
 
     private static void send(ServiceContext ctx, List<Chunk> chunks, List<QaPair> pairs) throws Exception {
         Topics t = ctx.topics();
-        try (KafkaProducer<String, Chunk> out = new KafkaProducer<>(ctx.kafka().producer("test-chunks"),
+        // One request in flight: a first batch refused while the new topic's leader settles was seen to send the
+        // idempotent producer into two minutes of OUT_OF_ORDER_SEQUENCE_NUMBER retries with several in flight.
+        java.util.Map<String, Object> chunkProps = ctx.kafka().producer("test-chunks");
+        chunkProps.put(org.apache.kafka.clients.producer.ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
+        try (KafkaProducer<String, Chunk> out = new KafkaProducer<>(chunkProps,
                 t.chunks.keySerde().serializer(), t.chunks.valueSerde().serializer());
              KafkaProducer<String, QaPair> pairOut = new KafkaProducer<>(ctx.kafka().producer("test-pairs"),
                      t.pairs.keySerde().serializer(), t.pairs.valueSerde().serializer())) {
