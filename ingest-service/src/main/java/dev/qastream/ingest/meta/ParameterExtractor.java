@@ -95,6 +95,18 @@ public final class ParameterExtractor {
     }
 
     /**
+     * Where an entry's field lines start: its description (line 0, wrapped over as many lines as it takes) goes on
+     * until the first line that is a field ({@code Default: 20}), or to the end.
+     */
+    public static int firstFieldLine(List<String> lines) {
+        int i = 1;
+        while (i < lines.size() && field(lines.get(i)) == null) {
+            i++;
+        }
+        return i;
+    }
+
+    /**
      * Whether a dotted name is a file's ({@code oaioran.c}, {@code README.md}): not a parameter. Only extensions
      * that are never an attribute's name count ("log", "out" or "io" after an MO class may well be one).
      */

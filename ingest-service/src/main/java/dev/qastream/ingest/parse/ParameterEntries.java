@@ -5,6 +5,7 @@ import dev.qastream.ingest.meta.ParameterExtractor.Field;
 import dev.qastream.ingest.meta.ParameterExtractor.FieldValue;
 import dev.qastream.schemas.Parameter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -49,12 +50,9 @@ final class ParameterEntries {
         String[] lines = rest.split("\n");
         // A description wrapped over several lines ("- `nrofDownlinkSymbols`: Indicates the number of ... within\n
         // the special slot ...") goes on until the first field line: cut at its first line, it read "within."
-        int firstField = 1;
-        while (firstField < lines.length && ParameterExtractor.field(lines[firstField]) == null) {
-            firstField++;
-        }
+        int firstField = ParameterExtractor.firstFieldLine(List.of(lines));
         String description = lines.length == 0 ? "" : String.join(" ",
-                java.util.Arrays.stream(lines, 0, firstField).map(String::strip).filter(l -> !l.isEmpty()).toList());
+                Arrays.stream(lines, 0, firstField).map(String::strip).filter(l -> !l.isEmpty()).toList());
         List<FieldValue> fields = new ArrayList<>();
         if (!colonInside) {
             Matcher inlineDefault = INLINE_DEFAULT.matcher(description);

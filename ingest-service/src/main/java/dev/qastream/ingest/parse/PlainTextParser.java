@@ -190,10 +190,7 @@ final class PlainTextParser {
             return null;
         }
         // The description may wrap onto the lines before the first field line.
-        int firstField = 1;
-        while (firstField < lines.size() && ParameterExtractor.field(lines.get(firstField)) == null) {
-            firstField++;
-        }
+        int firstField = ParameterExtractor.firstFieldLine(lines);
         List<String> descriptionLines = new ArrayList<>(lines.subList(1, firstField));
         descriptionLines.addFirst(lead.description());
         String description = joinProse(descriptionLines);

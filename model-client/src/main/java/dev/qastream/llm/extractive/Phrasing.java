@@ -75,6 +75,7 @@ final class Phrasing {
         String lead;
         Matcher self = SELF_REFERENCE.matcher(first);
         Matcher thisIs = THIS_IS.matcher(first);
+        String command = imperative(first);
         if (self.find() && VERBS.contains(Prose.firstWord(first.substring(self.end())))) {
             lead = subject + " " + first.substring(self.end());
         } else if (thisIs.find()) {
@@ -89,8 +90,8 @@ final class Phrasing {
                     : subject + " " + Templates.APPLIES_VERB + " " + Prose.lowerFirst(first);
         } else if (CONDITIONS.contains(Prose.firstWord(first))) {
             lead = subject + " " + Templates.CONDITION_VERB + " " + Prose.lowerFirst(first);
-        } else if (imperative(first) != null) {
-            lead = subject + " " + imperative(first);
+        } else if (command != null) {
+            lead = subject + " " + command;
         } else if (PARTICIPLES.contains(Prose.firstWord(first))) {
             lead = subject + " " + Templates.PARAMETER_VERB + " " + Prose.lowerFirst(first);
         } else if (VERBS.contains(Prose.firstWord(first))) {
